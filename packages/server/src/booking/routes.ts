@@ -1,0 +1,67 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { parseBody, parseQuery } from '../http/validation.ts';
+import { companionSchema, bookingSchema, slotChoiceSchema, slotQuerySchema } from './schemas.ts';
+import type { BookingService } from './service.ts';
+
+/** The token from `Authorization: Bearer <token>`: the widget never uses cookies. */
+export const bearerToken = (ctx: Context) => /^Bearer (\S+)$/.exec(ctx.get('authorization'))?.[1];
+
+/** Citizen booking API: thin routes that hand validated input to the booking service. */
+export function bookingRoutes(booking: BookingService) {
+  const router = new Router({ prefix: '/api' });
+
+  router.get('/services', (ctx) => {
+    ctx.body = booking.listServices().map(({ active: _active, ...service }) => service);
+  });
+
+  router.get('/services/:id', (ctx) => {
+    const { active: _active, ...service } = booking.requireService(ctx.params.id!);
+    ctx.body = service;
+  });
+
+  router.get('/locations', (ctx) => {
+    ctx.body = booking.listLocations();
+  });
+
+  router.get('/services/:id/slots', (ctx) => {
+    const q = parseQuery(ctx, slotQuerySchema);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { slots: booking.listSlots(ctx.params.id!, q) };
+  });
+
+  router.post('/appointments', (ctx) => {
+    const { appointment, token } = booking.book(parseBody(ctx, bookingSchema));
+    ctx.status = 201;
+    ctx.body = { token, appointment: booking.view({ role: 'citizen', appointment }) };
+  });
+
+  router.get('/appointment', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = booking.view(booking.resolveToken(bearerToken(ctx)));
+  });
+
+  router.delete('/appointment', (ctx) => {
+    booking.cancel(booking.resolveToken(bearerToken(ctx)));
+    ctx.body = { status: 'cancelled' };
+  });
+
+  router.post('/appointment/reschedule', (ctx) => {
+    const holder = booking.resolveToken(bearerToken(ctx));
+    const appointment = booking.reschedule(holder, parseBody(ctx, slotChoiceSchema));
+    ctx.body = booking.view({ role: 'citizen', appointment });
+  });
+
+  router.post('/appointment/companions', (ctx) => {
+    const holder = booking.resolveToken(bearerToken(ctx));
+    ctx.status = 201;
+    ctx.body = booking.addCompanion(holder, parseBody(ctx, companionSchema));
+  });
+
+  router.delete('/appointment/companions/:companionId', (ctx) => {
+    booking.removeCompanion(booking.resolveToken(bearerToken(ctx)), ctx.params.companionId!);
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+import { isValidPhoneNumber } from 'libphonenumber-js';
+import { z } from 'zod';
+import { channels, companionRoles, langs } from '../catalog/types.ts';
+
+const id = z.string().min(1).max(64).regex(/^[\w-]+$/, 'must contain only letters, digits, - and _');
+const name = z.string().trim().min(1, 'please fill in a name').max(120, 'use at most 120 characters');
+const email = z.email('must be a valid e-mail address such as naam@voorbeeld.be').max(254);
+const phone = z
+  .string()
+  .trim()
+  .max(32)
+  .refine((value) => value === '' || isValidPhoneNumber(value, 'BE'), 'must be a valid phone number such as 0470 12 34 56');
+
+export const companionSchema = z.strictObject({ name, email, role: z.enum(companionRoles) });
+
+export const slotChoiceSchema = z.strictObject({
+  start: z.iso.datetime({ message: 'must be a date and time such as 2027-03-29T07:00:00.000Z' }),
+  channel: z.enum(channels),
+  locationId: id.nullish(),
+});
+
+export const bookingSchema = slotChoiceSchema.extend({
+  serviceId: id,
+  lang: z.enum(langs).default('nl'),
+  citizen: z.strictObject({ name, email, phone: phone.optional() }),
+  companion: companionSchema.nullish(),
+  intake: z.record(id, z.string().max(2000, 'use at most 2000 characters')).default({}),
+  consent: z.literal(true, 'consent is needed to book'),
+  returnUrl: z.url().max(2000).optional(),
+});
+export type BookingInput = z.infer<typeof bookingSchema>;
+
+export const slotQuerySchema = z.strictObject({
+  channel: z.enum(channels).optional(),
+  location: id.optional(),
+  from: z.iso.date({ message: 'must be a date such as 2027-03-29' }).optional(),
+  days: z.coerce.number().int().min(1).max(62).default(14),
+  lang: z.enum(langs).default('nl'),
+});

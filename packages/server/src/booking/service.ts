@@ -1,0 +1,354 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../config.ts';
+import type { CatalogStore } from '../catalog/store.ts';
+import { localize, type Channel, type Lang, type Service } from '../catalog/types.ts';
+import type { EventBus } from '../events.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { formatWhen, renderAppointmentMail, type MailKind } from '../mail/templates.ts';
+import { mailTexts } from '../mail/texts.ts';
+import type { SmsSender } from '../mail/sms.ts';
+import type { BookingInput } from './schemas.ts';
+import { computeSlots, unitsFor, ZONE, type Slot } from './slots.ts';
+import { isConflict, type Appointment, type BookingStore, type Companion } from './store.ts';
+import { deriveToken, hashToken, newId, newNonce } from './tokens.ts';
+
+export interface BookingDeps {
+  config: Config;
+  catalog: CatalogStore;
+  store: BookingStore;
+  mailer: Mailer;
+  sms: SmsSender;
+  events: EventBus;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Who holds a personal link: the citizen who booked, or a companion they invited. */
+export type LinkHolder =
+  | { role: 'citizen'; appointment: Appointment }
+  | { role: 'companion'; appointment: Appointment; companion: Companion };
+
+export type SlotChoice = { start: string; channel: Channel; locationId?: string | null | undefined };
+
+const MAX_COMPANIONS = 2;
+
+export function bookingService(deps: BookingDeps) {
+  const { config, catalog, store, events } = deps;
+  const pending = new Set<Promise<unknown>>();
+
+  const requireService = (id: string): Service => {
+    const service = catalog.getService(id);
+    if (!service || !service.active) throw notFound('This service');
+    return service;
+  };
+
+  function slotsFor(service: Service, q: { channel?: Channel | undefined; locationId?: string | undefined; from?: string | undefined; days: number }) {
+    const now = config.now();
+    const from = DateTime.fromJSDate(now).minus({ days: 1 }).toUTC().toISO()!;
+    const to = DateTime.fromJSDate(now).plus({ days: service.horizonDays + 2 }).toUTC().toISO()!;
+    return computeSlots({
+      service,
+      channel: q.channel,
+      locationId: q.locationId,
+      staffIds: catalog.staffIdsForService(service.id),
+      hours: catalog.listOpeningHours(),
+      closures: catalog.listClosures(),
+      claimed: store.claimsBetween(from, to),
+      now,
+      fromDate: q.from,
+      days: q.days,
+    });
+  }
+
+  /** Finds the offered slot matching a choice, or explains why it is not offered. */
+  function offeredSlot(service: Service, choice: SlotChoice): Slot | undefined {
+    const date = DateTime.fromISO(choice.start, { zone: ZONE }).toISODate()!;
+    const start = new Date(choice.start).toISOString();
+    return slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: date, days: 1 }).find(
+      (s) => s.start === start && (s.locationId ?? null) === (choice.locationId ?? null),
+    );
+  }
+
+  const slotTaken = (service: Service, choice: SlotChoice) =>
+    new HttpError(409, 'slot_taken', 'This time is no longer free. Please choose another time.', {
+      alternatives: slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, days: 14 })
+        .slice(0, 3)
+        .map(publicSlot),
+    });
+
+  const link = (a: Appointment, token: string, step?: string) => {
+    const url = new URL(a.returnUrl);
+    url.searchParams.set('balie', token);
+    if (step) url.searchParams.set('balie-stap', step);
+    return url.toString();
+  };
+
+  /** Sends in the background: a slow mail server must not hold up the citizen's confirmation. */
+  function mail(kind: MailKind, a: Appointment, recipient: { name: string; email: string; token?: string }, extra: { invitedBy?: Companion['role']; note?: string } = {}) {
+    const service = requireService(a.serviceId);
+    const location = a.locationId ? catalog.listLocations().find((l) => l.id === a.locationId) : undefined;
+    const message = renderAppointmentMail({
+      kind,
+      lang: a.lang,
+      to: recipient.email,
+      recipientName: recipient.name,
+      serviceName: localize(service.texts, a.lang).name,
+      startAt: a.startAt,
+      endAt: a.endAt,
+      location: location ? `${location.name}, ${location.address}` : null,
+      link: recipient.token ? link(a, recipient.token) : undefined,
+      deviceTestLink: recipient.token ? link(a, recipient.token, 'toestel') : undefined,
+      invitedBy: extra.invitedBy ? { name: a.citizenName, role: extra.invitedBy } : undefined,
+      note: extra.note,
+      appointmentId: a.id,
+    });
+    const sending = deps.mailer
+      .send(message)
+      .catch((error) => deps.log(`mail ${kind} for appointment ${a.id} failed`, error))
+      .finally(() => pending.delete(sending));
+    pending.add(sending);
+  }
+
+  const citizenToken = (a: Appointment) => deriveToken(config.tokenSecret, 'citizen', a.id, a.tokenNonce);
+  const companionToken = (c: Companion) => deriveToken(config.tokenSecret, 'companion', c.id, c.tokenNonce);
+
+  function scheduleReminders(a: Appointment) {
+    const now = config.now().getTime();
+    const due = config.reminderOffsetsMinutes
+      .map((offsetMin) => ({ offsetMin, dueAt: new Date(Date.parse(a.startAt) - offsetMin * 60_000).toISOString() }))
+      .filter((r) => Date.parse(r.dueAt) > now);
+    store.scheduleReminders(a.id, due);
+  }
+
+  function newCompanion(appointmentId: string, input: { name: string; email: string; role: Companion['role'] }): Companion {
+    const id = newId();
+    const tokenNonce = newNonce();
+    const companion = {
+      id,
+      appointmentId,
+      ...input,
+      tokenNonce,
+      tokenHash: hashToken(deriveToken(config.tokenSecret, 'companion', id, tokenNonce)),
+      createdAt: config.now().toISOString(),
+      removedAt: null,
+    };
+    store.addCompanion(companion);
+    return companion;
+  }
+
+  function safeReturnUrl(requested: string | undefined): string {
+    const fallback = `${config.publicUrl}/`;
+    if (!requested) return fallback;
+    const origin = new URL(requested).origin;
+    const allowed = origin === new URL(config.publicUrl).origin || config.allowedOrigins.includes(origin);
+    // A link to any other site would let a stranger send phishing mail in the municipality's name.
+    if (!allowed) return fallback;
+    const url = new URL(requested);
+    url.searchParams.delete('balie');
+    url.searchParams.delete('balie-stap');
+    url.hash = '';
+    return url.toString();
+  }
+
+  return {
+    listServices: () => catalog.listServices().filter((s) => s.active),
+    requireService,
+    listLocations: () => catalog.listLocations(),
+
+    listSlots(serviceId: string, q: { channel?: Channel | undefined; location?: string | undefined; from?: string | undefined; days: number }) {
+      const service = requireService(serviceId);
+      return slotsFor(service, { channel: q.channel, locationId: q.location, from: q.from, days: q.days }).map(publicSlot);
+    },
+
+    book(input: BookingInput): { appointment: Appointment; token: string } {
+      const service = requireService(input.serviceId);
+      if (!service.channels.includes(input.channel)) {
+        throw new HttpError(422, 'channel_not_offered', 'This service is not offered through this channel.', {
+          fields: { channel: 'not offered for this service' },
+        });
+      }
+      const missing = service.intake.filter((q) => q.required && !input.intake[q.id]?.trim());
+      const unknown = Object.keys(input.intake).filter((key) => !service.intake.some((q) => q.id === key));
+      if (missing.length || unknown.length) {
+        throw new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', {
+          fields: Object.fromEntries([
+            ...missing.map((q) => [`intake.${q.id}`, 'please answer this question']),
+            ...unknown.map((key) => [`intake.${key}`, 'unknown question']),
+          ]),
+        });
+      }
+      const slot = offeredSlot(service, input);
+      if (!slot) throw slotTaken(service, input);
+
+      const id = newId();
+      const tokenNonce = newNonce();
+      const token = deriveToken(config.tokenSecret, 'citizen', id, tokenNonce);
+      const now = config.now().toISOString();
+      const base = {
+        id,
+        serviceId: service.id,
+        channel: slot.channel,
+        locationId: slot.locationId,
+        startAt: slot.start,
+        endAt: slot.end,
+        citizenName: input.citizen.name,
+        citizenEmail: input.citizen.email,
+        citizenPhone: input.citizen.phone || null,
+        lang: input.lang,
+        intake: input.intake,
+        returnUrl: safeReturnUrl(input.returnUrl),
+        tokenNonce,
+        tokenHash: hashToken(token),
+        consentAt: now,
+        createdAt: now,
+      };
+      const units = unitsFor(Date.parse(slot.start), service);
+      // Try each free staff member in turn; the claim's primary key decides who wins a race.
+      const staffId = slot.staffIds.find((candidate) => {
+        try {
+          store.create({ ...base, staffId: candidate }, units);
+          return true;
+        } catch (error) {
+          if (isConflict(error)) return false;
+          throw error;
+        }
+      });
+      if (!staffId) throw slotTaken(service, input);
+
+      const appointment = store.get(id)!;
+      scheduleReminders(appointment);
+      mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token });
+      if (input.companion) {
+        const companion = newCompanion(id, input.companion);
+        mail('companionInvite', appointment, { ...companion, token: companionToken(companion) }, { invitedBy: companion.role });
+      }
+      events.emit('appointment.booked', { appointmentId: id, staffId, startAt: slot.start });
+      return { appointment, token };
+    },
+
+    /** Resolves a personal link; a cancelled or long-past appointment no longer opens. */
+    resolveToken(token: string | undefined): LinkHolder {
+      if (!token || token.length > 100) throw new HttpError(401, 'invalid_link', 'This link is not valid. Please use the link from your e-mail.');
+      const hash = hashToken(token);
+      let holder: LinkHolder | undefined;
+      const appointment = store.findByTokenHash(hash);
+      if (appointment) holder = { role: 'citizen', appointment };
+      else {
+        const companion = store.findCompanionByTokenHash(hash);
+        const ofCompanion = companion && store.get(companion.appointmentId);
+        if (companion && ofCompanion) holder = { role: 'companion', appointment: ofCompanion, companion };
+      }
+      if (!holder) throw new HttpError(401, 'invalid_link', 'This link is not valid. Please use the link from your e-mail.');
+      if (holder.appointment.status === 'cancelled') throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
+      const expires = Date.parse(holder.appointment.endAt) + config.retentionDays * 86_400_000;
+      if (config.now().getTime() > expires) throw new HttpError(410, 'link_expired', 'This link has expired.');
+      return holder;
+    },
+
+    view(holder: LinkHolder) {
+      const a = holder.appointment;
+      const service = requireService(a.serviceId);
+      return {
+        id: a.id,
+        role: holder.role,
+        status: a.status,
+        serviceId: a.serviceId,
+        service: { id: service.id, texts: service.texts, durationMin: service.durationMin, requiredDocuments: service.requiredDocuments },
+        channel: a.channel,
+        location: catalog.listLocations().find((l) => l.id === a.locationId) ?? null,
+        start: a.startAt,
+        end: a.endAt,
+        lang: a.lang,
+        citizenName: a.citizenName,
+        companions: store.listCompanions(a.id).map((c) => ({ id: c.id, name: c.name, role: c.role })),
+      };
+    },
+
+    cancel(holder: LinkHolder) {
+      requireCitizen(holder);
+      const a = holder.appointment;
+      if (Date.parse(a.startAt) <= config.now().getTime()) {
+        throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be cancelled online.');
+      }
+      if (!store.cancel(a.id, config.now().toISOString(), 'citizen')) throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
+      mail('cancelled', a, { name: a.citizenName, email: a.citizenEmail });
+      for (const c of store.listCompanions(a.id)) mail('cancelled', a, c);
+      events.emit('appointment.cancelled', { appointmentId: a.id, staffId: a.staffId, by: 'citizen' });
+    },
+
+    reschedule(holder: LinkHolder, choice: SlotChoice): Appointment {
+      requireCitizen(holder);
+      const a = holder.appointment;
+      const service = requireService(a.serviceId);
+      const slot = offeredSlot(service, choice);
+      if (!slot) throw slotTaken(service, choice);
+      const units = unitsFor(Date.parse(slot.start), service);
+      const moved = slot.staffIds.some((staffId) => {
+        try {
+          store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units);
+          return true;
+        } catch (error) {
+          if (isConflict(error)) return false;
+          throw error;
+        }
+      });
+      if (!moved) throw slotTaken(service, choice);
+      const updated = store.get(a.id)!;
+      scheduleReminders(updated);
+      mail('rescheduled', updated, { name: updated.citizenName, email: updated.citizenEmail, token: citizenToken(updated) });
+      for (const c of store.listCompanions(a.id)) mail('rescheduled', updated, { ...c, token: companionToken(c) });
+      events.emit('appointment.rescheduled', { appointmentId: a.id, staffId: updated.staffId, startAt: updated.startAt });
+      return updated;
+    },
+
+    addCompanion(holder: LinkHolder, input: { name: string; email: string; role: Companion['role'] }) {
+      requireCitizen(holder);
+      const a = holder.appointment;
+      if (store.listCompanions(a.id).length >= MAX_COMPANIONS) {
+        throw new HttpError(409, 'too_many_companions', `At most ${MAX_COMPANIONS} companions can join an appointment.`);
+      }
+      const companion = newCompanion(a.id, input);
+      mail('companionInvite', a, { ...companion, token: companionToken(companion) }, { invitedBy: companion.role });
+      events.emit('appointment.companions-changed', { appointmentId: a.id, staffId: a.staffId });
+      return { id: companion.id, name: companion.name, role: companion.role };
+    },
+
+    removeCompanion(holder: LinkHolder, companionId: string) {
+      requireCitizen(holder);
+      if (!store.removeCompanion(holder.appointment.id, companionId, config.now().toISOString())) throw notFound('This companion');
+      events.emit('appointment.companions-changed', { appointmentId: holder.appointment.id, staffId: holder.appointment.staffId });
+    },
+
+    /** Sends every due reminder once; called on a timer and once at start-up. */
+    async sendDueReminders() {
+      for (const reminder of store.claimDueReminders(config.now().toISOString())) {
+        const a = store.get(reminder.appointmentId);
+        if (!a || a.status !== 'booked') continue;
+        mail('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) });
+        for (const c of store.listCompanions(a.id)) mail('reminder', a, { ...c, token: companionToken(c) });
+        if (a.citizenPhone) {
+          const service = localize(requireService(a.serviceId).texts, a.lang).name;
+          const text = mailTexts[a.lang].reminder.subject(service, formatWhen(a.startAt, a.lang));
+          await deps.sms.send(a.citizenPhone, text).catch((error) => deps.log('sms reminder failed', error));
+        }
+      }
+    },
+
+    /** Resolves when every mail started so far has been handed to the transport. */
+    async flush() {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+    citizenToken,
+  };
+}
+
+function requireCitizen(holder: LinkHolder) {
+  if (holder.role !== 'citizen') throw new HttpError(403, 'citizen_only', 'Only the person who booked can change this appointment.');
+}
+
+export function publicSlot(slot: Slot) {
+  return { start: slot.start, end: slot.end, channel: slot.channel, locationId: slot.locationId };
+}
+
+export type BookingService = ReturnType<typeof bookingService>;
+export type { Lang };

@@ -1,0 +1,165 @@
+import type { Db } from '../db/database.ts';
+import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
+
+export interface Appointment {
+  id: string;
+  serviceId: string;
+  staffId: string;
+  channel: Channel;
+  locationId: string | null;
+  startAt: string;
+  endAt: string;
+  status: AppointmentStatus;
+  citizenName: string;
+  citizenEmail: string;
+  citizenPhone: string | null;
+  lang: Lang;
+  intake: Record<string, string>;
+  returnUrl: string;
+  tokenNonce: string;
+  tokenHash: string;
+  consentAt: string;
+  createdAt: string;
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+}
+
+export interface Companion {
+  id: string;
+  appointmentId: string;
+  name: string;
+  email: string;
+  role: CompanionRole;
+  tokenNonce: string;
+  tokenHash: string;
+  createdAt: string;
+  removedAt: string | null;
+}
+
+export interface Reminder {
+  id: number;
+  appointmentId: string;
+  offsetMin: number;
+  dueAt: string;
+}
+
+const appointmentColumns = `id, service_id AS serviceId, staff_id AS staffId, channel, location_id AS locationId,
+  start_at AS startAt, end_at AS endAt, status, citizen_name AS citizenName, citizen_email AS citizenEmail,
+  citizen_phone AS citizenPhone, lang, intake, return_url AS returnUrl, token_nonce AS tokenNonce,
+  token_hash AS tokenHash, consent_at AS consentAt, created_at AS createdAt, cancelled_at AS cancelledAt,
+  cancelled_by AS cancelledBy`;
+
+const companionColumns = `id, appointment_id AS appointmentId, name, email, role, token_nonce AS tokenNonce,
+  token_hash AS tokenHash, created_at AS createdAt, removed_at AS removedAt`;
+
+type AppointmentRow = Omit<Appointment, 'intake'> & { intake: string };
+const toAppointment = (row: AppointmentRow | undefined): Appointment | undefined =>
+  row && { ...row, intake: JSON.parse(row.intake) };
+
+/** True for SQLite's primary-key/unique violations: the slot was claimed by someone else first. */
+export const isConflict = (error: unknown) =>
+  typeof (error as { code?: string })?.code === 'string' &&
+  /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test((error as { code: string }).code);
+
+export function bookingStore(db: Db) {
+  const s = {
+    insertAppointment: db.prepare(
+      `INSERT INTO appointments (id, service_id, staff_id, channel, location_id, start_at, end_at, status,
+         citizen_name, citizen_email, citizen_phone, lang, intake, return_url, token_nonce, token_hash, consent_at, created_at)
+       VALUES (@id, @serviceId, @staffId, @channel, @locationId, @startAt, @endAt, 'booked', @citizenName, @citizenEmail,
+         @citizenPhone, @lang, @intake, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt)`,
+    ),
+    claim: db.prepare('INSERT INTO slot_claims (staff_id, unit_at, appointment_id) VALUES (?, ?, ?)'),
+    releaseClaims: db.prepare('DELETE FROM slot_claims WHERE appointment_id = ?'),
+    claimsBetween: db.prepare<[string, string], { staffId: string; unitAt: string }>(
+      'SELECT staff_id AS staffId, unit_at AS unitAt FROM slot_claims WHERE unit_at >= ? AND unit_at < ?',
+    ),
+    byId: db.prepare<[string], AppointmentRow>(`SELECT ${appointmentColumns} FROM appointments WHERE id = ?`),
+    byTokenHash: db.prepare<[string], AppointmentRow>(`SELECT ${appointmentColumns} FROM appointments WHERE token_hash = ?`),
+    between: db.prepare<[string, string], AppointmentRow>(
+      `SELECT ${appointmentColumns} FROM appointments WHERE start_at >= ? AND start_at < ? ORDER BY start_at`,
+    ),
+    cancel: db.prepare(
+      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? WHERE id = ? AND status = 'booked'",
+    ),
+    move: db.prepare(
+      'UPDATE appointments SET start_at = @startAt, end_at = @endAt, staff_id = @staffId, channel = @channel, location_id = @locationId WHERE id = @id',
+    ),
+    insertCompanion: db.prepare(
+      `INSERT INTO companions (id, appointment_id, name, email, role, token_nonce, token_hash, created_at)
+       VALUES (@id, @appointmentId, @name, @email, @role, @tokenNonce, @tokenHash, @createdAt)`,
+    ),
+    companions: db.prepare<[string], Companion>(
+      `SELECT ${companionColumns} FROM companions WHERE appointment_id = ? AND removed_at IS NULL ORDER BY created_at`,
+    ),
+    companionByTokenHash: db.prepare<[string], Companion>(
+      `SELECT ${companionColumns} FROM companions WHERE token_hash = ? AND removed_at IS NULL`,
+    ),
+    removeCompanion: db.prepare('UPDATE companions SET removed_at = ? WHERE id = ? AND appointment_id = ? AND removed_at IS NULL'),
+    insertReminder: db.prepare('INSERT OR IGNORE INTO reminders (appointment_id, offset_min, due_at) VALUES (?, ?, ?)'),
+    dropUnsentReminders: db.prepare('DELETE FROM reminders WHERE appointment_id = ? AND sent_at IS NULL'),
+    claimDueReminders: db.prepare<[string, string], Reminder>(
+      `UPDATE reminders SET sent_at = ?, attempts = attempts + 1 WHERE sent_at IS NULL AND due_at <= ?
+       RETURNING id, appointment_id AS appointmentId, offset_min AS offsetMin, due_at AS dueAt`,
+    ),
+    unclaimReminder: db.prepare('UPDATE reminders SET sent_at = NULL WHERE id = ? AND attempts < 5'),
+  };
+
+  /** Inserts the units in one go; throws a constraint error when any is taken. */
+  const claimUnits = (staffId: string, units: string[], appointmentId: string) => {
+    for (const unit of units) s.claim.run(staffId, unit, appointmentId);
+  };
+
+  return {
+    /** Atomically writes the appointment and claims its time; throws on a conflicting claim. */
+    create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy'>, units: string[]) => {
+      s.insertAppointment.run({ ...appointment, intake: JSON.stringify(appointment.intake) });
+      claimUnits(appointment.staffId, units, appointment.id);
+    }),
+    /** Frees the old time and claims the new one in one transaction: either both happen or neither. */
+    move: db.transaction(
+      (id: string, to: { startAt: string; endAt: string; staffId: string; channel: Channel; locationId: string | null }, units: string[]) => {
+        s.releaseClaims.run(id);
+        claimUnits(to.staffId, units, id);
+        s.move.run({ id, ...to });
+      },
+    ),
+    cancel: db.transaction((id: string, at: string, by: string): boolean => {
+      const changed = s.cancel.run(at, by, id).changes === 1;
+      if (changed) {
+        s.releaseClaims.run(id);
+        s.dropUnsentReminders.run(id);
+      }
+      return changed;
+    }),
+    get: (id: string) => toAppointment(s.byId.get(id)),
+    findByTokenHash: (hash: string) => toAppointment(s.byTokenHash.get(hash)),
+    listBetween: (fromIso: string, toIso: string) => s.between.all(fromIso, toIso).map((r) => toAppointment(r)!),
+    claimsBetween(fromIso: string, toIso: string): Map<string, Set<string>> {
+      const claimed = new Map<string, Set<string>>();
+      for (const { staffId, unitAt } of s.claimsBetween.all(fromIso, toIso)) {
+        let set = claimed.get(staffId);
+        if (!set) claimed.set(staffId, (set = new Set()));
+        set.add(unitAt);
+      }
+      return claimed;
+    },
+    addCompanion: (companion: Omit<Companion, 'removedAt'>) => void s.insertCompanion.run(companion),
+    listCompanions: (appointmentId: string) => s.companions.all(appointmentId),
+    findCompanionByTokenHash: (hash: string) => s.companionByTokenHash.get(hash),
+    removeCompanion: (appointmentId: string, companionId: string, at: string) =>
+      s.removeCompanion.run(at, companionId, appointmentId).changes === 1,
+    scheduleReminders: db.transaction((appointmentId: string, reminders: { offsetMin: number; dueAt: string }[]) => {
+      s.dropUnsentReminders.run(appointmentId);
+      for (const r of reminders) s.insertReminder.run(appointmentId, r.offsetMin, r.dueAt);
+    }),
+    /** Marks every due reminder as sent and returns them; a crash after this sends none twice. */
+    claimDueReminders: (nowIso: string) => s.claimDueReminders.all(nowIso, nowIso),
+    /** Gives a reminder back after a failed send, so a later tick retries it (at most 5 attempts). */
+    unclaimReminder: (id: number) => void s.unclaimReminder.run(id),
+  };
+}
+
+export type BookingStore = ReturnType<typeof bookingStore>;

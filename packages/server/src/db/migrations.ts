@@ -1,0 +1,111 @@
+/**
+ * Ordered schema migrations; append, never edit a released one.
+ * Times are stored as UTC ISO strings, local dates as YYYY-MM-DD in Europe/Brussels.
+ */
+export const migrations: string[] = [
+  `
+  CREATE TABLE locations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL
+  );
+  CREATE TABLE services (
+    id TEXT PRIMARY KEY,
+    texts TEXT NOT NULL,              -- JSON { nl: {name, description}, fr: …, en: …, de: … }
+    duration_min INTEGER NOT NULL,
+    buffer_before_min INTEGER NOT NULL DEFAULT 0,
+    buffer_after_min INTEGER NOT NULL DEFAULT 0,
+    notice_min INTEGER NOT NULL DEFAULT 0,
+    horizon_days INTEGER NOT NULL DEFAULT 28,
+    channels TEXT NOT NULL,           -- JSON ["video", "counter"]
+    intake TEXT NOT NULL DEFAULT '[]',             -- JSON [{ id, required, texts: { nl: {label} } }]
+    required_documents TEXT NOT NULL DEFAULT '[]', -- JSON [{ id, texts: { nl: {label} } }]
+    active INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE staff (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('medewerker', 'beheerder')),
+    password_hash TEXT,
+    active INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE staff_services (
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    service_id TEXT NOT NULL REFERENCES services(id),
+    PRIMARY KEY (staff_id, service_id)
+  );
+  CREATE TABLE opening_hours (
+    id INTEGER PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),   -- ISO: 1 = Monday
+    start_time TEXT NOT NULL,         -- HH:MM local
+    end_time TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('video', 'counter')),
+    location_id TEXT REFERENCES locations(id)
+  );
+  CREATE TABLE closures (
+    id INTEGER PRIMARY KEY,
+    staff_id TEXT REFERENCES staff(id),   -- NULL: the whole municipality (public holiday)
+    date_from TEXT NOT NULL,
+    date_to TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE TABLE appointments (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES services(id),
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    channel TEXT NOT NULL,
+    location_id TEXT REFERENCES locations(id),
+    start_at TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'held', 'no_show')),
+    citizen_name TEXT NOT NULL,
+    citizen_email TEXT NOT NULL,
+    citizen_phone TEXT,
+    lang TEXT NOT NULL,
+    intake TEXT NOT NULL DEFAULT '{}',
+    return_url TEXT NOT NULL,
+    token_nonce TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    consent_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    cancelled_at TEXT,
+    cancelled_by TEXT
+  );
+  CREATE INDEX appointments_by_start ON appointments (start_at);
+  -- One row per 5-minute unit a booking occupies (buffers included). The primary key is what makes
+  -- double booking impossible, whatever the number of concurrent requests or processes.
+  CREATE TABLE slot_claims (
+    staff_id TEXT NOT NULL,
+    unit_at TEXT NOT NULL,
+    appointment_id TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+    PRIMARY KEY (staff_id, unit_at)
+  );
+  CREATE INDEX slot_claims_by_appointment ON slot_claims (appointment_id);
+  CREATE TABLE companions (
+    id TEXT PRIMARY KEY,
+    appointment_id TEXT NOT NULL REFERENCES appointments(id),
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('carer', 'family', 'interpreter')),
+    token_nonce TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    removed_at TEXT
+  );
+  CREATE INDEX companions_by_appointment ON companions (appointment_id);
+  -- Reminders are rows, so a restart neither loses nor repeats them: a row is claimed (sent_at set)
+  -- in the same transaction that selects it.
+  CREATE TABLE reminders (
+    id INTEGER PRIMARY KEY,
+    appointment_id TEXT NOT NULL REFERENCES appointments(id),
+    offset_min INTEGER NOT NULL,
+    due_at TEXT NOT NULL,
+    sent_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (appointment_id, offset_min)
+  );
+  CREATE INDEX reminders_due ON reminders (sent_at, due_at);
+  `,
+];

@@ -1,0 +1,97 @@
+import escapeHtml from 'escape-html';
+import { createEvent } from 'ics';
+import type { Lang } from '../catalog/types.ts';
+import { ZONE } from '../booking/slots.ts';
+import type { MailMessage } from './mailer.ts';
+import { mailTexts, type MailTexts } from './texts.ts';
+
+export type MailKind = 'confirmation' | 'companionInvite' | 'rescheduled' | 'cancelled' | 'reminder';
+
+export interface AppointmentMail {
+  kind: MailKind;
+  lang: Lang;
+  to: string;
+  recipientName: string;
+  serviceName: string;
+  startAt: string;
+  endAt: string;
+  /** Empty for a video call; the counter's name and address otherwise. */
+  location: string | null;
+  /** The personal link; absent for a cancellation. */
+  link?: string | undefined;
+  deviceTestLink?: string | undefined;
+  invitedBy?: { name: string; role: keyof MailTexts['roles'] } | undefined;
+  appointmentId: string;
+  /** Extra paragraph written by staff (a cancellation reason, next steps). */
+  note?: string | undefined;
+}
+
+export function formatWhen(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(mailTexts[lang].locale, { dateStyle: 'full', timeStyle: 'short', timeZone: ZONE }).format(
+    new Date(iso),
+  );
+}
+
+/** Builds one mail: plain text and HTML with the same paragraphs, plus an .ics unless cancelled. */
+export function renderAppointmentMail(m: AppointmentMail): MailMessage {
+  const t = mailTexts[m.lang];
+  const when = formatWhen(m.startAt, m.lang);
+  const subject =
+    m.kind === 'reminder'
+      ? t.reminder.subject(m.serviceName, when)
+      : m.kind === 'companionInvite'
+        ? t.companionInvite.subject(m.serviceName)
+        : t[m.kind].subject(m.serviceName);
+  const intro =
+    m.kind === 'companionInvite' && m.invitedBy
+      ? t.companionInvite.intro(m.invitedBy.name, t.roles[m.invitedBy.role], m.serviceName, when)
+      : m.kind === 'companionInvite'
+        ? t.confirmation.intro(m.serviceName, when)
+        : t[m.kind].intro(m.serviceName, when);
+
+  const paragraphs: { text: string; link?: string }[] = [{ text: t.greeting(m.recipientName) }, { text: intro }];
+  if (m.note) paragraphs.push({ text: m.note });
+  if (m.kind === 'cancelled') {
+    paragraphs.push({ text: t.bookAgain });
+  } else {
+    paragraphs.push({ text: m.location ? t.counterChannel(m.location) : t.videoChannel });
+    if (m.link) paragraphs.push({ text: t.openLink, link: m.link });
+    if (m.deviceTestLink && !m.location) paragraphs.push({ text: t.deviceTest, link: m.deviceTestLink });
+    paragraphs.push({ text: t.manage });
+  }
+  paragraphs.push({ text: t.signature });
+
+  const text = paragraphs.map((p) => (p.link ? `${p.text}\n${p.link}` : p.text)).join('\n\n');
+  const html = `<!doctype html><html lang="${m.lang}"><body style="font-family: sans-serif; line-height: 1.5">${paragraphs
+    .map(
+      (p) =>
+        `<p>${escapeHtml(p.text).replace(/\n/g, '<br>')}${
+          p.link ? `<br><a href="${escapeHtml(p.link)}">${escapeHtml(p.link)}</a>` : ''
+        }</p>`,
+    )
+    .join('')}</body></html>`;
+
+  const message: MailMessage = { to: m.to, subject, text, html };
+  if (m.kind !== 'cancelled') {
+    message.attachments = [{ filename: 'afspraak.ics', content: calendarEvent(m, subject), contentType: 'text/calendar; method=PUBLISH' }];
+  }
+  return message;
+}
+
+function calendarEvent(m: AppointmentMail, subject: string): string {
+  const { error, value } = createEvent({
+    uid: `${m.appointmentId}@digitale-balie`,
+    title: m.serviceName,
+    description: [subject, m.link].filter(Boolean).join('\n'),
+    location: m.location ?? m.link ?? '',
+    start: Date.parse(m.startAt),
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end: Date.parse(m.endAt),
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    ...(m.link ? { url: m.link } : {}),
+  });
+  if (error || !value) throw new Error(`Could not build the calendar file: ${String(error)}`);
+  return value;
+}

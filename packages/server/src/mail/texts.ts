@@ -1,0 +1,161 @@
+import type { CompanionRole, Lang } from '../catalog/types.ts';
+
+/** Every text a mail needs; a language that misses one fails the type-check. */
+export interface MailTexts {
+  locale: string;
+  greeting: (name: string) => string;
+  confirmation: { subject: (service: string) => string; intro: (service: string, when: string) => string };
+  companionInvite: {
+    subject: (service: string) => string;
+    intro: (citizen: string, role: string, service: string, when: string) => string;
+  };
+  rescheduled: { subject: (service: string) => string; intro: (service: string, when: string) => string };
+  cancelled: { subject: (service: string) => string; intro: (service: string, when: string) => string };
+  reminder: { subject: (service: string, when: string) => string; intro: (service: string, when: string) => string };
+  videoChannel: string;
+  counterChannel: (location: string) => string;
+  openLink: string;
+  deviceTest: string;
+  manage: string;
+  bookAgain: string;
+  roles: Record<CompanionRole, string>;
+  signature: string;
+}
+
+const nl: MailTexts = {
+  locale: 'nl-BE',
+  greeting: (name) => `Beste ${name},`,
+  confirmation: {
+    subject: (service) => `Uw afspraak is bevestigd: ${service}`,
+    intro: (service, when) => `Uw afspraak voor ${service} is vastgelegd op ${when}.`,
+  },
+  companionInvite: {
+    subject: (service) => `U bent uitgenodigd voor een afspraak: ${service}`,
+    intro: (citizen, role, service, when) =>
+      `${citizen} nodigt u uit als ${role} voor een afspraak over ${service} op ${when}.`,
+  },
+  rescheduled: {
+    subject: (service) => `Uw afspraak is verplaatst: ${service}`,
+    intro: (service, when) => `Uw afspraak voor ${service} is verplaatst naar ${when}.`,
+  },
+  cancelled: {
+    subject: (service) => `Uw afspraak is geannuleerd: ${service}`,
+    intro: (service, when) => `Uw afspraak voor ${service} op ${when} is geannuleerd.`,
+  },
+  reminder: {
+    subject: (service, when) => `Herinnering: ${service} op ${when}`,
+    intro: (service, when) => `Wij herinneren u aan uw afspraak voor ${service} op ${when}.`,
+  },
+  videoChannel: 'Het gesprek is een videogesprek. U hebt een computer, tablet of smartphone met camera nodig.',
+  counterChannel: (location) => `U komt naar het loket: ${location}.`,
+  openLink: 'Uw persoonlijke link (deel deze link met niemand):',
+  deviceTest: 'Test vooraf uw camera en microfoon:',
+  manage: 'Via dezelfde link kunt u de afspraak bekijken, verplaatsen of annuleren.',
+  bookAgain: 'Wilt u een nieuwe afspraak maken? Dat kan op de website van de gemeente.',
+  roles: { carer: 'mantelzorger', family: 'familielid', interpreter: 'tolk' },
+  signature: 'Met vriendelijke groeten,\nDe Digitale Balie van uw gemeente',
+};
+
+const fr: MailTexts = {
+  locale: 'fr-BE',
+  greeting: (name) => `Bonjour ${name},`,
+  confirmation: {
+    subject: (service) => `Votre rendez-vous est confirmé : ${service}`,
+    intro: (service, when) => `Votre rendez-vous pour ${service} est fixé au ${when}.`,
+  },
+  companionInvite: {
+    subject: (service) => `Vous êtes invité à un rendez-vous : ${service}`,
+    intro: (citizen, role, service, when) =>
+      `${citizen} vous invite en tant que ${role} à un rendez-vous pour ${service} le ${when}.`,
+  },
+  rescheduled: {
+    subject: (service) => `Votre rendez-vous a été déplacé : ${service}`,
+    intro: (service, when) => `Votre rendez-vous pour ${service} a été déplacé au ${when}.`,
+  },
+  cancelled: {
+    subject: (service) => `Votre rendez-vous est annulé : ${service}`,
+    intro: (service, when) => `Votre rendez-vous pour ${service} du ${when} est annulé.`,
+  },
+  reminder: {
+    subject: (service, when) => `Rappel : ${service} le ${when}`,
+    intro: (service, when) => `Nous vous rappelons votre rendez-vous pour ${service} le ${when}.`,
+  },
+  videoChannel: 'Il s’agit d’un appel vidéo. Il vous faut un ordinateur, une tablette ou un smartphone avec caméra.',
+  counterChannel: (location) => `Vous venez au guichet : ${location}.`,
+  openLink: 'Votre lien personnel (ne le partagez avec personne) :',
+  deviceTest: 'Testez votre caméra et votre micro à l’avance :',
+  manage: 'Avec ce même lien, vous pouvez consulter, déplacer ou annuler le rendez-vous.',
+  bookAgain: 'Pour prendre un nouveau rendez-vous, rendez-vous sur le site de la commune.',
+  roles: { carer: 'aidant proche', family: 'membre de la famille', interpreter: 'interprète' },
+  signature: 'Cordialement,\nLe guichet numérique de votre commune',
+};
+
+const en: MailTexts = {
+  locale: 'en-GB',
+  greeting: (name) => `Dear ${name},`,
+  confirmation: {
+    subject: (service) => `Your appointment is confirmed: ${service}`,
+    intro: (service, when) => `Your appointment for ${service} is booked for ${when}.`,
+  },
+  companionInvite: {
+    subject: (service) => `You are invited to an appointment: ${service}`,
+    intro: (citizen, role, service, when) =>
+      `${citizen} invites you as ${role} to an appointment about ${service} on ${when}.`,
+  },
+  rescheduled: {
+    subject: (service) => `Your appointment has moved: ${service}`,
+    intro: (service, when) => `Your appointment for ${service} has moved to ${when}.`,
+  },
+  cancelled: {
+    subject: (service) => `Your appointment is cancelled: ${service}`,
+    intro: (service, when) => `Your appointment for ${service} on ${when} is cancelled.`,
+  },
+  reminder: {
+    subject: (service, when) => `Reminder: ${service} on ${when}`,
+    intro: (service, when) => `This is a reminder of your appointment for ${service} on ${when}.`,
+  },
+  videoChannel: 'This is a video call. You need a computer, tablet or smartphone with a camera.',
+  counterChannel: (location) => `Please come to the counter: ${location}.`,
+  openLink: 'Your personal link (do not share it with anyone):',
+  deviceTest: 'Test your camera and microphone beforehand:',
+  manage: 'With the same link you can view, move or cancel the appointment.',
+  bookAgain: 'To make a new appointment, visit the municipality’s website.',
+  roles: { carer: 'carer', family: 'family member', interpreter: 'interpreter' },
+  signature: 'Kind regards,\nThe digital counter of your municipality',
+};
+
+const de: MailTexts = {
+  locale: 'de-BE',
+  greeting: (name) => `Guten Tag ${name},`,
+  confirmation: {
+    subject: (service) => `Ihr Termin ist bestätigt: ${service}`,
+    intro: (service, when) => `Ihr Termin für ${service} ist am ${when}.`,
+  },
+  companionInvite: {
+    subject: (service) => `Sie sind zu einem Termin eingeladen: ${service}`,
+    intro: (citizen, role, service, when) =>
+      `${citizen} lädt Sie als ${role} zu einem Termin über ${service} am ${when} ein.`,
+  },
+  rescheduled: {
+    subject: (service) => `Ihr Termin wurde verschoben: ${service}`,
+    intro: (service, when) => `Ihr Termin für ${service} wurde auf ${when} verschoben.`,
+  },
+  cancelled: {
+    subject: (service) => `Ihr Termin wurde abgesagt: ${service}`,
+    intro: (service, when) => `Ihr Termin für ${service} am ${when} wurde abgesagt.`,
+  },
+  reminder: {
+    subject: (service, when) => `Erinnerung: ${service} am ${when}`,
+    intro: (service, when) => `Wir erinnern Sie an Ihren Termin für ${service} am ${when}.`,
+  },
+  videoChannel: 'Es ist ein Videogespräch. Sie brauchen einen Computer, ein Tablet oder ein Smartphone mit Kamera.',
+  counterChannel: (location) => `Bitte kommen Sie zum Schalter: ${location}.`,
+  openLink: 'Ihr persönlicher Link (teilen Sie ihn mit niemandem):',
+  deviceTest: 'Testen Sie vorab Kamera und Mikrofon:',
+  manage: 'Mit demselben Link können Sie den Termin ansehen, verschieben oder absagen.',
+  bookAgain: 'Einen neuen Termin vereinbaren Sie auf der Website der Gemeinde.',
+  roles: { carer: 'pflegende Person', family: 'Familienmitglied', interpreter: 'Dolmetscher' },
+  signature: 'Mit freundlichen Grüßen\nDer digitale Schalter Ihrer Gemeinde',
+};
+
+export const mailTexts: Record<Lang, MailTexts> = { nl, fr, en, de };

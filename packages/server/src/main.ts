@@ -1,0 +1,22 @@
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+try {
+  const config = loadConfig();
+  const app = createApp(config);
+  await app.start();
+  console.log(`Digitale Balie listens on ${config.publicUrl} (data in ${config.dataDir}${config.smtpUrl ? '' : ', mails in the outbox: /demo/mailbox'})`);
+  const stop = async (signal: string) => {
+    console.log(`${signal} received, stopping`);
+    await app.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
