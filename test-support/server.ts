@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../packages/server/src/app.ts';
+import { loadConfig, type Config } from '../packages/server/src/config.ts';
+
+export interface TestClock {
+  now: () => Date;
+  set(date: Date | string): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start: Date | string = new Date()): TestClock {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set: (date) => void (current = new Date(date)),
+    advance: (ms) => void (current = new Date(current.getTime() + ms)),
+  };
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  dataDir: string;
+  clock: TestClock;
+  logLines: string[];
+  /** Stops the server; the data directory stays until `cleanup`. */
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** Starts the real app on port 0 with a real SQLite file in a temp dir. */
+export async function startTestServer(
+  opts: { env?: Record<string, string>; clock?: TestClock; dataDir?: string; overrides?: Partial<Config> } = {},
+): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'balie-test-'));
+  const clock = opts.clock ?? testClock();
+  const logLines: string[] = [];
+  const config = loadConfig(
+    { REMINDER_INTERVAL_MS: '100000', ...opts.env },
+    { dataDir, port: 0, now: clock.now, ...opts.overrides },
+  );
+  const app = createApp(config, {
+    log: (message, error) => logLines.push(`${message} ${error instanceof Error ? error.stack : String(error ?? '')}`),
+  });
+  await app.start(0);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.stop();
+  };
+  return {
+    app,
+    url: app.url,
+    dataDir,
+    clock,
+    logLines,
+    stop,
+    async cleanup() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** fetch + JSON for tests: returns status and parsed body. */
+export async function api(
+  base: string,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(`${base}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    },
+    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body, headers: response.headers };
+}
+
+/** A valid booking body for the first offered slot; override what the test is about. */
+export async function firstSlot(base: string, serviceId = 'mantelzorgpremie', query = 'channel=video') {
+  const { body } = await api(base, `/api/services/${serviceId}/slots?${query}`);
+  if (!body.slots?.length) throw new Error(`no slots offered for ${serviceId}`);
+  return body.slots[0] as { start: string; end: string; channel: 'video' | 'counter'; locationId: string | null };
+}
+
+export function bookingBody(slot: { start: string; channel: string; locationId: string | null }, overrides: Record<string, unknown> = {}) {
+  return {
+    serviceId: 'mantelzorgpremie',
+    start: slot.start,
+    channel: slot.channel,
+    locationId: slot.locationId,
+    lang: 'nl',
+    citizen: { name: 'Marie Claes', email: 'marie@example.org' },
+    intake: { zorgvrager: 'Mijn ouders' },
+    consent: true,
+    ...overrides,
+  };
+}

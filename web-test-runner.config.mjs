@@ -1,0 +1,77 @@
+// Widget tests in Debian's Chromium, against the real server started by the plugin below.
+// Run through `node --import tsx` so this file can start the TypeScript server directly.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { startTestServer } from './test-support/server.ts';
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+/** Writes the totals for scripts/test.mjs; a file that failed to load counts as a failure. */
+function countReporter(file = '.tmp/widget-counts.json') {
+  const count = (suite, totals) => {
+    for (const test of suite.tests ?? []) {
+      if (test.skipped) totals.skipped++;
+      else if (test.passed) totals.passed++;
+      else totals.failed++;
+    }
+    for (const child of suite.suites ?? []) count(child, totals);
+    return totals;
+  };
+  return {
+    onTestRunFinished({ sessions }) {
+      const totals = { passed: 0, failed: 0, skipped: 0 };
+      for (const session of sessions) {
+        const before = totals.passed + totals.failed;
+        if (session.testResults) count(session.testResults, totals);
+        if (!session.passed && totals.passed + totals.failed === before) totals.failed++;
+        else if (session.errors?.length && totals.failed === 0) totals.failed++;
+      }
+      mkdirSync('.tmp', { recursive: true });
+      writeFileSync(file, JSON.stringify(totals));
+    },
+  };
+}
+
+/** Starts the real Digitale Balie server (SQLite in a temp dir) and tells the tests its URL. */
+function balieServer() {
+  let server;
+  return {
+    name: 'balie-server',
+    async serverStart() {
+      server = await startTestServer({ env: { ALLOWED_ORIGINS: '*' } });
+    },
+    async serverStop() {
+      await server?.cleanup();
+    },
+    serve(context) {
+      if (context.path === '/__balie-server') return { body: JSON.stringify({ url: server.url }), type: 'json' };
+    },
+  };
+}
+
+export default {
+  files: ['packages/widget/src/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'production'] },
+  hostname: '127.0.0.2',
+  concurrency: 1,
+  testsFinishTimeout: 180_000,
+  testFramework: { config: { timeout: 20_000 } },
+  browsers: [
+    chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs } }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), balieServer()],
+  reporters: [defaultReporter(), summaryReporter(), countReporter()],
+};
