@@ -1,0 +1,84 @@
+import ky, { HTTPError, type KyInstance } from 'ky';
+import type { AppointmentView, BookingRequest, Companion, Location, Service, Slot } from './types.ts';
+
+/**
+ * An API failure as a value the views can turn into a friendly text: `code` is the server's
+ * machine-readable code, or `network` when the server could not be reached at all.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+async function toApiError(error: unknown): Promise<ApiError> {
+  if (error instanceof HTTPError) {
+    const body = (await error.response.json().catch(() => ({}))) as {
+      error?: { code?: string; message?: string; fields?: Record<string, string>; details?: Record<string, unknown> };
+    };
+    const e = body.error ?? {};
+    const fields = e.fields ?? (e.details?.fields as Record<string, string> | undefined) ?? {};
+    return new ApiError(error.response.status, e.code ?? 'http_error', e.message ?? error.message, fields, e.details ?? {});
+  }
+  return new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+}
+
+/** The only place that talks HTTP. Tokens travel in a header; the widget never uses cookies. */
+export class BalieApi {
+  private readonly http: KyInstance;
+
+  constructor(
+    private readonly server: string,
+    private readonly token?: string,
+  ) {
+    this.http = ky.create({
+      prefixUrl: `${server.replace(/\/$/, '')}/api`,
+      credentials: 'omit',
+      timeout: 15_000,
+      retry: { limit: 2, methods: ['get'] },
+      hooks: {
+        beforeRequest: [
+          (request) => {
+            if (this.token) request.headers.set('authorization', `Bearer ${this.token}`);
+          },
+        ],
+      },
+    });
+  }
+
+  withToken(token: string): BalieApi {
+    return new BalieApi(this.server, token);
+  }
+
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw await toApiError(error);
+    }
+  }
+
+  listServices = () => this.call(() => this.http.get('services').json<Service[]>());
+  getService = (id: string) => this.call(() => this.http.get(`services/${encodeURIComponent(id)}`).json<Service>());
+  listLocations = () => this.call(() => this.http.get('locations').json<Location[]>());
+  listSlots = (serviceId: string, query: { channel?: string; location?: string; from?: string; days?: number } = {}) =>
+    this.call(async () => {
+      const searchParams = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      return (await this.http.get(`services/${encodeURIComponent(serviceId)}/slots`, { searchParams }).json<{ slots: Slot[] }>()).slots;
+    });
+  book = (request: BookingRequest) =>
+    this.call(() => this.http.post('appointments', { json: request }).json<{ token: string; appointment: AppointmentView }>());
+  getAppointment = () => this.call(() => this.http.get('appointment').json<AppointmentView>());
+  cancel = () => this.call(() => this.http.delete('appointment').json<{ status: string }>());
+  reschedule = (slot: Pick<Slot, 'start' | 'channel' | 'locationId'>) =>
+    this.call(() => this.http.post('appointment/reschedule', { json: slot }).json<AppointmentView>());
+  addCompanion = (companion: { name: string; email: string; role: Companion['role'] }) =>
+    this.call(() => this.http.post('appointment/companions', { json: companion }).json<Companion>());
+  removeCompanion = (id: string) => this.call(() => this.http.delete(`appointment/companions/${encodeURIComponent(id)}`).then(() => undefined));
+}

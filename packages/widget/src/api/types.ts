@@ -1,0 +1,63 @@
+import type { Lang } from '../i18n/index.ts';
+
+export type Channel = 'video' | 'counter';
+export type CompanionRole = 'carer' | 'family' | 'interpreter';
+export type Localized<T> = { nl: T } & Partial<Record<Exclude<Lang, 'nl'>, T>>;
+
+export interface Service {
+  id: string;
+  texts: Localized<{ name: string; description: string }>;
+  durationMin: number;
+  channels: Channel[];
+  intake: { id: string; required: boolean; texts: Localized<{ label: string }> }[];
+  requiredDocuments: { id: string; texts: Localized<{ label: string }> }[];
+}
+
+export interface Location {
+  id: string;
+  name: string;
+  address: string;
+}
+
+export interface Slot {
+  start: string;
+  end: string;
+  channel: Channel;
+  locationId: string | null;
+}
+
+export interface Companion {
+  id: string;
+  name: string;
+  role: CompanionRole;
+}
+
+export interface AppointmentView {
+  id: string;
+  role: 'citizen' | 'companion';
+  status: 'booked' | 'cancelled' | 'held' | 'no_show';
+  serviceId: string;
+  service: Pick<Service, 'id' | 'texts' | 'durationMin' | 'requiredDocuments'>;
+  channel: Channel;
+  location: Location | null;
+  start: string;
+  end: string;
+  lang: Lang;
+  citizenName: string;
+  companions: Companion[];
+}
+
+export interface BookingRequest {
+  serviceId: string;
+  start: string;
+  channel: Channel;
+  locationId: string | null;
+  lang: Lang;
+  citizen: { name: string; email: string; phone?: string };
+  companion?: { name: string; email: string; role: CompanionRole } | null;
+  intake: Record<string, string>;
+  consent: boolean;
+  returnUrl?: string;
+}
+
+export const localize = <T>(texts: Localized<T>, lang: Lang): T => texts[lang] ?? texts.nl;

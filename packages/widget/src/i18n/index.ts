@@ -1,0 +1,40 @@
+import type { Messages } from './messages.ts';
+import { nl } from './nl.ts';
+
+export type { Messages };
+export const supportedLangs = ['nl', 'fr', 'en', 'de'] as const;
+export type Lang = (typeof supportedLangs)[number];
+export const ZONE = 'Europe/Brussels';
+
+// Dutch ships in the entry; other languages are small lazy chunks loaded on demand.
+// fr and de are completed in the languages issue; until then they fall back to English, then Dutch.
+const loaders: Record<Lang, () => Promise<Messages>> = {
+  nl: async () => nl,
+  en: async () => (await import('./en.ts')).en,
+  fr: async () => (await import('./en.ts')).en,
+  de: async () => (await import('./en.ts')).en,
+};
+
+export function resolveLang(requested: string | null | undefined): Lang {
+  const base = (requested ?? '').toLowerCase().split('-')[0];
+  return (supportedLangs as readonly string[]).includes(base!) ? (base as Lang) : 'nl';
+}
+
+export const loadMessages = (lang: Lang): Promise<Messages> => loaders[lang]();
+export const defaultMessages = nl;
+
+/** Date and time in Europe/Brussels, whatever the citizen's device zone. */
+export function formatDate(iso: string, t: Messages, style: 'day' | 'time' | 'full' = 'full'): string {
+  const options: Intl.DateTimeFormatOptions =
+    style === 'day'
+      ? { weekday: 'long', day: 'numeric', month: 'long', timeZone: ZONE }
+      : style === 'time'
+        ? { hour: '2-digit', minute: '2-digit', timeZone: ZONE }
+        : { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: ZONE };
+  return new Intl.DateTimeFormat(t.locale, options).format(new Date(iso));
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant, in Europe/Brussels. */
+export function localDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}

@@ -1,0 +1,7 @@
+/**
+ * Digitale Balie widget: registers `<digitale-balie>` and re-exports the public event types,
+ * so integrators get typed `addEventListener('balie-…', e => e.detail)`.
+ */
+export { DigitaleBalie } from './digitale-balie.ts';
+export * from './events/index.ts';
+export type { AppointmentView, Channel, CompanionRole, Service, Slot } from './api/types.ts';

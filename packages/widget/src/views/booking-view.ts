@@ -1,0 +1,259 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError } from '../api/client.ts';
+import { localize, type AppointmentView, type Channel, type Location, type Service, type Slot } from '../api/types.ts';
+import { formatDate } from '../i18n/index.ts';
+import { BalieView } from './balie-view.ts';
+import './booking-form.ts';
+import type { BookingDetails } from './booking-form.ts';
+import './slot-picker.ts';
+
+type Step = 'service' | 'channel' | 'time' | 'details' | 'review' | 'done';
+type ChannelChoice = { channel: Channel; locationId: string | null };
+
+/** The booking journey: service → channel or location → time → details → review → confirmed. */
+@customElement('balie-booking-view')
+export class BalieBookingView extends BalieView {
+  /** Preselected service: the service step is skipped. */
+  @property() serviceId?: string;
+
+  @state() private step: Step = 'service';
+  @state() private services?: Service[];
+  @state() private service?: Service;
+  @state() private locations: Location[] = [];
+  @state() private choices?: ChannelChoice[];
+  @state() private choice?: ChannelChoice;
+  @state() private chosenSlot?: Slot;
+  @state() private details?: BookingDetails;
+  @state() private fieldErrors: Record<string, string> = {};
+  @state() private error = '';
+  @state() private alternatives: Slot[] = [];
+  @state() private busy = false;
+  @state() private booked?: { token: string; appointment: AppointmentView };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.start();
+  }
+
+  private async start() {
+    try {
+      this.locations = await this.api.listLocations();
+      if (this.serviceId) await this.pickService(await this.api.getService(this.serviceId));
+      else this.services = await this.api.listServices();
+    } catch (error) {
+      this.error = this.fail(error);
+    }
+  }
+
+  private go(step: Step) {
+    this.step = step;
+    void this.focusHeading();
+  }
+
+  private async pickService(service: Service) {
+    this.service = service;
+    this.error = '';
+    // Offer only the channels and locations that have free times, so no choice leads nowhere.
+    const slots = await this.api.listSlots(service.id, { days: 42 });
+    const seen = new Map<string, ChannelChoice>();
+    for (const s of slots) seen.set(`${s.channel}|${s.locationId ?? ''}`, { channel: s.channel, locationId: s.locationId });
+    this.choices = [...seen.values()].sort((a, b) => (a.channel === 'video' ? -1 : b.channel === 'video' ? 1 : 0));
+    if (this.choices.length === 1) {
+      this.choice = this.choices[0];
+      this.go('time');
+    } else this.go('channel');
+  }
+
+  private locationName(id: string | null) {
+    const location = this.locations.find((l) => l.id === id);
+    return location ? `${location.name}, ${location.address}` : '';
+  }
+
+  private choiceLabel(c: ChannelChoice) {
+    return c.channel === 'video' ? this.t.booking.video : this.t.booking.counter(this.locationName(c.locationId));
+  }
+
+  private async confirm(consent: boolean) {
+    if (!consent) {
+      this.error = this.t.errors.consent;
+      return;
+    }
+    this.busy = true;
+    this.error = '';
+    this.announce(this.t.booking.booking);
+    try {
+      this.booked = await this.api.book({
+        serviceId: this.service!.id,
+        start: this.chosenSlot!.start,
+        channel: this.chosenSlot!.channel,
+        locationId: this.chosenSlot!.locationId,
+        lang: this.lang,
+        ...this.details!,
+        consent,
+        returnUrl: globalThis.location?.href,
+      });
+      const a = this.booked.appointment;
+      this.emit('booked', {
+        token: this.booked.token,
+        detail: { appointmentId: a.id, serviceId: a.serviceId, start: a.start, end: a.end, channel: a.channel, locationId: a.location?.id ?? null, companions: a.companions.length },
+      });
+      this.go('done');
+    } catch (error) {
+      this.handleBookingError(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private handleBookingError(error: unknown) {
+    const message = this.fail(error);
+    if (error instanceof ApiError && error.code === 'slot_taken') {
+      this.alternatives = (error.details.alternatives as Slot[] | undefined) ?? [];
+      this.chosenSlot = undefined;
+      this.error = message;
+      this.go('time');
+    } else if (error instanceof ApiError && (error.status === 422 || error.status === 400) && Object.keys(error.fields).length) {
+      this.fieldErrors = Object.fromEntries(Object.keys(error.fields).map((field) => [field, this.fieldText(field)]));
+      this.go('details');
+    } else this.error = message;
+  }
+
+  private heading(text: string, step: number) {
+    return html`<p class="hint">${this.t.common.stepOf(step, 5)}</p>
+      <h2 tabindex="-1" data-step-heading>${text}</h2>`;
+  }
+
+  override render() {
+    const t = this.t.booking;
+    const errorBox = this.error ? html`<p class="notice error-box" role="alert">${this.error}</p>` : nothing;
+    switch (this.step) {
+      case 'service':
+        return html`${this.heading(t.chooseService, 1)} ${errorBox}
+          ${this.services
+            ? html`<div role="list">
+                ${this.services.map(
+                  (s) => html`<div role="listitem" class="choice">
+                    <div>
+                      <button class="link" @click=${() => this.pickService(s).catch((e) => (this.error = this.fail(e)))}>${localize(s.texts, this.lang).name}</button>
+                      <p class="hint">${localize(s.texts, this.lang).description}</p>
+                    </div>
+                  </div>`,
+                )}
+              </div>`
+            : this.error ? nothing : html`<p>${this.t.common.loading}</p>`}`;
+      case 'channel':
+        return html`${this.heading(t.chooseChannel, 1)} ${errorBox}
+          <fieldset>
+            <legend>${localize(this.service!.texts, this.lang).name}</legend>
+            ${this.choices!.map(
+              (c) => html`<label class="choice">
+                <input type="radio" name="channel" .checked=${this.choice === c} @change=${() => (this.choice = c)} />
+                <span>${this.choiceLabel(c)}${c.channel === 'video' ? html`<br /><span class="hint">${t.videoHint}</span>` : nothing}</span>
+              </label>`,
+            )}
+          </fieldset>
+          <div class="actions">
+            ${this.serviceId ? nothing : html`<button class="secondary" @click=${() => this.go('service')}>${this.t.common.back}</button>`}
+            <button ?disabled=${!this.choice} @click=${() => this.go('time')}>${this.t.common.next}</button>
+          </div>`;
+      case 'time':
+        return html`${this.heading(t.chooseTime, 2)} ${errorBox}
+          <p class="hint">${t.duration(this.service!.durationMin)}</p>
+          ${this.alternatives.length
+            ? html`<div class="notice"><p>${this.t.errors.alternatives}</p>
+                <div class="actions">${this.alternatives.map((a) => html`<button class="secondary" @click=${() => this.pickSlot(a, 'review')}>${formatDate(a.start, this.t)}</button>`)}</div></div>`
+            : nothing}
+          <balie-slot-picker
+            .t=${this.t}
+            .lang=${this.lang}
+            .server=${this.server}
+            .serviceId=${this.service!.id}
+            .channel=${this.choice!.channel}
+            .locationId=${this.choice!.locationId}
+            .selected=${this.chosenSlot?.start}
+            @select=${(e: CustomEvent<Slot>) => this.pickSlot(e.detail)}
+            @failed=${(e: CustomEvent) => this.emit('failed', e.detail)}
+          ></balie-slot-picker>
+          <div class="actions">
+            <button class="secondary" @click=${() => this.go(this.choices!.length > 1 ? 'channel' : 'service')}>${this.t.common.back}</button>
+            <button ?disabled=${!this.chosenSlot} @click=${() => this.go(this.details ? 'review' : 'details')}>${this.t.common.next}</button>
+          </div>`;
+      case 'details':
+        return html`${this.heading(t.yourDetails, 3)} ${errorBox}
+          <balie-booking-form
+            .t=${this.t}
+            .lang=${this.lang}
+            .service=${this.service}
+            .value=${this.details}
+            .errors=${this.fieldErrors}
+            @back=${() => this.go('time')}
+            @details=${(e: CustomEvent<BookingDetails>) => {
+              this.details = e.detail;
+              this.fieldErrors = {};
+              this.go('review');
+            }}
+          ></balie-booking-form>`;
+      case 'review':
+        return this.renderReview(errorBox);
+      case 'done':
+        return this.renderDone();
+    }
+  }
+
+  private pickSlot(slot: Slot, next?: Step) {
+    this.chosenSlot = slot;
+    this.error = '';
+    if (next) {
+      this.alternatives = [];
+      this.go(next);
+    }
+  }
+
+  private summary() {
+    const t = this.t.booking;
+    return html`<dl class="summary">
+      <dt>${t.summaryService}</dt><dd>${localize(this.service!.texts, this.lang).name}</dd>
+      <dt>${t.summaryWhen}</dt><dd>${formatDate(this.chosenSlot!.start, this.t)}</dd>
+      <dt>${t.summaryWhere}</dt><dd>${this.choiceLabel(this.chosenSlot!)}</dd>
+      <dt>${t.summaryName}</dt><dd>${this.details!.citizen.name}</dd>
+      ${this.details!.companion ? html`<dt>${t.summaryCompanion}</dt><dd>${this.details!.companion.name} (${t.roles[this.details!.companion.role]})</dd>` : nothing}
+    </dl>`;
+  }
+
+  private renderReview(errorBox: unknown) {
+    const t = this.t.booking;
+    return html`${this.heading(t.review, 4)} ${errorBox} ${this.summary()}
+      <form novalidate @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        void this.confirm((e.target as HTMLFormElement).consent.checked);
+      }}>
+        <label class="choice"><input type="checkbox" name="consent" required /> <span>${t.consent}</span></label>
+        <div class="actions">
+          <button type="button" class="secondary" @click=${() => this.go('details')}>${this.t.common.back}</button>
+          <button type="submit" ?disabled=${this.busy}>${this.busy ? t.booking : t.confirm}</button>
+        </div>
+      </form>`;
+  }
+
+  private renderDone() {
+    const t = this.t.booking;
+    const documents = this.service!.requiredDocuments;
+    return html`<div class="notice success">${this.heading(t.confirmed, 5)}</div>
+      ${this.summary()}
+      <p>${t.confirmedText(this.details!.citizen.email)}</p>
+      ${documents.length
+        ? html`<p>${t.bring}</p>
+            <ul>${documents.map((d) => html`<li>${localize(d.texts, this.lang).label}</li>`)}</ul>`
+        : nothing}
+      <div class="actions">
+        <button @click=${() => this.emit('manage', { token: this.booked!.token })}>${t.manage}</button>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'balie-booking-view': BalieBookingView;
+  }
+}
