@@ -29,6 +29,8 @@ export type LinkHolder =
   | { role: 'companion'; appointment: Appointment; companion: Companion };
 
 export type SlotChoice = { start: string; channel: Channel; locationId?: string | null | undefined };
+type Recipient = { name: string; email: string; token?: string };
+type MailExtra = { invitedBy?: Companion['role']; note?: string };
 
 const MAX_COMPANIONS = 2;
 
@@ -83,11 +85,23 @@ export function bookingService(deps: BookingDeps) {
     return url.toString();
   };
 
-  /** Sends in the background: a slow mail server must not hold up the citizen's confirmation. */
-  function mail(kind: MailKind, a: Appointment, recipient: { name: string; email: string; token?: string }, extra: { invitedBy?: Companion['role']; note?: string } = {}) {
+  /**
+   * Sends in the background: a slow mail server must not hold up the citizen's confirmation, and a
+   * mail that cannot be built (the calendar library rejects some links) must not turn a booking that
+   * is already stored into a 500 the citizen would retry.
+   */
+  function mail(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra = {}) {
+    const sending = Promise.resolve()
+      .then(() => deps.mailer.send(appointmentMail(kind, a, recipient, extra)))
+      .catch((error) => deps.log(`mail ${kind} for appointment ${a.id} failed`, error))
+      .finally(() => pending.delete(sending));
+    pending.add(sending);
+  }
+
+  function appointmentMail(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra) {
     const service = requireService(a.serviceId);
     const location = a.locationId ? catalog.listLocations().find((l) => l.id === a.locationId) : undefined;
-    const message = renderAppointmentMail({
+    return renderAppointmentMail({
       kind,
       lang: a.lang,
       to: recipient.email,
@@ -102,11 +116,6 @@ export function bookingService(deps: BookingDeps) {
       note: extra.note,
       appointmentId: a.id,
     });
-    const sending = deps.mailer
-      .send(message)
-      .catch((error) => deps.log(`mail ${kind} for appointment ${a.id} failed`, error))
-      .finally(() => pending.delete(sending));
-    pending.add(sending);
   }
 
   const citizenToken = (a: Appointment) => deriveToken(config.tokenSecret, 'citizen', a.id, a.tokenNonce);
