@@ -7,7 +7,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: unknown,
+    /** Extra data for the client; `fields` (path → message) is answered beside the message. */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
@@ -15,14 +16,22 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} was not found.`);
 
+/** Bodies for the statuses Koa and the router set without one. */
+const bodyless: Record<number, { code: string; message: string }> = {
+  404: { code: 'not_found', message: 'There is nothing at this address.' },
+  405: { code: 'method_not_allowed', message: 'This address does not accept this method.' },
+};
+
 /** Maps every thrown error to one JSON shape; unknown errors become a 500 without a stack trace. */
 export function errorHandler(log: (message: string, error: unknown) => void) {
   return async function errorHandler(ctx: Context, next: Next) {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
-        ctx.status = 404;
-        ctx.body = { error: { code: 'not_found', message: 'There is nothing at this address.' } };
+      const status = ctx.status;
+      const error = bodyless[status];
+      if (error && ctx.body === undefined && ctx.respond !== false) {
+        ctx.status = status; // made explicit, or setting the body would turn Koa's default 404 into a 200
+        ctx.body = { error };
       }
     } catch (error) {
       const { status, body } = toResponse(error);
@@ -35,7 +44,10 @@ export function errorHandler(log: (message: string, error: unknown) => void) {
 
 function toResponse(error: unknown): { status: number; body: unknown } {
   if (error instanceof HttpError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details } } };
+    // Field messages go where a schema failure puts them, so a client reads them in one place.
+    const { fields, ...details } = error.details ?? {};
+    const body = { code: error.code, message: error.message, ...(fields ? { fields } : {}), ...(Object.keys(details).length ? { details } : {}) };
+    return { status: error.status, body: { error: body } };
   }
   if (error instanceof z.ZodError) {
     const fields = Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]));
