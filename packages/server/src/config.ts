@@ -22,6 +22,8 @@ export interface Config {
   /** Secret from which personal link tokens are derived; the database only holds their hashes. */
   tokenSecret: string;
   seedDemoData: boolean;
+  /** Password given to the seeded demo staff accounts that have none yet. */
+  demoStaffPassword: string;
   /** The clock; tests replace it to travel to a DST weekend. */
   now: () => Date;
 }
@@ -66,6 +68,7 @@ const envSchema = z.object({
   SMS_WEBHOOK_URL: url.optional(),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  DEMO_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).default('wilsede-demo'),
 });
 
 export class ConfigError extends Error {}
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     tokenSecret: e.TOKEN_SECRET ?? persistentSecret(dataDir),
     seedDemoData: e.SEED_DEMO_DATA === 'true',
+    demoStaffPassword: e.DEMO_STAFF_PASSWORD,
     now: () => new Date(),
     ...overrides,
   };

@@ -6,6 +6,8 @@ export interface DomainEvents {
   'appointment.cancelled': [{ appointmentId: string; staffId: string; by: string }];
   'appointment.rescheduled': [{ appointmentId: string; staffId: string; startAt: string }];
   'appointment.companions-changed': [{ appointmentId: string; staffId: string }];
+  /** Staff changed the dossier: notes or next steps, or marked it held or a no-show. */
+  'appointment.updated': [{ appointmentId: string; staffId: string; change: 'notes' | 'held' | 'no-show' }];
 }
 
 export type EventBus = EventEmitter<DomainEvents>;

@@ -159,6 +159,54 @@ export function bookingService(deps: BookingDeps) {
     return url.toString();
   }
 
+  function requireChannel(service: Service, channel: Channel) {
+    if (!service.channels.includes(channel)) {
+      throw new HttpError(422, 'channel_not_offered', 'This service is not offered through this channel.', {
+        fields: { channel: 'not offered for this service' },
+      });
+    }
+  }
+
+  type CitizenFields = Pick<Appointment, 'citizenName' | 'citizenEmail' | 'citizenPhone' | 'lang' | 'intake' | 'returnUrl' | 'consentAt'>;
+
+  /**
+   * Writes an appointment at an offered slot with the first staff member still free (`preferStaffId`
+   * first when it is one of them). The claim's primary key decides who wins a race; undefined when
+   * every candidate lost.
+   */
+  function claimSlot(service: Service, slot: Slot, citizen: CitizenFields, preferStaffId?: string) {
+    const id = newId();
+    const tokenNonce = newNonce();
+    const token = deriveToken(config.tokenSecret, 'citizen', id, tokenNonce);
+    const base = {
+      ...citizen,
+      id,
+      serviceId: service.id,
+      channel: slot.channel,
+      locationId: slot.locationId,
+      startAt: slot.start,
+      endAt: slot.end,
+      tokenNonce,
+      tokenHash: hashToken(token),
+      createdAt: config.now().toISOString(),
+    };
+    const units = unitsFor(Date.parse(slot.start), service);
+    const candidates =
+      preferStaffId && slot.staffIds.includes(preferStaffId)
+        ? [preferStaffId, ...slot.staffIds.filter((s) => s !== preferStaffId)]
+        : slot.staffIds;
+    const staffId = candidates.find((candidate) => {
+      try {
+        store.create({ ...base, staffId: candidate }, units);
+        return true;
+      } catch (error) {
+        if (isConflict(error)) return false;
+        throw error;
+      }
+    });
+    return staffId ? { appointment: store.get(id)!, token } : undefined;
+  }
+
   return {
     listServices: () => catalog.listServices().filter((s) => s.active),
     requireService,
@@ -171,11 +219,7 @@ export function bookingService(deps: BookingDeps) {
 
     book(input: BookingInput): { appointment: Appointment; token: string } {
       const service = requireService(input.serviceId);
-      if (!service.channels.includes(input.channel)) {
-        throw new HttpError(422, 'channel_not_offered', 'This service is not offered through this channel.', {
-          fields: { channel: 'not offered for this service' },
-        });
-      }
+      requireChannel(service, input.channel);
       const missing = service.intake.filter((q) => q.required && !input.intake[q.id]?.trim());
       const unknown = Object.keys(input.intake).filter((key) => !service.intake.some((q) => q.id === key));
       if (missing.length || unknown.length) {
@@ -189,42 +233,19 @@ export function bookingService(deps: BookingDeps) {
       const slot = offeredSlot(service, input);
       if (!slot) throw slotTaken(service, input);
 
-      const id = newId();
-      const tokenNonce = newNonce();
-      const token = deriveToken(config.tokenSecret, 'citizen', id, tokenNonce);
-      const now = config.now().toISOString();
-      const base = {
-        id,
-        serviceId: service.id,
-        channel: slot.channel,
-        locationId: slot.locationId,
-        startAt: slot.start,
-        endAt: slot.end,
+      const claimed = claimSlot(service, slot, {
         citizenName: input.citizen.name,
         citizenEmail: input.citizen.email,
         citizenPhone: input.citizen.phone || null,
         lang: input.lang,
         intake: input.intake,
         returnUrl: safeReturnUrl(input.returnUrl),
-        tokenNonce,
-        tokenHash: hashToken(token),
-        consentAt: now,
-        createdAt: now,
-      };
-      const units = unitsFor(Date.parse(slot.start), service);
-      // Try each free staff member in turn; the claim's primary key decides who wins a race.
-      const staffId = slot.staffIds.find((candidate) => {
-        try {
-          store.create({ ...base, staffId: candidate }, units);
-          return true;
-        } catch (error) {
-          if (isConflict(error)) return false;
-          throw error;
-        }
+        consentAt: config.now().toISOString(),
       });
-      if (!staffId) throw slotTaken(service, input);
+      if (!claimed) throw slotTaken(service, input);
+      const { appointment, token } = claimed;
+      const { id, staffId } = appointment;
 
-      const appointment = store.get(id)!;
       scheduleReminders(appointment);
       mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token });
       if (input.companion) {
@@ -285,9 +306,59 @@ export function bookingService(deps: BookingDeps) {
       events.emit('appointment.cancelled', { appointmentId: a.id, staffId: a.staffId, by: 'citizen' });
     },
 
+    /** Staff cancel a booked appointment; the citizen and companions get the mail with the message. */
+    cancelByStaff(id: string, staffId: string, message: string): Appointment {
+      const a = store.get(id);
+      if (!a) throw notFound('This appointment');
+      if (a.status !== 'booked') throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');
+      if (Date.parse(a.endAt) <= config.now().getTime()) {
+        throw new HttpError(409, 'appointment_over', 'This appointment is over: mark it as held or as a no-show instead.');
+      }
+      if (!store.cancel(a.id, config.now().toISOString(), `staff:${staffId}`)) throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');
+      mail('cancelled', a, { name: a.citizenName, email: a.citizenEmail }, { note: message });
+      for (const c of store.listCompanions(a.id)) mail('cancelled', a, c, { note: message });
+      events.emit('appointment.cancelled', { appointmentId: a.id, staffId: a.staffId, by: 'staff' });
+      return store.get(a.id)!;
+    },
+
+    /**
+     * Books a follow-up for the citizen of `original` at an offered slot, with the same staff member
+     * when they are free; the citizen gets a confirmation with their new personal link and the note.
+     */
+    planFollowUp(original: Appointment, choice: SlotChoice & { serviceId: string }, by: { staffId: string; note?: string | undefined }) {
+      const service = requireService(choice.serviceId);
+      requireChannel(service, choice.channel);
+      const slot = offeredSlot(service, choice);
+      if (!slot) throw slotTaken(service, choice);
+      const claimed = claimSlot(
+        service,
+        slot,
+        {
+          citizenName: original.citizenName,
+          citizenEmail: original.citizenEmail,
+          citizenPhone: original.citizenPhone,
+          lang: original.lang,
+          intake: service.id === original.serviceId ? original.intake : {},
+          returnUrl: original.returnUrl,
+          consentAt: original.consentAt,
+        },
+        by.staffId,
+      );
+      if (!claimed) throw slotTaken(service, choice);
+      const { appointment, token } = claimed;
+      scheduleReminders(appointment);
+      mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token }, { note: by.note });
+      events.emit('appointment.booked', { appointmentId: appointment.id, staffId: appointment.staffId, startAt: appointment.startAt });
+      return appointment;
+    },
+
     reschedule(holder: LinkHolder, choice: SlotChoice): Appointment {
       requireCitizen(holder);
       const a = holder.appointment;
+      // Like cancelling: moving an appointment that took place would rewrite its history.
+      if (a.status !== 'booked' || Date.parse(a.startAt) <= config.now().getTime()) {
+        throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be moved online.');
+      }
       const service = requireService(a.serviceId);
       const slot = offeredSlot(service, choice);
       if (!slot) throw slotTaken(service, choice);

@@ -108,4 +108,63 @@ export const migrations: string[] = [
   );
   CREATE INDEX reminders_due ON reminders (sent_at, due_at);
   `,
+  // 2: staff console (issue 3). Columns and tables later features fill in (device check, lobby, calls,
+  // documents, feedback) are created here so the agenda and dashboard read real data from day one;
+  // those features extend them with further migrations rather than re-creating them.
+  `
+  ALTER TABLE appointments ADD COLUMN device_check TEXT CHECK (device_check IN ('passed', 'failed'));
+  ALTER TABLE appointments ADD COLUMN device_check_at TEXT;
+  ALTER TABLE appointments ADD COLUMN waiting_since TEXT;     -- set while the citizen is in the waiting room
+  ALTER TABLE appointments ADD COLUMN call_started_at TEXT;
+  ALTER TABLE appointments ADD COLUMN call_ended_at TEXT;
+  ALTER TABLE appointments ADD COLUMN notes TEXT;             -- internal, staff only
+  ALTER TABLE appointments ADD COLUMN next_steps TEXT;        -- shown to the citizen after the call
+  ALTER TABLE appointments ADD COLUMN held_at TEXT;
+  ALTER TABLE appointments ADD COLUMN no_show_at TEXT;
+  ALTER TABLE appointments ADD COLUMN follow_up_of TEXT REFERENCES appointments(id);
+  ALTER TABLE appointments ADD COLUMN updated_by TEXT;
+  CREATE INDEX appointments_by_staff_start ON appointments (staff_id, start_at);
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    appointment_id TEXT NOT NULL REFERENCES appointments(id),
+    uploaded_by TEXT NOT NULL CHECK (uploaded_by IN ('citizen', 'companion', 'staff')),
+    required_document_id TEXT,        -- which of the service's required documents this answers, if any
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT,
+    created_at TEXT NOT NULL,
+    completed_at TEXT,                -- NULL while the upload is still running
+    deleted_at TEXT
+  );
+  CREATE INDEX documents_by_appointment ON documents (appointment_id);
+  -- Anonymous by design: a score is tied to a service and a day, never to an appointment or person.
+  CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES services(id),
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX feedback_by_created ON feedback (created_at);
+  -- Only the SHA-256 of a session id is stored: a copy of the database opens no session.
+  CREATE TABLE staff_sessions (
+    id_hash TEXT PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    method TEXT NOT NULL,             -- the identity provider that signed the user in
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL          -- absolute end, whatever the activity
+  );
+  CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+  -- Failed sign-ins per (hashed e-mail, IP): the lockout survives a restart.
+  CREATE TABLE staff_login_failures (
+    account_key TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    first_failed_at TEXT NOT NULL,
+    locked_until TEXT,
+    PRIMARY KEY (account_key, ip)
+  );
+  `,
 ];

@@ -86,6 +86,13 @@ const publicHolidays = [
   ['2027-11-11', 'Wapenstilstand'], ['2027-12-25', 'Kerstmis'],
 ] as const;
 
+/** The demo team; the staff console gives them the demo password (DEMO_STAFF_PASSWORD). */
+export const demoStaff = [
+  { id: 'an', name: 'An Peeters', email: 'an.peeters@wilsede.invalid', role: 'beheerder', services: ['mantelzorgpremie', 'reistoelating'] },
+  { id: 'bart', name: 'Bart Janssens', email: 'bart.janssens@wilsede.invalid', role: 'medewerker', services: ['reistoelating', 'woningonderzoek'] },
+  { id: 'chloe', name: 'Chloé Dubois', email: 'chloe.dubois@wilsede.invalid', role: 'medewerker', services: ['mantelzorgpremie', 'woningonderzoek'] },
+] as const;
+
 /** Fills an empty database with the demo municipality "Wilsede": services, staff, hours. */
 export function seedDemoData(db: Db) {
   const hasData = db.prepare('SELECT COUNT(*) FROM services').pluck().get() as number;
@@ -102,12 +109,7 @@ export function seedDemoData(db: Db) {
     const hours = db.prepare(
       'INSERT INTO opening_hours (staff_id, weekday, start_time, end_time, channel, location_id) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const team = [
-      { id: 'an', name: 'An Peeters', email: 'an.peeters@wilsede.invalid', role: 'beheerder', services: ['mantelzorgpremie', 'reistoelating'] },
-      { id: 'bart', name: 'Bart Janssens', email: 'bart.janssens@wilsede.invalid', role: 'medewerker', services: ['reistoelating', 'woningonderzoek'] },
-      { id: 'chloe', name: 'Chloé Dubois', email: 'chloe.dubois@wilsede.invalid', role: 'medewerker', services: ['mantelzorgpremie', 'woningonderzoek'] },
-    ] as const;
-    for (const member of team) {
+    for (const member of demoStaff) {
       staff.run(member.id, member.name, member.email, member.role);
       for (const service of member.services) offers.run(member.id, service);
       for (const weekday of [1, 2, 3, 4, 5]) hours.run(member.id, weekday, '09:00', '12:00', 'video', null);
