@@ -20,6 +20,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { createLog, type Log } from './log.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createSmsSender } from './mail/sms.ts';
+import { staffFeature } from './staff/feature.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 export const paths = {
@@ -50,6 +51,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     log,
   });
 
+  const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite });
+
   const app = new Koa({ proxy: false });
   app.on('error', (error) => log('unhandled koa error', error));
   app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
@@ -69,6 +72,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   );
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
 
+  staff.mount(app);
   const citizen = bookingRoutes(booking);
   app.use(citizen.routes()).use(citizen.allowedMethods());
   if (!config.smtpUrl) {
@@ -114,6 +118,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
     async stop() {
       clearInterval(reminderTimer);
+      staff.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await booking.flush();

@@ -1,0 +1,94 @@
+import { DateTime } from 'luxon';
+import { ZONE } from '../booking/slots.ts';
+import type { CatalogStore } from '../catalog/store.ts';
+import { localize } from '../catalog/types.ts';
+import { notFound } from '../http/errors.ts';
+import type { StaffAppointmentRow, StaffAppointmentsStore } from './appointments-store.ts';
+import type { StaffAccount } from './identity.ts';
+
+/** Staff read Dutch; a service or question without its own text shows its id. */
+const STAFF_LANG = 'nl';
+
+export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
+
+/** The UTC instants that bound local dates [from, from + days) in Europe/Brussels. */
+export function localDays(fromDate: string | undefined, days: number, now: Date) {
+  const from = fromDate ? DateTime.fromISO(fromDate, { zone: ZONE }) : DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  const to = from.plus({ days });
+  return { fromDate: from.toISODate()!, toDate: to.toISODate()!, fromIso: from.toUTC().toISO()!, toIso: to.toUTC().toISO()! };
+}
+
+/** The agenda and the dossier: appointments shaped for the staff console. */
+export function staffAgenda(deps: { catalog: CatalogStore; store: StaffAppointmentsStore; now: () => Date }) {
+  const { catalog, store } = deps;
+
+  function item(row: StaffAppointmentRow) {
+    const service = catalog.getService(row.serviceId);
+    const location = row.locationId ? catalog.listLocations().find((l) => l.id === row.locationId) ?? null : null;
+    const questions = service?.intake ?? [];
+    return {
+      id: row.id,
+      status: row.status,
+      start: row.startAt,
+      end: row.endAt,
+      channel: row.channel,
+      service: { id: row.serviceId, name: service ? localize(service.texts, STAFF_LANG).name : row.serviceId },
+      staff: { id: row.staffId, name: row.staffName },
+      location,
+      // Data minimisation: the agenda needs a name to greet, not the citizen's identity.
+      citizen: { firstName: firstName(row.citizenName) },
+      lang: row.lang,
+      companions: store.companions(row.id),
+      intake: Object.entries(row.intake).map(([id, answer]) => {
+        const question = questions.find((q) => q.id === id);
+        return { id, question: question ? localize(question.texts, STAFF_LANG).label : id, answer };
+      }),
+      readiness: {
+        deviceCheck: row.deviceCheck ?? 'not_done',
+        documents: { uploaded: row.documentsUploaded, required: service?.requiredDocuments.length ?? 0 },
+        waiting: row.status === 'booked' && row.waitingSince !== null,
+      },
+      followUpOf: row.followUpOf,
+    };
+  }
+
+  return {
+    item,
+
+    list(actor: StaffAccount, q: { from?: string | undefined; days: number; staff?: string | undefined; includeCancelled: 'true' | 'false' }) {
+      const range = localDays(q.from, q.days, deps.now());
+      const staff = q.staff ?? actor.id;
+      const rows = store.between({
+        from: range.fromIso,
+        to: range.toIso,
+        staffId: staff === 'all' ? null : staff,
+        withCancelled: q.includeCancelled === 'true',
+      });
+      return { from: range.fromDate, days: q.days, staff, appointments: rows.map(item) };
+    },
+
+    dossier(id: string) {
+      const row = store.get(id);
+      if (!row) throw notFound('This appointment');
+      const service = catalog.getService(row.serviceId);
+      return {
+        ...item(row),
+        citizen: { firstName: firstName(row.citizenName), name: row.citizenName },
+        requiredDocuments: (service?.requiredDocuments ?? []).map((d) => ({ id: d.id, label: localize(d.texts, STAFF_LANG).label })),
+        documents: [] as { id: string; filename: string }[],
+        deviceCheckAt: row.deviceCheckAt,
+        waitingSince: row.waitingSince,
+        notes: row.notes,
+        nextSteps: row.nextSteps,
+        createdAt: row.createdAt,
+        cancelledAt: row.cancelledAt,
+        cancelledBy: row.cancelledBy,
+        heldAt: row.heldAt,
+        noShowAt: row.noShowAt,
+        followUps: store.followUps(row.id),
+      };
+    },
+  };
+}
+
+export type StaffAgenda = ReturnType<typeof staffAgenda>;

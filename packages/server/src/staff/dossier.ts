@@ -1,0 +1,65 @@
+import type { BookingService, SlotChoice } from '../booking/service.ts';
+import type { BookingStore } from '../booking/store.ts';
+import type { EventBus } from '../events.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import type { StaffAgenda } from './agenda.ts';
+import type { StaffAppointmentsStore } from './appointments-store.ts';
+import type { StaffAccount } from './identity.ts';
+
+/** What staff do with one appointment: write notes, cancel, plan a follow-up, record the outcome. */
+export function staffDossier(deps: {
+  agenda: StaffAgenda;
+  store: StaffAppointmentsStore;
+  bookings: BookingStore;
+  booking: BookingService;
+  events: EventBus;
+  now: () => Date;
+}) {
+  const { agenda, store, booking, events } = deps;
+
+  const requireAppointment = (id: string) => {
+    const appointment = deps.bookings.get(id);
+    if (!appointment) throw notFound('This appointment');
+    return appointment;
+  };
+
+  /** Held and no-show are facts about the past: refused before the start and for a closed one. */
+  function recordOutcome(actor: StaffAccount, id: string, outcome: 'held' | 'no-show') {
+    const appointment = requireAppointment(id);
+    const now = deps.now();
+    if (appointment.status !== 'booked') throw new HttpError(409, 'not_booked', `This appointment is ${appointment.status.replace('_', '-')}, not booked.`);
+    if (Date.parse(appointment.startAt) > now.getTime()) throw new HttpError(409, 'not_started', 'This appointment has not started yet.');
+    const mark = outcome === 'held' ? store.markHeld : store.markNoShow;
+    if (!mark(id, now.toISOString(), actor.id)) throw new HttpError(409, 'not_booked', 'This appointment is no longer booked.');
+    events.emit('appointment.updated', { appointmentId: id, staffId: appointment.staffId, change: outcome });
+    return agenda.dossier(id);
+  }
+
+  return {
+    updateNotes(actor: StaffAccount, id: string, patch: { notes?: string | null | undefined; nextSteps?: string | null | undefined }) {
+      const appointment = requireAppointment(id);
+      store.setNotes(id, actor.id, patch);
+      events.emit('appointment.updated', { appointmentId: id, staffId: appointment.staffId, change: 'notes' });
+      return agenda.dossier(id);
+    },
+
+    cancel(actor: StaffAccount, id: string, message: string) {
+      booking.cancelByStaff(id, actor.id, message);
+      return agenda.dossier(id);
+    },
+
+    /** Same rules as a citizen's booking: an offered slot, claimed through the database constraint. */
+    followUp(actor: StaffAccount, id: string, input: SlotChoice & { serviceId?: string | undefined; note?: string | undefined }) {
+      const original = requireAppointment(id);
+      const { serviceId, note, ...choice } = input;
+      const planned = booking.planFollowUp(original, { ...choice, serviceId: serviceId ?? original.serviceId }, { staffId: original.staffId, note });
+      store.linkFollowUp(planned.id, original.id);
+      return agenda.dossier(planned.id);
+    },
+
+    markHeld: (actor: StaffAccount, id: string) => recordOutcome(actor, id, 'held'),
+    markNoShow: (actor: StaffAccount, id: string) => recordOutcome(actor, id, 'no-show'),
+  };
+}
+
+export type StaffDossier = ReturnType<typeof staffDossier>;

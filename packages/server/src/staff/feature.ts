@@ -1,0 +1,88 @@
+import type Koa from 'koa';
+import type { BookingService } from '../booking/service.ts';
+import { bookingStore } from '../booking/store.ts';
+import type { CatalogStore } from '../catalog/store.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events.ts';
+import { accountsStore } from './accounts-store.ts';
+import { staffAccounts } from './accounts.ts';
+import { staffAdminRoutes } from './admin-routes.ts';
+import { staffAgenda } from './agenda.ts';
+import { staffAppointmentsStore } from './appointments-store.ts';
+import { catalogAdminStore } from './catalog-admin-store.ts';
+import { catalogAdmin } from './catalog-admin.ts';
+import { consolePageRoutes } from './console-page.ts';
+import { staffDashboard } from './dashboard.ts';
+import { seedDemoPasswords } from './demo-passwords.ts';
+import { staffDossier } from './dossier.ts';
+import { staffGate } from './gate.ts';
+import type { IdentityProvider } from './identity.ts';
+import { liveAgenda } from './live-events.ts';
+import { loginThrottle } from './login-throttle.ts';
+import { passwordIdentity } from './password-identity.ts';
+import { defaultStaffPolicy, type StaffPolicy } from './policy.ts';
+import { sessionCookie } from './session-cookie.ts';
+import { staffSessions } from './sessions.ts';
+import { passwordSignIn } from './sign-in.ts';
+import { staffRoutes } from './routes.ts';
+
+export interface StaffFeatureDeps {
+  config: Config;
+  db: Db;
+  catalog: CatalogStore;
+  booking: BookingService;
+  events: EventBus;
+  log: (message: string, error?: unknown) => void;
+  /** Where medewerker.html lives. */
+  pagesDir: string;
+  policy?: Partial<StaffPolicy>;
+  /** Defaults to password sign-in against the staff table. */
+  identity?: IdentityProvider;
+}
+
+/** The staff console's server side: `mount` it after the body parser, `stop` it in app.stop(). */
+export function staffFeature(deps: StaffFeatureDeps) {
+  const { config, db, catalog, events } = deps;
+  const policy: StaffPolicy = { ...defaultStaffPolicy, ...deps.policy };
+  const now = config.now;
+  const https = config.publicUrl.startsWith('https:');
+
+  const accounts = accountsStore(db);
+  if (config.seedDemoData) seedDemoPasswords(accounts, config.demoStaffPassword);
+  const sessions = staffSessions(db, { policy, now, secret: config.tokenSecret });
+  const cookie = sessionCookie({ https });
+  const identity = deps.identity ?? passwordIdentity(accounts);
+  const appointments = staffAppointmentsStore(db);
+  const agenda = staffAgenda({ catalog, store: appointments, now });
+  const live = liveAgenda(events, { heartbeatMs: policy.heartbeatMs });
+
+  const routers = [
+    staffRoutes({
+      sessions,
+      cookie,
+      signIn: passwordSignIn({ identity, throttle: loginThrottle(db, policy, now), sessions, log: deps.log }),
+      accounts: staffAccounts({ accounts, catalog, sessions }),
+      agenda,
+      dossier: staffDossier({ agenda, store: appointments, bookings: bookingStore(db), booking: deps.booking, events, now }),
+      live,
+    }),
+    staffAdminRoutes({
+      admin: catalogAdmin({ catalog, store: catalogAdminStore(db), accounts, appointments, now }),
+      dashboard: staffDashboard({ catalog, store: appointments, now }),
+    }),
+    consolePageRoutes(deps.pagesDir),
+  ];
+
+  const gate = staffGate({ sessions, cookie, publicOrigin: new URL(config.publicUrl).origin });
+
+  return {
+    /** Adds the gate and the routes; call after the body parser. */
+    mount(app: Koa) {
+      app.use(gate);
+      for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+    },
+    /** Ends the live event streams so the HTTP server can close. */
+    stop: () => live.close(),
+  };
+}
