@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { api, bookingBody, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { api, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { assertApiError } from '../../../../test-support/api-error.ts';
+import { book } from '../../../../test-support/booking.ts';
 import type { Closure, OpeningHours, Service } from '../catalog/types.ts';
 import { computeSlots, unitsFor, ZONE, type SlotQuery } from './slots.ts';
 
@@ -275,16 +276,11 @@ describe('GET /api/services/:id/slots', () => {
     before(async () => (server = await startTestServer({ clock: testClock('2027-03-25T09:00:00Z') })));
     after(() => server.cleanup());
 
-    const book = async (slot: { start: string; channel: string; locationId: string | null }) => {
-      const response = await api(server.url, '/api/appointments', { body: bookingBody(slot) });
-      assert.equal(response.status, 201, JSON.stringify(response.body));
-    };
-
     it('then a time is offered until every staff member who can serve it is booked', async () => {
       const video = { start: '2027-03-30T07:00:00.000Z', channel: 'video', locationId: null };
-      await book(video);
+      await book(server, video);
       assert.ok(starts(await list(server, 'channel=video&from=2027-03-30&days=1')).includes(video.start), 'a second staff member is free');
-      await book(video);
+      await book(server, video);
       const after = starts(await list(server, 'channel=video&from=2027-03-30&days=1'));
       assert.ok(!after.includes(video.start));
       assert.ok(after.includes('2027-03-30T07:40:00.000Z'), 'the next slot stays');
@@ -294,7 +290,7 @@ describe('GET /api/services/:id/slots', () => {
       // An alone serves the counter at the Gemeentehuis on Tuesday, for both services.
       const before = (await list(server, 'channel=counter&location=gemeentehuis&from=2027-03-30&days=1', 'reistoelating')).map((s) => local(s.start).slice(11));
       assert.deepEqual(before.slice(0, 3), ['13:30', '13:55', '14:20']);
-      await book({ start: '2027-03-30T11:30:00.000Z', channel: 'counter', locationId: 'gemeentehuis' }); // 13:30–14:00, buffer to 14:10
+      await book(server, { start: '2027-03-30T11:30:00.000Z', channel: 'counter', locationId: 'gemeentehuis' }); // 13:30–14:00, buffer to 14:10
       const after = (await list(server, 'channel=counter&location=gemeentehuis&from=2027-03-30&days=1', 'reistoelating')).map((s) => local(s.start).slice(11));
       assert.deepEqual(after.slice(0, 1), ['14:20']);
       const mantelzorg = await list(server, 'channel=counter&location=gemeentehuis&from=2027-03-30&days=1');
