@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createApp, type App } from '../packages/server/src/app.ts';
 import { loadConfig, type Config } from '../packages/server/src/config.ts';
@@ -37,14 +38,16 @@ export async function startTestServer(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'balie-test-'));
   const clock = opts.clock ?? testClock();
   const logLines: string[] = [];
+  // A concrete port, so PUBLIC_URL (and every link in a mail) points at this very server.
+  const port = await freePort();
   const config = loadConfig(
-    { REMINDER_INTERVAL_MS: '100000', ...opts.env },
-    { dataDir, port: 0, now: clock.now, ...opts.overrides },
+    { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env },
+    { dataDir, port, now: clock.now, ...opts.overrides },
   );
   const app = createApp(config, {
     log: (message, error) => logLines.push(`${message} ${error instanceof Error ? error.stack : String(error ?? '')}`),
   });
-  await app.start(0);
+  await app.start(port);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -109,4 +112,16 @@ export function bookingBody(slot: { start: string; channel: string; locationId: 
     consent: true,
     ...overrides,
   };
+}
+
+/** A port that was free a moment ago, on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

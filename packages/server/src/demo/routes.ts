@@ -43,6 +43,7 @@ export function demoMailboxRoutes(outboxDir: string) {
     ctx.body = `<!doctype html>
 <html lang="nl">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="10">
 <title>Demo-mailbox · Gemeente Wilsede</title><link rel="stylesheet" href="/site.css"></head>
 <body>
 <header class="site-header"><a class="brand" href="/">Gemeente Wilsede</a><nav><a href="/">Afspraak maken</a> <a href="/demo/mailbox">Demo-mailbox</a></nav></header>

@@ -92,6 +92,6 @@ function calendarEvent(m: AppointmentMail, subject: string): string {
     endOutputType: 'utc',
     ...(m.link ? { url: m.link } : {}),
   });
-  if (error || !value) throw new Error(`Could not build the calendar file: ${String(error)}`);
+  if (error || !value) throw new Error(`Could not build the calendar file: ${error instanceof Error ? error.message : String(error)}`);
   return value;
 }
