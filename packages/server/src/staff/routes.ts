@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { HttpError } from '../http/errors.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import type { StaffAccounts } from './accounts.ts';
 import type { StaffAgenda } from './agenda.ts';
@@ -39,7 +40,11 @@ export function staffRoutes(deps: StaffRouteDeps) {
   router.post('/login', async (ctx) => {
     const previous = cookie.read(ctx);
     if (previous) sessions.end(previous);
-    const { id } = await deps.signIn(parseBody(ctx, loginSchema), ctx.ip);
+    const { id } = await deps.signIn(parseBody(ctx, loginSchema), ctx.ip).catch((error: unknown) => {
+      const retryAfter = error instanceof HttpError ? error.details?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+      throw error;
+    });
     cookie.write(ctx, id);
     ctx.body = sessionInfo(sessions.resolve(id, { touch: false })!);
   });
