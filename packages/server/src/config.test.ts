@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  let dataDir: string;
+  before(() => (dataDir = mkdtempSync(join(tmpdir(), 'balie-config-'))));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir, ...env });
+  /** Expects a ConfigError whose message names `variable` with a reason. */
+  const rejects = (env: Record<string, string>, variable: string) =>
+    assert.throws(
+      () => load(env),
+      (error: unknown) => error instanceof ConfigError && new RegExp(`^  ${variable}: \\S`, 'm').test(error.message),
+      `${JSON.stringify(env)} names ${variable}`,
+    );
+
+  describe('when PORT is not a port number', () => {
+    it('then it throws a ConfigError naming PORT', () => {
+      for (const PORT of ['http', '70000', '-1', '80.5']) rejects({ PORT }, 'PORT');
+    });
+  });
+
+  describe('when ALLOWED_ORIGINS holds something other than origins', () => {
+    it('then it throws a ConfigError naming ALLOWED_ORIGINS', () => {
+      for (const ALLOWED_ORIGINS of ['https://www.wilsede.be/afspraak', 'www.wilsede.be', 'https://www.wilsede.be, ftp://files.wilsede.be']) {
+        rejects({ ALLOWED_ORIGINS }, 'ALLOWED_ORIGINS');
+      }
+    });
+  });
+
+  describe('when TURN is half configured', () => {
+    it('then TURN_URLS without TURN_SECRET throws a ConfigError naming TURN_SECRET', () => {
+      rejects({ TURN_URLS: 'turn:turn.wilsede.be:3478' }, 'TURN_SECRET');
+    });
+
+    it('then a URL that is not turn: or turns: is refused, and so is a short secret', () => {
+      rejects({ TURN_URLS: 'stun:stun.wilsede.be:3478', TURN_SECRET: 'x'.repeat(32) }, 'TURN_URLS');
+      rejects({ TURN_URLS: 'turn:turn.wilsede.be:3478', TURN_SECRET: 'kort' }, 'TURN_SECRET');
+    });
+  });
+
+  describe('when several variables are wrong', () => {
+    it('then one error names every one of them', () => {
+      const env = { PORT: 'http', SMTP_URL: 'mail.wilsede.be', PUBLIC_URL: 'balie.wilsede.be', REMINDER_OFFSETS_MINUTES: '1 dag' };
+      for (const variable of Object.keys(env)) rejects(env, variable);
+    });
+  });
+
+  describe('when a variable is set but empty, as `PORT=${PORT}` in a compose file leaves it', () => {
+    it('then it counts as unset and takes its default, never port 0', () => {
+      const config = load({ PORT: '', TURN_URLS: '', ALLOWED_ORIGINS: '' });
+      assert.equal(config.port, 8080);
+      assert.deepEqual(config.turnUrls, []);
+      assert.deepEqual(config.allowedOrigins, []);
+    });
+  });
+
+  describe('when the environment is valid', () => {
+    it('then it returns a typed config with defaults filled in', () => {
+      const config = load({
+        PORT: '9000',
+        PUBLIC_URL: 'https://balie.wilsede.be/',
+        ALLOWED_ORIGINS: 'https://www.wilsede.be, https://www.burgerprofiel.be',
+        TURN_URLS: 'turn:turn.wilsede.be:3478?transport=udp,turns:turn.wilsede.be:5349',
+        TURN_SECRET: 'een-lang-gedeeld-geheim',
+      });
+      assert.equal(config.port, 9000);
+      assert.equal(config.publicUrl, 'https://balie.wilsede.be');
+      assert.equal(config.dataDir, dataDir);
+      assert.deepEqual(config.allowedOrigins, ['https://www.wilsede.be', 'https://www.burgerprofiel.be']);
+      assert.deepEqual(config.turnUrls, ['turn:turn.wilsede.be:3478?transport=udp', 'turns:turn.wilsede.be:5349']);
+      assert.equal(config.smtpUrl, undefined);
+      assert.equal(config.retentionDays, 30);
+      assert.deepEqual(config.reminderOffsetsMinutes, [1440, 60]);
+      assert.equal(config.seedDemoData, true);
+    });
+
+    it('then the public URL defaults to localhost on the port', () => {
+      assert.equal(load({ PORT: '9001' }).publicUrl, 'http://localhost:9001');
+    });
+
+    it('then the link secret is generated once and kept, readable only by the server', () => {
+      const first = load({}).tokenSecret;
+      assert.ok(first.length >= 32);
+      assert.equal(load({}).tokenSecret, first, 'links survive a restart');
+      assert.equal(statSync(join(dataDir, 'token-secret')).mode & 0o777, 0o600);
+      assert.equal(load({ TOKEN_SECRET: 's'.repeat(32) }).tokenSecret, 's'.repeat(32));
+    });
+  });
+});
