@@ -78,7 +78,7 @@ describe('<digitale-balie> booking view', () => {
       const errorText = deep(el, `#${CSS.escape(email.getAttribute('aria-describedby')!.trim().split(/\s+/).pop()!)}`)?.textContent;
       expect(errorText).to.contain('geldig e-mailadres');
       expect(deep(el, '[name="intake.zorgvrager"]')?.getAttribute('aria-invalid')).to.equal('true');
-      expect(deep(el, '.error-summary')).to.exist;
+      expect(deep(el, '.error-summary')?.textContent).to.contain('Kijk deze velden na');
       expect(deep(el, 'h2')?.textContent).to.contain('Uw gegevens');
     });
   });
