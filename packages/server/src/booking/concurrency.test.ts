@@ -8,22 +8,22 @@ import { bookingStore, isConflict } from './store.ts';
 
 const REQUESTS = 300;
 
-/** Fires every booking at once, each from a different citizen. */
-const race = (server: TestServer, slot: { start: string; channel: string; locationId: string | null }) =>
+/** Fires `count` bookings at once, each from a different citizen. */
+const race = (server: TestServer, slot: { start: string; channel: string; locationId: string | null }, count = REQUESTS) =>
   Promise.all(
-    Array.from({ length: REQUESTS }, (_, i) =>
+    Array.from({ length: count }, (_, i) =>
       api(server.url, '/api/appointments', { body: bookingBody(slot, { citizen: { name: `Burger ${i}`, email: `burger${i}@example.org` } }) }),
     ),
   );
 
-describe(`POST /api/appointments, ${REQUESTS} at once for one slot`, () => {
+describe('POST /api/appointments, many at once for one slot', () => {
   let server: TestServer;
   before(async () => (server = await startTestServer({ env: { PUBLIC_URL: 'https://balie.wilsede.test' }, clock: testClock('2027-03-25T09:00:00Z') })));
   after(() => server.cleanup());
 
   const rows = (sql: string, ...params: unknown[]) => server.app.db.prepare(sql).all(...params) as Record<string, unknown>[];
 
-  describe('when only one staff member can serve the slot', () => {
+  describe(`when only one staff member can serve the slot and ${REQUESTS} citizens want it`, () => {
     // Tuesday 30 March 13:30: only An works the counter at the Gemeentehuis on Tuesdays.
     const slot = { start: '2027-03-30T11:30:00.000Z', channel: 'counter', locationId: 'gemeentehuis' } as const;
 
@@ -67,10 +67,10 @@ describe(`POST /api/appointments, ${REQUESTS} at once for one slot`, () => {
     const slot = { start: '2027-03-30T07:00:00.000Z', channel: 'video', locationId: null } as const;
 
     it('then exactly two requests get 201, one per staff member', async () => {
-      const responses = await race(server, slot);
+      const responses = await race(server, slot, 100);
       const won = responses.filter((r) => r.status === 201);
       assert.equal(won.length, 2);
-      assert.equal(responses.filter((r) => r.status === 409).length, REQUESTS - 2);
+      assert.equal(responses.filter((r) => r.status === 409).length, 98);
       const booked = rows('SELECT staff_id FROM appointments WHERE start_at = ? ORDER BY staff_id', slot.start);
       assert.deepEqual(booked.map((r) => r.staff_id), ['an', 'chloe']);
     });
