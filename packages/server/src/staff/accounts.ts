@@ -31,11 +31,13 @@ export function staffAccounts(deps: { accounts: AccountsStore; catalog: CatalogS
 
     async create(actor: StaffAccount, input: { name: string; email: string; role: StaffAccount['role']; password: string; serviceIds: string[] }) {
       requireBeheerder(actor);
-      if (accounts.findByEmail(input.email)) throw new HttpError(409, 'email_taken', 'There is already an account with this e-mail address.');
       const unknown = input.serviceIds.filter((id) => !catalog.getService(id));
       if (unknown.length) throw new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', { fields: { serviceIds: `unknown service: ${unknown.join(', ')}` } });
+      const passwordHash = await hashPassword(input.password);
+      // From here on no await: the checks and the insert cannot interleave with another request.
+      if (accounts.findByEmail(input.email)) throw new HttpError(409, 'email_taken', 'There is already an account with this e-mail address.');
       const id = idFor(input.email, (candidate) => accounts.get(candidate) !== undefined);
-      accounts.create({ id, name: input.name, email: input.email, role: input.role, passwordHash: await hashPassword(input.password), serviceIds: [...new Set(input.serviceIds)] });
+      accounts.create({ id, name: input.name, email: input.email, role: input.role, passwordHash, serviceIds: [...new Set(input.serviceIds)] });
       return publicAccount(accounts.get(id)!);
     },
 
