@@ -57,8 +57,11 @@ export async function openEventStream(server: TestServer, cookie: string): Promi
   const decoder = new TextDecoder();
   const ended = (async () => {
     try {
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const lines = buffer.slice(0, end).split('\n');
