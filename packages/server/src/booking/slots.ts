@@ -73,36 +73,91 @@ export function computeSlots(q: SlotQuery): Slot[] {
       (!q.channel || h.channel === q.channel) &&
       (!q.locationId || h.locationId === q.locationId),
   );
-  const slots = new Map<string, Slot>();
+  // Claims as epoch milliseconds, so checking a candidate builds no strings.
+  const claimed = new Map([...q.claimed].map(([staffId, units]) => [staffId, new Set([...units].map((u) => Date.parse(u)))]));
+  const fromDate = from.toISODate()!;
+  const toDate = to.toISODate()!;
+  const closures = q.closures.filter((c) => c.dateFrom < toDate && c.dateTo >= fromDate);
+  // One map per channel and location, keyed by start in ms: a candidate costs no string key.
+  const byPlace = new Map<string, Map<number, Slot>>();
+  const found: { t: number; slot: Slot }[] = [];
 
-  for (let day = from; day < to; day = day.plus({ days: 1 })) {
-    const date = day.toISODate()!;
+  for (let date = fromDate; date < toDate; date = nextDate(date)) {
+    const day = localDay(date);
     for (const h of hours) {
-      if (h.weekday !== day.weekday || closedOn(q.closures, h.staffId, date)) continue;
-      const blockStart = atLocalTime(day, h.startTime);
-      const blockEnd = atLocalTime(day, h.endTime);
-      const claimed = q.claimed.get(h.staffId);
+      if (h.weekday !== day.weekday || closedOn(closures, h.staffId, date)) continue;
+      const blockStart = day.at(h.startTime);
+      const blockEnd = day.at(h.endTime);
+      const claims = claimed.get(h.staffId);
+      const place = `${h.channel}|${h.locationId ?? ''}`;
+      let slots = byPlace.get(place);
+      if (!slots) byPlace.set(place, (slots = new Map()));
       for (let t = blockStart; t + durationMs <= blockEnd; t += stepMs) {
         if (t < earliest || t > latest) continue;
-        if (claimed && unitsFor(t, service).some((u) => claimed.has(u))) continue;
-        const key = `${t}|${h.channel}|${h.locationId ?? ''}`;
-        const slot = slots.get(key);
-        if (slot) slot.staffIds.push(h.staffId);
-        else
-          slots.set(key, {
-            start: new Date(t).toISOString(),
-            end: new Date(t + durationMs).toISOString(),
-            channel: h.channel,
-            locationId: h.locationId,
-            staffIds: [h.staffId],
-          });
+        if (claims && claimsAny(claims, t, service)) continue;
+        const slot = slots.get(t);
+        if (slot) {
+          slot.staffIds.push(h.staffId);
+          continue;
+        }
+        const added = {
+          start: new Date(t).toISOString(),
+          end: new Date(t + durationMs).toISOString(),
+          channel: h.channel,
+          locationId: h.locationId,
+          staffIds: [h.staffId],
+        };
+        slots.set(t, added);
+        found.push({ t, slot: added });
       }
     }
   }
-  return [...slots.values()].sort((a, b) => a.start.localeCompare(b.start) || (a.locationId ?? '').localeCompare(b.locationId ?? ''));
+  // Plain comparisons: localeCompare goes through ICU collation and was a visible part of a listing.
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return found.sort((a, b) => a.t - b.t || byCode(a.slot.locationId ?? '', b.slot.locationId ?? '')).map((f) => f.slot);
 }
 
-function atLocalTime(day: DateTime, hhmm: string): number {
-  const [hour, minute] = hhmm.split(':').map(Number);
-  return day.set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
+/** True when a booking starting at `startMs` would overlap a claimed unit (epoch ms). */
+function claimsAny(claims: Set<number>, startMs: number, service: Service): boolean {
+  const first = startMs - service.bufferBeforeMin * MINUTE;
+  const end = startMs + (service.durationMin + service.bufferAfterMin) * MINUTE;
+  for (let t = first - (first % (UNIT_MIN * MINUTE)); t < end; t += UNIT_MIN * MINUTE) if (claims.has(t)) return true;
+  return false;
+}
+
+const nextDate = (date: string) => new Date(Date.parse(date) + 86_400_000).toISOString().slice(0, 10);
+
+interface LocalDay {
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  /** "HH:MM" on this day in Brussels, as epoch ms. */
+  at(hhmm: string): number;
+}
+
+/**
+ * Luxon's zone arithmetic goes through Intl and costs tens of microseconds a call, which made it
+ * most of a listing's time. Zone rules do not change while we run, so each date is worked out once:
+ * a date whose UTC offset is the same at both ends (all but the two DST Sundays) maps a wall-clock
+ * time with plain arithmetic; the DST days keep luxon's exact rules.
+ */
+const localDays = new Map<string, LocalDay>();
+function localDay(date: string): LocalDay {
+  let day = localDays.get(date);
+  if (day) return day;
+  const start = DateTime.fromISO(date, { zone: ZONE });
+  const offsetMin = start.offset;
+  const uniform = start.endOf('day').offset === offsetMin;
+  const midnightUtc = Date.parse(date);
+  day = {
+    weekday: start.weekday,
+    at(hhmm) {
+      const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+      if (uniform) return midnightUtc + (hour * 60 + minute - offsetMin) * MINUTE;
+      return start.set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
+    },
+  };
+  // A bound, not an eviction policy: a listing touches at most a few months of dates.
+  if (localDays.size >= 5000) localDays.clear();
+  localDays.set(date, day);
+  return day;
 }
