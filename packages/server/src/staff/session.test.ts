@@ -192,6 +192,26 @@ describe('staff sessions', () => {
   });
 });
 
+describe('GET /medewerker', () => {
+  it('when opened with or without a trailing slash, then the console page loads the widget under a strict CSP', async () => {
+    const server = await startTestServer();
+    try {
+      for (const path of ['/medewerker', '/medewerker/']) {
+        const response = await fetch(`${server.url}${path}`);
+        assert.equal(response.status, 200, path);
+        assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+        assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+        const html = await response.text();
+        assert.ok(html.includes('<digitale-balie-medewerker></digitale-balie-medewerker>'));
+        assert.ok(html.includes('<script type="module" src="/widget/digitale-balie.js"></script>'));
+        assert.ok(!/<script>|<style|style=/.test(html), 'no inline script or style');
+      }
+    } finally {
+      await server.cleanup();
+    }
+  });
+});
+
 describe('staff sessions over HTTPS', () => {
   it('when PUBLIC_URL is https, then the cookie is Secure with the __Host- prefix', async () => {
     const server = await startTestServer({ env: { PUBLIC_URL: 'https://balie.wilsede.invalid' } });
