@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { nodePolyfills } from 'vite-plugin-node-polyfills';
 
 // One ES module (`digitale-balie.js`) that registers the elements; every view is a lazy chunk, so a
 // municipal page pays only for the entry until the citizen interacts.
 export default defineConfig({
   publicDir: false,
+  // simple-peer 9 expects Node's events, buffer, process, util and stream; only the call chunk uses them.
+  plugins: [nodePolyfills({ include: ['events', 'buffer', 'process', 'util', 'stream'], globals: { Buffer: true, process: true, global: true } })],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,

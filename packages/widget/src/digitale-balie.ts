@@ -6,13 +6,21 @@ import { BalieBookingConfirmedEvent, type BalieBookingConfirmedDetail } from './
 import { BalieBookingRescheduledEvent, type BalieBookingRescheduledDetail } from './events/booking-rescheduled.ts';
 import { BalieErrorEvent, type BalieErrorDetail } from './events/error.ts';
 import { BalieReadyEvent } from './events/ready.ts';
+import { BalieDeviceCheckCompletedEvent } from './events/device-check-completed.ts';
+import { BalieLobbyEnteredEvent } from './events/lobby-entered.ts';
+import { BalieCallStartedEvent } from './events/call-started.ts';
+import { BalieParticipantJoinedEvent, type BalieParticipantJoinedDetail } from './events/participant-joined.ts';
+import { BalieParticipantLeftEvent, type BalieParticipantLeftDetail } from './events/participant-left.ts';
+import { BalieCallEndedEvent, type BalieCallEndedDetail } from './events/call-ended.ts';
+import { BalieFeedbackSubmittedEvent } from './events/feedback-submitted.ts';
+import type { DeviceChoice } from './views/device-check-view.ts';
 import { defaultMessages, loadMessages, resolveLang, type Lang, type Messages } from './i18n/index.ts';
 import { tokens } from './styles/tokens.ts';
 
 /** Where the script came from: the default server, so the webmaster pastes no URL twice. */
 const scriptOrigin = new URL(import.meta.url).origin;
 
-type View = 'booking' | 'manage';
+type View = 'booking' | 'manage' | 'meeting';
 
 /**
  * The citizen's digital counter: book an appointment, or manage one from the personal link.
@@ -22,6 +30,13 @@ type View = 'booking' | 'manage';
  * @event balie-booking-confirmed - An appointment was booked.
  * @event balie-booking-cancelled - The citizen cancelled from the personal link.
  * @event balie-booking-rescheduled - The citizen moved the appointment.
+ * @event balie-device-check-completed - The device check finished (passed or failed, audio only or not).
+ * @event balie-lobby-entered - The participant entered the waiting room.
+ * @event balie-call-started - Staff admitted the participant; the call began.
+ * @event balie-participant-joined - Another participant's audio/video arrived.
+ * @event balie-participant-left - Another participant left.
+ * @event balie-call-ended - The call ended (by staff, or the participant left).
+ * @event balie-feedback-submitted - The anonymous feedback was sent.
  * @event balie-error - Something failed; the citizen already sees a friendly message.
  * @csspart panel - The box around every view.
  * @cssproperty --balie-color-primary - Buttons, links and selected choices.
@@ -72,8 +87,11 @@ export class DigitaleBalie extends LitElement {
   @state() private messages: Messages = defaultMessages;
   @state() private view?: View;
   @state() private announcement = '';
+  @state() private meeting?: { appointment: AppointmentView; deviceOnly: boolean };
 
   private readonly pageParams = new URLSearchParams(globalThis.location?.search ?? '');
+  /** `balie-stap` from the mailed link (e.g. `toestel` for the device test); used once. */
+  private pageStep = this.pageParams.get('balie-stap') ?? undefined;
 
   get activeLang(): Lang {
     return resolveLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
@@ -107,6 +125,23 @@ export class DigitaleBalie extends LitElement {
     this.view = view;
     await this.updateComplete;
     this.dispatchEvent(new BalieReadyEvent({ view, lang: this.activeLang }));
+  }
+
+  /** Opens the call (or only the device check); the call code is its own lazy chunk. */
+  private async openMeeting(appointment: AppointmentView, deviceOnly: boolean) {
+    await import('./views/meeting-view.ts');
+    this.meeting = { appointment, deviceOnly };
+    this.view = 'meeting';
+  }
+
+  private backToManage() {
+    this.meeting = undefined;
+    this.pageStep = undefined;
+    this.view = 'manage';
+  }
+
+  private meetingEvent<T>(build: (appointmentId: string, detail: T) => Event) {
+    return (e: CustomEvent<T>) => this.dispatchEvent(build(this.meeting!.appointment.id, e.detail));
   }
 
   private announce(text: string) {
@@ -144,6 +179,9 @@ export class DigitaleBalie extends LitElement {
         .lang=${common.lang}
         .server=${common.server}
         .token=${this.token}
+        .step=${this.pageStep}
+        @join=${(e: CustomEvent<AppointmentView>) => this.openMeeting(e.detail, false)}
+        @device-test=${(e: CustomEvent<AppointmentView>) => this.openMeeting(e.detail, true)}
         @cancelled=${(e: CustomEvent<AppointmentView>) =>
           this.dispatchEvent(new BalieBookingCancelledEvent({ appointmentId: e.detail.id, serviceId: e.detail.serviceId }))}
         @rescheduled=${(e: CustomEvent<BalieBookingRescheduledDetail>) => this.dispatchEvent(new BalieBookingRescheduledEvent(e.detail))}
@@ -151,6 +189,27 @@ export class DigitaleBalie extends LitElement {
         @failed=${(e: CustomEvent<Omit<BalieErrorDetail, 'context'>>) =>
           this.dispatchEvent(new BalieErrorEvent({ ...e.detail, context: 'manage' }))}
       ></balie-manage-view>`;
+    }
+    if (this.view === 'meeting' && this.meeting) {
+      const m = this.meeting;
+      return html`<balie-meeting-view
+        .t=${common.t}
+        .lang=${common.lang}
+        .server=${common.server}
+        .token=${this.token}
+        .appointment=${m.appointment}
+        .deviceOnly=${m.deviceOnly}
+        @back=${this.backToManage}
+        @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}
+        @device-checked=${this.meetingEvent<DeviceChoice>((id, d) => new BalieDeviceCheckCompletedEvent({ appointmentId: id, result: d.result, audioOnly: d.audioOnly }))}
+        @lobby-entered=${this.meetingEvent<'citizen' | 'companion'>((id, role) => new BalieLobbyEnteredEvent({ appointmentId: id, role }))}
+        @call-started=${this.meetingEvent<{ role: 'citizen' | 'companion'; startedAt: string }>((id, d) => new BalieCallStartedEvent({ appointmentId: id, ...d }))}
+        @participant-joined=${this.meetingEvent<BalieParticipantJoinedDetail['role']>((id, role) => new BalieParticipantJoinedEvent({ appointmentId: id, role }))}
+        @participant-left=${this.meetingEvent<BalieParticipantLeftDetail['role']>((id, role) => new BalieParticipantLeftEvent({ appointmentId: id, role }))}
+        @call-ended=${this.meetingEvent<Omit<BalieCallEndedDetail, 'appointmentId'>>((id, d) => new BalieCallEndedEvent({ appointmentId: id, ...d }))}
+        @feedback=${this.meetingEvent<number>((id, score) => new BalieFeedbackSubmittedEvent({ appointmentId: id, score }))}
+        @failed=${(e: CustomEvent<Omit<BalieErrorDetail, 'context'>>) => this.dispatchEvent(new BalieErrorEvent({ ...e.detail, context: 'meeting' }))}
+      ></balie-meeting-view>`;
     }
     return html`<p>${this.messages.common.loading}</p>${nothing}`;
   }

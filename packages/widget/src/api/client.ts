@@ -1,5 +1,5 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { AppointmentView, BookingRequest, Companion, Location, Service, Slot } from './types.ts';
+import type { AppointmentView, BookingRequest, Companion, Location, MeetingJoin, MeetingState, Service, Slot } from './types.ts';
 
 /**
  * An API failure as a value the views can turn into a friendly text: `code` is the server's
@@ -81,4 +81,10 @@ export class BalieApi {
   addCompanion = (companion: { name: string; email: string; role: Companion['role'] }) =>
     this.call(() => this.http.post('appointment/companions', { json: companion }).json<Companion>());
   removeCompanion = (id: string) => this.call(() => this.http.delete(`appointment/companions/${encodeURIComponent(id)}`).then(() => undefined));
+  joinMeeting = () => this.call(() => this.http.post('meeting/join').json<MeetingJoin>());
+  meetingState = (peerId: string) => this.call(() => this.http.get('meeting/state', { searchParams: { peerId }, retry: 0 }).json<MeetingState>());
+  reportDeviceCheck = (result: 'passed' | 'failed', audioOnly: boolean) =>
+    this.call(() => this.http.post('meeting/device-check', { json: { result, audioOnly } }).then(() => undefined));
+  sendFeedback = (score: number, comment: string) =>
+    this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } }).then(() => undefined));
 }

@@ -61,3 +61,27 @@ export interface BookingRequest {
 }
 
 export const localize = <T>(texts: Localized<T>, lang: Lang): T => texts[lang] ?? texts.nl;
+
+export interface MeetingJoin {
+  meetingId: string;
+  peerId: string;
+  credential: string;
+  role: 'staff' | 'citizen' | 'companion';
+  name: string;
+  iceServers: RTCIceServer[];
+  signal: { path: string; key: string };
+  admitted: boolean;
+}
+
+export interface MeetingParticipant {
+  peerId: string;
+  name: string;
+  role: 'staff' | 'citizen' | 'companion';
+}
+
+export interface MeetingState {
+  admitted: boolean;
+  ended: boolean;
+  nextSteps: string | null;
+  participants: MeetingParticipant[];
+}

@@ -14,6 +14,8 @@ const roles: CompanionRole[] = ['carer', 'family', 'interpreter'];
 export class BalieManageView extends BalieView {
   /** The personal link token. */
   @property() token = '';
+  /** `toestel`: opened from the device-test link, go straight to the device check. */
+  @property() step?: string;
 
   @state() private appointment?: AppointmentView;
   @state() private mode: Mode = 'view';
@@ -35,6 +37,7 @@ export class BalieManageView extends BalieView {
   private async load() {
     try {
       this.appointment = await this.api.getAppointment();
+      if (this.step === 'toestel' && this.appointment.channel === 'video') this.emit('device-test', this.appointment);
     } catch (error) {
       this.error = this.fail(error);
     }
@@ -136,6 +139,12 @@ export class BalieManageView extends BalieView {
       </dl>
       ${a.status === 'booked' && a.service.requiredDocuments.length
         ? html`<p>${t.bring}</p><ul>${a.service.requiredDocuments.map((d) => html`<li>${localize(d.texts, this.lang).label}</li>`)}</ul>`
+        : nothing}
+      ${a.status === 'booked' && a.channel === 'video'
+        ? html`<div class="actions">
+            <button @click=${() => this.emit('join', a)}>${this.t.meeting.join}</button>
+            <button class="secondary" @click=${() => this.emit('device-test', a)}>${this.t.meeting.testDevices}</button>
+          </div>`
         : nothing}
       ${a.status === 'booked' ? this.renderCompanions(a, canChange) : nothing}
       ${this.mode === 'confirm-cancel'

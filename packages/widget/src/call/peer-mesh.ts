@@ -1,0 +1,173 @@
+import SimplePeer from 'simple-peer';
+import type { SignalMessage, SignallingClient } from './signalling.ts';
+
+export interface Participant {
+  peerId: string;
+  name: string;
+  role: 'staff' | 'citizen' | 'companion';
+}
+
+export interface ChatMessage {
+  kind: 'chat';
+  from: string;
+  text: string;
+  at: string;
+}
+
+type PeerEntry = {
+  peer: SimplePeer.Instance;
+  participant: Participant;
+  connected: boolean;
+  /** Seen in the server's list: a peer that offered before our list caught up is not dropped. */
+  listed: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+};
+
+/**
+ * A full mesh of simple-peer connections (up to four participants). For each pair, the peer with
+ * the smaller id makes the offer, so both sides agree without a coordinator.
+ * PeerJS relays only OFFER, ANSWER, CANDIDATE, LEAVE and EXPIRE, so simple-peer's other signals
+ * (renegotiate, transceiverRequest) ride inside CANDIDATE.
+ */
+export class PeerMesh extends EventTarget {
+  private readonly peers = new Map<string, PeerEntry>();
+
+  constructor(
+    private readonly opts: {
+      signalling: SignallingClient;
+      myId: string;
+      iceServers: RTCIceServer[];
+      stream: MediaStream;
+      connectTimeoutMs?: number;
+      iceTransportPolicy?: RTCIceTransportPolicy;
+    },
+  ) {
+    super();
+    opts.signalling.addEventListener('message', (event) => this.onSignal((event as CustomEvent<SignalMessage>).detail));
+  }
+
+  /** Aligns the mesh with the admitted participants the server lists. */
+  sync(participants: Participant[]) {
+    const others = participants.filter((p) => p.peerId !== this.opts.myId);
+    for (const p of others) {
+      const entry = this.peers.get(p.peerId);
+      if (entry) Object.assign(entry, { participant: p, listed: true });
+      else if (this.opts.myId < p.peerId) this.create(p, true).listed = true;
+    }
+    for (const [peerId, entry] of this.peers) {
+      if (entry.listed && !others.some((p) => p.peerId === peerId)) this.drop(peerId);
+    }
+  }
+
+  private create(participant: Participant, initiator: boolean): PeerEntry {
+    const peer = new SimplePeer({
+      initiator,
+      trickle: true,
+      stream: this.opts.stream,
+      // Always explicit: simple-peer's defaults would contact public STUN servers.
+      config: {
+        iceServers: this.opts.iceServers,
+        ...(this.opts.iceTransportPolicy ? { iceTransportPolicy: this.opts.iceTransportPolicy } : {}),
+      },
+    });
+    const entry: PeerEntry = { peer, participant, connected: false, listed: false };
+    this.peers.set(participant.peerId, entry);
+    // A relay-only peer with a wrong TURN credential hangs without an error event: our own timeout.
+    entry.timer = setTimeout(() => {
+      if (!entry.connected) this.dispatchEvent(new CustomEvent('timeout', { detail: participant }));
+    }, this.opts.connectTimeoutMs ?? 20_000);
+    peer.on('signal', (data: { type?: string }) => {
+      const type = data.type === 'offer' ? 'OFFER' : data.type === 'answer' ? 'ANSWER' : 'CANDIDATE';
+      this.opts.signalling.send(type, participant.peerId, data);
+    });
+    peer.on('connect', () => {
+      entry.connected = true;
+      clearTimeout(entry.timer);
+      this.dispatchEvent(new CustomEvent('connect', { detail: entry.participant }));
+    });
+    peer.on('stream', (stream: MediaStream) =>
+      this.dispatchEvent(new CustomEvent('stream', { detail: { participant: entry.participant, stream } })),
+    );
+    peer.on('data', (data: Uint8Array) => {
+      try {
+        const message = JSON.parse(new TextDecoder().decode(data)) as ChatMessage;
+        if (message.kind === 'chat' && typeof message.text === 'string') {
+          // The sender's name comes from the server's participant list, not from the message.
+          this.dispatchEvent(new CustomEvent('chat', { detail: { ...message, text: message.text.slice(0, 2000), from: entry.participant.name } }));
+        }
+      } catch {
+        // not a message of ours: ignore
+      }
+    });
+    peer.on('close', () => this.drop(participant.peerId));
+    peer.on('error', () => this.drop(participant.peerId));
+    return entry;
+  }
+
+  private onSignal(message: SignalMessage) {
+    if (message.type === 'LEAVE' && message.src) return this.drop(message.src);
+    if (!message.src || !['OFFER', 'ANSWER', 'CANDIDATE'].includes(message.type)) return;
+    let entry = this.peers.get(message.src);
+    if (!entry && message.type === 'OFFER') entry = this.create({ peerId: message.src, name: '', role: 'citizen' }, false);
+    entry?.peer.signal(message.payload as SimplePeer.SignalData);
+  }
+
+  private drop(peerId: string) {
+    const entry = this.peers.get(peerId);
+    if (!entry) return;
+    this.peers.delete(peerId);
+    clearTimeout(entry.timer);
+    entry.peer.destroy();
+    this.dispatchEvent(new CustomEvent('leave', { detail: entry.participant }));
+  }
+
+  /** Swaps a track on every connection without renegotiation (device switch, screen share). */
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack) {
+    for (const { peer } of this.peers.values()) {
+      try {
+        peer.replaceTrack(oldTrack, newTrack, this.opts.stream);
+      } catch {
+        // this connection does not carry that track
+      }
+    }
+  }
+
+  sendChat(message: ChatMessage) {
+    const data = JSON.stringify(message);
+    for (const { peer, connected } of this.peers.values()) if (connected) peer.send(data);
+  }
+
+  /** RTT (ms), packet loss (0..1) and whether any connection is relayed, from getStats(). */
+  async quality(): Promise<{ rtt: number | null; loss: number | null; relayed: boolean }> {
+    const rtts: number[] = [];
+    let lost = 0;
+    let received = 0;
+    let relayed = false;
+    for (const { peer } of this.peers.values()) {
+      const pc = (peer as unknown as { _pc?: RTCPeerConnection })._pc;
+      if (!pc) continue;
+      const stats = await pc.getStats();
+      const byId = new Map<string, Record<string, any>>();
+      stats.forEach((s: Record<string, any>) => byId.set(s.id, s));
+      stats.forEach((s: Record<string, any>) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+          if (Number.isFinite(s.currentRoundTripTime)) rtts.push(s.currentRoundTripTime * 1000);
+          if (byId.get(s.localCandidateId)?.candidateType === 'relay') relayed = true;
+        }
+        if (s.type === 'inbound-rtp') {
+          lost += s.packetsLost ?? 0;
+          received += s.packetsReceived ?? 0;
+        }
+      });
+    }
+    return {
+      rtt: rtts.length ? rtts.reduce((a, b) => a + b, 0) / rtts.length : null,
+      loss: received + lost > 0 ? lost / (received + lost) : null,
+      relayed,
+    };
+  }
+
+  close() {
+    for (const peerId of [...this.peers.keys()]) this.drop(peerId);
+  }
+}

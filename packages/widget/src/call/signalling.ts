@@ -1,0 +1,78 @@
+/** A message as the PeerJS server relays it: the server sets `src`. */
+export interface SignalMessage {
+  type: string;
+  src?: string;
+  dst?: string;
+  payload?: unknown;
+}
+
+const HEARTBEAT_MS = 20_000;
+const OPEN_TIMEOUT_MS = 10_000;
+
+/**
+ * A client of the PeerJS signalling protocol (the server is the npm `peer` package): connect with
+ * `id` and `token`, wait for OPEN, then relay OFFER/ANSWER/CANDIDATE/LEAVE to other peers.
+ * The server drops a client that sends no HEARTBEAT for 90 s, so we send one every 20 s.
+ */
+export class SignallingClient extends EventTarget {
+  private socket?: WebSocket;
+  private heartbeat?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly url: string) {
+    super();
+  }
+
+  static url(server: string, path: string, key: string, id: string, token: string) {
+    const base = new URL(server);
+    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    base.pathname = `${path.replace(/\/$/, '')}/peerjs`;
+    base.search = new URLSearchParams({ key, id, token }).toString();
+    return base.toString();
+  }
+
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      this.socket = socket;
+      const timer = setTimeout(() => {
+        reject(new Error('signalling_timeout'));
+        socket.close();
+      }, OPEN_TIMEOUT_MS);
+      socket.addEventListener('message', (event) => {
+        let message: SignalMessage;
+        try {
+          message = JSON.parse(String(event.data));
+        } catch {
+          return;
+        }
+        if (message.type === 'OPEN') {
+          clearTimeout(timer);
+          this.heartbeat = setInterval(() => this.raw({ type: 'HEARTBEAT' }), HEARTBEAT_MS);
+          resolve();
+        } else if (message.type === 'ERROR' || message.type === 'ID-TAKEN') {
+          clearTimeout(timer);
+          reject(new Error('signalling_refused'));
+        } else this.dispatchEvent(new CustomEvent<SignalMessage>('message', { detail: message }));
+      });
+      socket.addEventListener('close', () => {
+        clearTimeout(timer);
+        clearInterval(this.heartbeat);
+        reject(new Error('signalling_closed'));
+        this.dispatchEvent(new Event('close'));
+      });
+    });
+  }
+
+  send(type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload: unknown) {
+    this.raw({ type, dst, payload });
+  }
+
+  private raw(message: SignalMessage) {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  close() {
+    clearInterval(this.heartbeat);
+    this.socket?.close();
+  }
+}

@@ -1,0 +1,19 @@
+/** The device check finished; the result is stored with the appointment for staff to see. */
+export interface BalieDeviceCheckCompletedDetail {
+  appointmentId: string;
+  result: 'passed' | 'failed';
+  audioOnly: boolean;
+}
+
+export class BalieDeviceCheckCompletedEvent extends Event {
+  static readonly eventName = 'balie-device-check-completed';
+  constructor(readonly detail: BalieDeviceCheckCompletedDetail) {
+    super(BalieDeviceCheckCompletedEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'balie-device-check-completed': BalieDeviceCheckCompletedEvent;
+  }
+}

@@ -1,0 +1,145 @@
+import type { Channel, CompanionRole, Localized } from '../api/types.ts';
+
+/** Shapes the staff API answers with (packages/server/src/staff). */
+
+export type Role = 'medewerker' | 'beheerder';
+
+export interface StaffMember {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+export interface SessionInfo {
+  staff: StaffMember;
+  method: string;
+  csrfToken: string;
+  csrfHeader: string;
+  expiresAt: string;
+  idleExpiresAt: string;
+}
+
+export interface Account extends StaffMember {
+  active: boolean;
+  serviceIds: string[];
+}
+
+export type DeviceCheck = 'passed' | 'failed' | 'not_done';
+export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
+
+export interface AgendaItem {
+  id: string;
+  status: AppointmentStatus;
+  start: string;
+  end: string;
+  channel: Channel;
+  service: { id: string; name: string };
+  staff: { id: string; name: string };
+  location: { id: string; name: string; address: string } | null;
+  citizen: { firstName: string };
+  lang: string;
+  companions: { name: string; role: CompanionRole }[];
+  intake: { id: string; question: string; answer: string }[];
+  readiness: { deviceCheck: DeviceCheck; documents: { uploaded: number; required: number }; waiting: boolean };
+  followUpOf: string | null;
+}
+
+export interface Agenda {
+  from: string;
+  days: number;
+  staff: string;
+  appointments: AgendaItem[];
+}
+
+export interface Dossier extends AgendaItem {
+  citizen: { firstName: string; name: string };
+  requiredDocuments: { id: string; label: string }[];
+  documents: { id: string; filename: string }[];
+  deviceCheckAt: string | null;
+  waitingSince: string | null;
+  notes: string | null;
+  nextSteps: string | null;
+  createdAt: string;
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+  heldAt: string | null;
+  noShowAt: string | null;
+  followUps: string[];
+}
+
+/** The SSE `agenda-changed` event. `change` may grow: treat unknown values as "something changed". */
+export interface AgendaChanged {
+  appointmentId: string;
+  staffId: string;
+  change: string;
+}
+
+export interface LabelledItem {
+  id: string;
+  texts: Localized<{ label: string }>;
+}
+
+export interface AdminService {
+  id: string;
+  texts: Localized<{ name: string; description: string }>;
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  noticeMin: number;
+  horizonDays: number;
+  channels: Channel[];
+  intake: (LabelledItem & { required: boolean })[];
+  requiredDocuments: LabelledItem[];
+  active: boolean;
+  staffIds: string[];
+}
+
+export interface HoursBlock {
+  weekday: number;
+  startTime: string;
+  endTime: string;
+  channel: Channel;
+  locationId: string | null;
+}
+
+export interface OpeningHours extends HoursBlock {
+  id: number;
+  staffId: string;
+}
+
+export interface Closure {
+  id: number;
+  staffId: string | null;
+  dateFrom: string;
+  dateTo: string;
+  reason: string;
+}
+
+/** One entry of a 409 `appointments_affected` refusal. */
+export interface AffectedAppointment {
+  id: string;
+  start: string;
+  end: string;
+  serviceId: string;
+  staffId: string;
+  channel: Channel;
+  citizenFirstName: string;
+}
+
+export interface Figures {
+  booked: number;
+  held: number;
+  cancelled: number;
+  noShows: number;
+  open: number;
+  medianLeadTimeHours: number | null;
+  callDuration: { count: number; averageMinutes: number; medianMinutes: number } | null;
+  satisfaction: { count: number; average: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> } | null;
+}
+
+export interface DashboardData extends Figures {
+  from: string;
+  to: string;
+  perService: (Figures & { serviceId: string; name: string })[];
+}

@@ -1,0 +1,76 @@
+import { css } from 'lit';
+
+export const callStyles = css`
+  .tiles {
+    display: grid;
+    gap: 0.5rem;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 14rem), 1fr));
+  }
+  .tile {
+    position: relative;
+    margin: 0;
+    background: #1d1d1b;
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  .tile video {
+    display: block;
+    width: 100%;
+    aspect-ratio: 4 / 3;
+    object-fit: cover;
+    background: #1d1d1b;
+  }
+  .tile.self video {
+    transform: scaleX(-1);
+  }
+  .tile figcaption {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.25rem 0.5rem;
+    padding: 0.25rem 0.5rem;
+    background: rgb(0 0 0 / 75%);
+    color: #fff;
+  }
+  .role {
+    font-size: 0.875em;
+    opacity: 0.9;
+  }
+  .volume input {
+    width: 7rem;
+    min-height: 24px;
+  }
+  .controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+    margin: var(--_space) 0;
+  }
+  .controls .choice.inline {
+    margin: 0;
+  }
+  button.danger {
+    background: var(--_error);
+    border-color: var(--_error);
+  }
+  .quality {
+    padding: 0.25em 0.5em;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .quality[data-quality='poor'] {
+    color: var(--_error);
+    font-weight: 600;
+  }
+  .side {
+    display: grid;
+    gap: var(--_space);
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr));
+  }
+  .people {
+    margin: 0;
+    padding-left: 1.25em;
+  }
+`;

@@ -1,0 +1,225 @@
+import { css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
+import { PeerMesh, type ChatMessage } from '../call/peer-mesh.ts';
+import type { SignallingClient } from '../call/signalling.ts';
+import type { MediaDevicesController } from '../controllers/media-devices.ts';
+import { BalieView } from './balie-view.ts';
+import { callStyles } from './call-view.styles.ts';
+import './chat-panel.ts';
+
+type Quality = 'good' | 'fair' | 'poor' | 'unknown';
+
+/**
+ * The call: a tile per participant, controls (microphone, camera, screen, audio only, leave),
+ * per-participant volume, chat over the data channel and a connection-quality indicator that
+ * lowers the video, then drops to audio only, when the connection stays weak.
+ */
+@customElement('balie-call-view')
+export class BalieCallView extends BalieView {
+  static override styles = [...BalieView.styles, callStyles, css``];
+
+  @property({ attribute: false }) join!: MeetingJoin;
+  @property({ attribute: false }) signalling!: SignallingClient;
+  @property({ attribute: false }) media!: MediaDevicesController;
+  /** Admitted participants as the server lists them; the mesh follows this list. */
+  @property({ attribute: false }) participants: MeetingParticipant[] = [];
+  @property({ attribute: false }) speakerId?: string;
+  /** Only for tests: force relay through TURN. */
+  @property({ attribute: false }) iceTransportPolicy?: RTCIceTransportPolicy;
+
+  @state() private remote = new Map<string, MediaStream>();
+  @state() private micOn = true;
+  @state() private camOn = true;
+  @state() private sharing = false;
+  @state() private audioOnly = false;
+  @state() private quality: Quality = 'unknown';
+  @state() private relayed = false;
+  @state() private messages: ChatMessage[] = [];
+  @state() private failed = false;
+
+  private mesh?: PeerMesh;
+  private qualityTimer?: ReturnType<typeof setInterval>;
+  private weakCount = 0;
+  private cameraTrack?: MediaStreamTrack;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.audioOnly = this.media.audioOnly;
+    this.camOn = !this.audioOnly;
+    const mesh = new PeerMesh({
+      signalling: this.signalling,
+      myId: this.join.peerId,
+      iceServers: this.join.iceServers,
+      stream: this.media.stream ?? new MediaStream(),
+      ...(this.iceTransportPolicy ? { iceTransportPolicy: this.iceTransportPolicy } : {}),
+    });
+    this.mesh = mesh;
+    mesh.addEventListener('stream', (e) => {
+      const { participant, stream } = (e as CustomEvent).detail;
+      this.remote = new Map(this.remote).set(participant.peerId, stream);
+      this.emit('participant-joined', this.nameOf(participant.peerId));
+    });
+    mesh.addEventListener('leave', (e) => {
+      const { peerId } = (e as CustomEvent).detail;
+      const next = new Map(this.remote);
+      if (next.delete(peerId)) {
+        this.remote = next;
+        this.emit('participant-left', this.nameOf(peerId));
+      }
+    });
+    mesh.addEventListener('chat', (e) => (this.messages = [...this.messages, (e as CustomEvent<ChatMessage>).detail]));
+    mesh.addEventListener('timeout', () => (this.failed = true));
+    mesh.addEventListener('connect', () => (this.failed = false));
+    mesh.sync(this.participants);
+    this.qualityTimer = setInterval(() => void this.measure(), 4000);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this.qualityTimer);
+    this.mesh?.close();
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('participants') && this.mesh) this.mesh.sync(this.participants);
+  }
+
+  override updated() {
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[data-peer]')) {
+      const stream = video.dataset.peer === 'self' ? this.media.stream : this.remote.get(video.dataset.peer!);
+      if (stream && video.srcObject !== stream) video.srcObject = stream;
+      if (this.speakerId && 'setSinkId' in video) void (video as HTMLVideoElement & { setSinkId(id: string): Promise<void> }).setSinkId(this.speakerId).catch(() => {});
+    }
+  }
+
+  private nameOf(peerId: string) {
+    return this.participants.find((p) => p.peerId === peerId)?.name ?? '';
+  }
+
+  private roleOf(peerId: string) {
+    const role = this.participants.find((p) => p.peerId === peerId)?.role;
+    return role ? this.t.meeting.roles[role] : '';
+  }
+
+  private toggleMic() {
+    this.micOn = !this.micOn;
+    this.media.stream?.getAudioTracks().forEach((t) => (t.enabled = this.micOn));
+  }
+
+  private toggleCam() {
+    this.camOn = !this.camOn;
+    this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = this.camOn));
+  }
+
+  private async toggleShare() {
+    const camera = this.media.stream?.getVideoTracks()[0];
+    if (!this.sharing) {
+      const display = await navigator.mediaDevices.getDisplayMedia({ video: true }).catch(() => undefined);
+      const screen = display?.getVideoTracks()[0];
+      if (!screen || !camera) return;
+      this.cameraTrack = camera;
+      this.mesh?.replaceTrack(camera, screen);
+      screen.addEventListener('ended', () => void this.stopShare(screen));
+      this.sharing = true;
+      this.shareTrack = screen;
+    } else if (this.shareTrack) await this.stopShare(this.shareTrack);
+  }
+
+  private shareTrack?: MediaStreamTrack;
+
+  private async stopShare(screen: MediaStreamTrack) {
+    if (this.cameraTrack) this.mesh?.replaceTrack(screen, this.cameraTrack);
+    screen.stop();
+    this.sharing = false;
+  }
+
+  private setAudioOnly(on: boolean) {
+    this.audioOnly = on;
+    this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = !on && this.camOn));
+    if (on) this.announce(this.t.meeting.audioOnlyOn);
+  }
+
+  /** Reads getStats(); after repeated weak readings, lowers the video and then drops to audio only. */
+  private async measure() {
+    const q = await this.mesh?.quality();
+    if (!q || q.rtt === null) return;
+    this.relayed = q.relayed;
+    const loss = q.loss ?? 0;
+    this.quality = q.rtt > 600 || loss > 0.08 ? 'poor' : q.rtt > 250 || loss > 0.03 ? 'fair' : 'good';
+    this.weakCount = this.quality === 'poor' ? this.weakCount + 1 : 0;
+    const video = this.media.stream?.getVideoTracks()[0];
+    if (this.weakCount === 2 && video) {
+      await video.applyConstraints({ width: 320, height: 240, frameRate: 12 }).catch(() => {});
+      this.announce(this.t.meeting.downgraded);
+    } else if (this.weakCount === 5 && !this.audioOnly) this.setAudioOnly(true);
+  }
+
+  private sendChat(text: string) {
+    const message: ChatMessage = { kind: 'chat', from: this.join.name, text, at: new Date().toISOString() };
+    this.mesh?.sendChat(message);
+    this.messages = [...this.messages, { ...message, from: this.t.meeting.you }];
+  }
+
+  override render() {
+    const t = this.t.meeting;
+    const remotes = [...this.remote.keys()];
+    return html`<section class="call" aria-label=${t.participants}>
+      ${this.failed ? html`<p class="notice error-box" role="alert">${t.connectFailed}</p>` : nothing}
+      ${remotes.length === 0 ? html`<p class="notice">${t.connecting}</p>` : nothing}
+      <div class="tiles" data-count=${remotes.length + 1}>
+        ${repeat(
+          remotes,
+          (peerId) => peerId,
+          (peerId) => html`<figure class="tile">
+            <video data-peer=${peerId} autoplay playsinline></video>
+            <figcaption>
+              <span>${this.nameOf(peerId)} <span class="role">${this.roleOf(peerId)}</span></span>
+              <label class="volume">
+                <span class="visually-hidden">${t.volume(this.nameOf(peerId))}</span>
+                <input type="range" min="0" max="1" step="0.05" value="1"
+                  @input=${(e: Event) => this.setVolume(peerId, Number((e.target as HTMLInputElement).value))} />
+              </label>
+            </figcaption>
+          </figure>`,
+        )}
+        <figure class="tile self">
+          <video data-peer="self" autoplay playsinline muted></video>
+          <figcaption>${t.you}</figcaption>
+        </figure>
+      </div>
+      <div class="controls" role="toolbar" aria-label=${t.participants}>
+        <button class="secondary" aria-pressed=${String(!this.micOn)} @click=${this.toggleMic}>${this.micOn ? t.mute : t.unmute}</button>
+        ${this.audioOnly ? nothing : html`<button class="secondary" aria-pressed=${String(!this.camOn)} @click=${this.toggleCam}>${this.camOn ? t.cameraOff : t.cameraOn}</button>`}
+        ${'getDisplayMedia' in (navigator.mediaDevices ?? {}) && !this.audioOnly
+          ? html`<button class="secondary" aria-pressed=${String(this.sharing)} @click=${this.toggleShare}>${this.sharing ? t.stopShare : t.shareScreen}</button>`
+          : nothing}
+        <label class="choice inline"><input type="checkbox" .checked=${this.audioOnly} @change=${(e: Event) => this.setAudioOnly((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
+        <span class="quality" data-quality=${this.quality} data-relayed=${String(this.relayed)}>${t.quality[this.quality]}</span>
+        <button class="danger" @click=${() => this.emit('leave')}>${t.leave}</button>
+      </div>
+      <div class="side">
+        <section aria-labelledby="participants-h">
+          <h3 id="participants-h">${t.participants}</h3>
+          <ul class="people">
+            <li>${t.you} (${t.roles[this.join.role]})</li>
+            ${this.participants.filter((p) => p.peerId !== this.join.peerId).map((p) => html`<li>${p.name} (${t.roles[p.role]})</li>`)}
+          </ul>
+        </section>
+        <balie-chat-panel .t=${this.t} .messages=${this.messages} @send=${(e: CustomEvent<string>) => this.sendChat(e.detail)}></balie-chat-panel>
+      </div>
+    </section>`;
+  }
+
+  private setVolume(peerId: string, volume: number) {
+    const video = this.renderRoot.querySelector<HTMLVideoElement>(`video[data-peer="${CSS.escape(peerId)}"]`);
+    if (video) video.volume = volume;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'balie-call-view': BalieCallView;
+  }
+}

@@ -1,0 +1,191 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError, type BalieApi } from '../api/client.ts';
+import { localize, type AppointmentView, type MeetingJoin, type MeetingParticipant } from '../api/types.ts';
+import { SignallingClient } from '../call/signalling.ts';
+import { MediaDevicesController } from '../controllers/media-devices.ts';
+import { formatDate } from '../i18n/index.ts';
+import { BalieView } from './balie-view.ts';
+import './call-view.ts';
+import './device-check-view.ts';
+import type { DeviceChoice } from './device-check-view.ts';
+import './feedback-view.ts';
+
+type Step = 'welcome' | 'device' | 'device-done' | 'lobby' | 'call' | 'left' | 'ended';
+const POLL_MS = 2000;
+
+/** Joining from the personal link: welcome → device check → waiting room → call → end and feedback. */
+@customElement('balie-meeting-view')
+export class BalieMeetingView extends BalieView {
+  @property() token = '';
+  @property({ attribute: false }) appointment!: AppointmentView;
+  /** Opened from the device-test link: only the check, days before. */
+  @property({ type: Boolean }) deviceOnly = false;
+
+  @state() private step: Step = 'welcome';
+  @state() private error = '';
+  @state() private join?: MeetingJoin;
+  @state() private participants: MeetingParticipant[] = [];
+  @state() private nextSteps: string | null = null;
+
+  private media = new MediaDevicesController(this);
+  private signalling?: SignallingClient;
+  private poll?: ReturnType<typeof setInterval>;
+  private choice?: DeviceChoice;
+  private callStartedAt = 0;
+
+  protected override get api(): BalieApi {
+    return super.api.withToken(this.token);
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.deviceOnly) this.step = 'device';
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.hangUp();
+  }
+
+  private go(step: Step) {
+    this.step = step;
+    this.error = '';
+    void this.focusHeading();
+  }
+
+  private async checked(choice: DeviceChoice) {
+    this.choice = choice;
+    await this.api.reportDeviceCheck(choice.result, choice.audioOnly).catch((error) => this.fail(error));
+    this.emit('device-checked', choice);
+    if (this.deviceOnly) this.go('device-done');
+    else await this.enterLobby();
+  }
+
+  private async enterLobby() {
+    this.go('lobby');
+    try {
+      this.join = await this.api.joinMeeting();
+      await this.media.start({ audioOnly: this.choice?.audioOnly, cameraId: this.choice?.cameraId, microphoneId: this.choice?.microphoneId });
+      const { signal, peerId, credential } = this.join;
+      this.signalling = new SignallingClient(SignallingClient.url(this.server, signal.path, signal.key, peerId, credential));
+      await this.signalling.connect();
+      this.signalling.addEventListener('close', () => {
+        if (this.step === 'call' || this.step === 'lobby') this.error = this.t.meeting.connectFailed;
+      });
+      this.emit('lobby-entered', this.join.role);
+      this.announce(this.t.meeting.lobbyText);
+      await this.refresh();
+      this.poll = setInterval(() => void this.refresh(), POLL_MS);
+    } catch (error) {
+      this.error = this.joinError(error);
+    }
+  }
+
+  private joinError(error: unknown) {
+    if (error instanceof ApiError && error.code === 'too_early') {
+      const opensAt = String(error.details.opensAt ?? '');
+      return this.t.meeting.notYet(opensAt ? formatDate(opensAt, this.t, 'time') : '');
+    }
+    if (error instanceof ApiError && error.code === 'meeting_closed') return this.t.meeting.closed;
+    if (error instanceof ApiError || !(error instanceof Error)) return this.fail(error);
+    this.emit('failed', { code: error.message, status: 0 });
+    return this.t.meeting.connectFailed;
+  }
+
+  private async refresh() {
+    if (!this.join) return;
+    try {
+      const state = await this.api.meetingState(this.join.peerId);
+      this.participants = state.participants;
+      if (state.ended) return this.finish('ended-by-staff', state.nextSteps);
+      if (state.admitted && this.step === 'lobby') {
+        this.callStartedAt = Date.now();
+        this.announce(this.t.meeting.admitted);
+        this.emit('call-started', { role: this.join.role, startedAt: new Date().toISOString() });
+        this.go('call');
+      }
+    } catch {
+      // A missed poll on a weak connection is fine: the next one catches up.
+    }
+  }
+
+  private hangUp() {
+    clearInterval(this.poll);
+    this.signalling?.close();
+    this.signalling = undefined;
+    this.media.stop();
+  }
+
+  private finish(reason: 'ended-by-staff' | 'left', nextSteps: string | null = null) {
+    const wasInCall = this.step === 'call';
+    this.hangUp();
+    this.nextSteps = nextSteps;
+    if (wasInCall || reason === 'ended-by-staff') {
+      this.emit('call-ended', { reason, durationSeconds: this.callStartedAt ? Math.round((Date.now() - this.callStartedAt) / 1000) : 0 });
+    }
+    this.go(reason === 'ended-by-staff' ? 'ended' : 'left');
+  }
+
+  override render() {
+    const t = this.t.meeting;
+    const a = this.appointment;
+    const errorBox = this.error ? html`<p class="notice error-box" role="alert">${this.error}</p>` : nothing;
+    switch (this.step) {
+      case 'welcome':
+        return html`<h2 tabindex="-1" data-step-heading>${t.welcomeTitle}</h2>
+          <p>${t.welcomeText(localize(a.service.texts, this.lang).name, formatDate(a.start, this.t))}</p>
+          ${a.service.requiredDocuments.length
+            ? html`<p>${this.t.manage.bring}</p><ul>${a.service.requiredDocuments.map((d) => html`<li>${localize(d.texts, this.lang).label}</li>`)}</ul>`
+            : nothing}
+          <p>${t.howItWorks}</p>
+          <ol>${t.steps.map((s) => html`<li>${s}</li>`)}</ol>
+          <div class="actions">
+            <button class="secondary" @click=${() => this.emit('back')}>${this.t.common.back}</button>
+            <button @click=${() => this.go('device')}>${t.start}</button>
+          </div>`;
+      case 'device':
+        return html`<balie-device-check .t=${this.t} .lang=${this.lang} .server=${this.server}
+          @checked=${(e: CustomEvent<DeviceChoice>) => this.checked(e.detail)}></balie-device-check>`;
+      case 'device-done':
+        return html`<h2 tabindex="-1" data-step-heading>${t.checkPassed}</h2>
+          <div class="actions"><button @click=${() => this.emit('back')}>${t.done}</button></div>`;
+      case 'lobby':
+        return html`<h2 tabindex="-1" data-step-heading>${t.lobbyTitle}</h2>
+          ${errorBox}
+          ${this.error ? html`<div class="actions"><button @click=${() => this.enterLobby()}>${this.t.common.retry}</button></div>` : html`<p role="status">${t.lobbyText}</p>`}`;
+      case 'call':
+        return html`<h2 class="visually-hidden" tabindex="-1" data-step-heading>${localize(a.service.texts, this.lang).name}</h2>
+          ${errorBox}
+          <balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join!} .signalling=${this.signalling!}
+            .media=${this.media} .participants=${this.participants} .speakerId=${this.choice?.speakerId}
+            @leave=${() => this.finish('left')}
+            @participant-joined=${(e: CustomEvent<string>) => this.participantChange('joined', e.detail)}
+            @participant-left=${(e: CustomEvent<string>) => this.participantChange('left', e.detail)}
+            @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-call-view>`;
+      case 'left':
+        return html`<h2 tabindex="-1" data-step-heading>${t.leave}</h2>
+          <div class="actions">
+            <button @click=${() => this.enterLobby()}>${t.join}</button>
+            <button class="secondary" @click=${() => this.emit('back')}>${this.t.common.back}</button>
+          </div>`;
+      case 'ended':
+        return html`<h2 tabindex="-1" data-step-heading>${t.endedTitle}</h2>
+          ${this.nextSteps ? html`<h3>${t.nextSteps}</h3><p class="next-steps">${this.nextSteps}</p>` : nothing}
+          <balie-feedback-view .t=${this.t} .lang=${this.lang} .server=${this.server} .token=${this.token}
+            @submitted=${(e: CustomEvent<number>) => this.emit('feedback', e.detail)}></balie-feedback-view>`;
+    }
+  }
+
+  private participantChange(kind: 'joined' | 'left', name: string) {
+    const participant = this.participants.find((p) => p.name === name);
+    this.announce(kind === 'joined' ? this.t.meeting.joined(name) : this.t.meeting.left(name));
+    this.emit(`participant-${kind}`, participant?.role ?? '');
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'balie-meeting-view': BalieMeetingView;
+  }
+}
