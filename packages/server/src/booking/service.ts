@@ -9,6 +9,7 @@ import { formatWhen, renderAppointmentMail, type MailKind } from '../mail/templa
 import { mailTexts } from '../mail/texts.ts';
 import type { SmsSender } from '../mail/sms.ts';
 import type { BookingInput } from './schemas.ts';
+import { slotCache } from './slot-cache.ts';
 import { computeSlots, unitsFor, ZONE, type Slot } from './slots.ts';
 import { isConflict, type Appointment, type BookingStore, type Companion } from './store.ts';
 import { deriveToken, hashToken, newId, newNonce } from './tokens.ts';
@@ -37,6 +38,7 @@ const MAX_COMPANIONS = 2;
 export function bookingService(deps: BookingDeps) {
   const { config, catalog, store, events } = deps;
   const pending = new Set<Promise<unknown>>();
+  const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
 
   const requireService = (id: string): Service => {
     const service = catalog.getService(id);
@@ -214,7 +216,10 @@ export function bookingService(deps: BookingDeps) {
 
     listSlots(serviceId: string, q: { channel?: Channel | undefined; location?: string | undefined; from?: string | undefined; days: number }) {
       const service = requireService(serviceId);
-      return slotsFor(service, { channel: q.channel, locationId: q.location, from: q.from, days: q.days }).map(publicSlot);
+      const key = [service.id, q.channel, q.location, q.from, q.days].join('|');
+      return listings.get(key, service.noticeMin, () =>
+        slotsFor(service, { channel: q.channel, locationId: q.location, from: q.from, days: q.days }).map(publicSlot),
+      );
     },
 
     book(input: BookingInput): { appointment: Appointment; token: string } {

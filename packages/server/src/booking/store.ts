@@ -105,6 +105,10 @@ export function bookingStore(db: Db) {
        RETURNING id, appointment_id AS appointmentId, offset_min AS offsetMin, due_at AS dueAt`,
     ),
     unclaimReminder: db.prepare('UPDATE reminders SET sent_at = NULL WHERE id = ? AND attempts < 5'),
+    // total_changes() counts this connection's writes, data_version moves on other connections' commits.
+    dataVersion: db.prepare<[], { own: number; others: number }>(
+      'SELECT total_changes() AS own, data_version AS others FROM pragma_data_version',
+    ),
   };
 
   /** Inserts the units in one go; throws a constraint error when any is taken. */
@@ -159,6 +163,11 @@ export function bookingStore(db: Db) {
     claimDueReminders: (nowIso: string) => s.claimDueReminders.all(nowIso, nowIso),
     /** Gives a reminder back after a failed send, so a later tick retries it (at most 5 attempts). */
     unclaimReminder: (id: number) => void s.unclaimReminder.run(id),
+    /** Differs after any write to the database, by this process or another one (for caches). */
+    dataVersion(): string {
+      const { own, others } = s.dataVersion.get()!;
+      return `${own}:${others}`;
+    },
   };
 }
 
