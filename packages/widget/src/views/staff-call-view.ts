@@ -1,0 +1,159 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import ky from 'ky';
+import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
+import { SignallingClient } from '../call/signalling.ts';
+import { MediaDevicesController } from '../controllers/media-devices.ts';
+import { BalieView } from './balie-view.ts';
+import './call-view.ts';
+import { staffCallTexts } from './staff-call-texts.ts';
+
+interface StaffMeetingState {
+  waiting: MeetingParticipant[];
+  participants: MeetingParticipant[];
+  ended: boolean;
+}
+
+const POLL_MS = 2000;
+
+/**
+ * The civil servant's side of a call, opened from the dossier: joins as staff, shows who waits in
+ * the waiting room (with a sound and a visual alert), admits them, runs the call and ends it with
+ * next steps for the citizen. Same-origin, with the staff session cookie and CSRF header.
+ */
+@customElement('balie-staff-call')
+export class BalieStaffCall extends BalieView {
+  @property() appointmentId = '';
+  @property() citizenName = '';
+  @property() csrfToken = '';
+  @property() csrfHeader = 'X-CSRF-Token';
+
+  @state() private join?: MeetingJoin;
+  @state() private waiting: MeetingParticipant[] = [];
+  @state() private participants: MeetingParticipant[] = [];
+  @state() private ended = false;
+  @state() private error = '';
+
+  private media = new MediaDevicesController(this);
+  private signalling?: SignallingClient;
+  private poll?: ReturnType<typeof setInterval>;
+  private alerted = new Set<string>();
+
+  private get http() {
+    return ky.create({
+      prefixUrl: `${this.server.replace(/\/$/, '')}/api/staff/appointments/${encodeURIComponent(this.appointmentId)}`,
+      credentials: 'same-origin',
+      headers: { [this.csrfHeader]: this.csrfToken },
+      timeout: 15_000,
+      retry: 0,
+    });
+  }
+
+  private get texts() {
+    return staffCallTexts[this.lang === 'en' ? 'en' : 'nl'];
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.start();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.hangUp();
+  }
+
+  private async start() {
+    try {
+      const join = await this.http.post('join').json<MeetingJoin>();
+      await this.media.start();
+      this.signalling = new SignallingClient(SignallingClient.url(this.server || location.origin, join.signal.path, join.signal.key, join.peerId, join.credential));
+      await this.signalling.connect();
+      this.join = join;
+      await this.refresh();
+      this.poll = setInterval(() => void this.refresh(), POLL_MS);
+    } catch (error) {
+      this.error = this.fail(error);
+    }
+  }
+
+  private async refresh() {
+    try {
+      const state = await this.http.get('meeting').json<StaffMeetingState>();
+      this.waiting = state.waiting;
+      this.participants = state.participants;
+      this.ended = state.ended;
+      for (const w of state.waiting) {
+        if (this.alerted.has(w.peerId)) continue;
+        this.alerted.add(w.peerId);
+        this.announce(this.texts.someoneWaits(w.name));
+        void this.media.playTestSound();
+      }
+    } catch {
+      // the next poll catches up
+    }
+  }
+
+  private async admit(peerId?: string) {
+    await this.http.post('admit', { json: peerId ? { peerId } : {} }).catch((error) => (this.error = this.fail(error)));
+    await this.refresh();
+  }
+
+  private async end(event: SubmitEvent) {
+    event.preventDefault();
+    const nextSteps = String(new FormData(event.target as HTMLFormElement).get('nextSteps') ?? '').trim();
+    try {
+      await this.http.post('end', { json: nextSteps ? { nextSteps } : {} });
+      this.ended = true;
+      this.hangUp();
+      this.announce(this.texts.ended);
+      this.emit('ended', { appointmentId: this.appointmentId });
+    } catch (error) {
+      this.error = this.fail(error);
+    }
+  }
+
+  private hangUp() {
+    clearInterval(this.poll);
+    this.signalling?.close();
+    this.media.stop();
+  }
+
+  override render() {
+    const s = this.texts;
+    const errorBox = this.error ? html`<p class="notice error-box" role="alert">${this.error}</p>` : nothing;
+    if (this.ended) {
+      return html`<h2 tabindex="-1" data-step-heading>${s.ended}</h2>
+        <div class="actions"><button @click=${() => this.emit('close')}>${s.close}</button></div>`;
+    }
+    return html`<h2 tabindex="-1" data-step-heading>${s.title(this.citizenName)}</h2>
+      ${errorBox}
+      <section class="notice" aria-labelledby="waiting-h" data-waiting=${this.waiting.length}>
+        <h3 id="waiting-h">${s.waiting}</h3>
+        ${this.waiting.length === 0
+          ? html`<p>${s.nobodyWaiting}</p>`
+          : html`<ul>${this.waiting.map((w) => html`<li>${w.name} (${this.t.meeting.roles[w.role]})
+              <button @click=${() => this.admit(w.peerId)}>${s.admit(w.name)}</button></li>`)}</ul>
+              ${this.waiting.length > 1 ? html`<button class="secondary" @click=${() => this.admit()}>${s.admitAll}</button>` : nothing}`}
+      </section>
+      ${this.join && this.signalling
+        ? html`<balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join} .signalling=${this.signalling}
+            .media=${this.media} .participants=${this.participants}
+            @leave=${() => this.emit('close')} @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-call-view>`
+        : html`<p>${this.t.meeting.connecting}</p>`}
+      <form @submit=${this.end}>
+        <div class="field">
+          <label for="next-steps">${s.nextSteps}</label>
+          <p class="hint" id="next-steps-hint">${s.nextStepsHint}</p>
+          <textarea id="next-steps" name="nextSteps" rows="3" maxlength="4000" aria-describedby="next-steps-hint"></textarea>
+        </div>
+        <button type="submit" class="danger">${s.end}</button>
+      </form>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'balie-staff-call': BalieStaffCall;
+  }
+}
