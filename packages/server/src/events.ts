@@ -8,6 +8,13 @@ export interface DomainEvents {
   'appointment.companions-changed': [{ appointmentId: string; staffId: string }];
   /** Staff changed the dossier: notes or next steps, or marked it held or a no-show. */
   'appointment.updated': [{ appointmentId: string; staffId: string; change: 'notes' | 'held' | 'no-show' }];
+  /** Someone entered or left the waiting room of a video meeting; `waiting` is how many wait now. */
+  'meeting.waiting': [{ appointmentId: string; staffId: string; waiting: number }];
+  'meeting.admitted': [{ appointmentId: string; staffId: string; peerIds: string[] }];
+  /** Staff ended the call: the appointment is held and every peer was disconnected. */
+  'meeting.ended': [{ appointmentId: string; staffId: string }];
+  /** The citizen finished the device check (readiness in the agenda). */
+  'meeting.device-checked': [{ appointmentId: string; staffId: string; result: 'passed' | 'failed' }];
 }
 
 export type EventBus = EventEmitter<DomainEvents>;

@@ -167,4 +167,10 @@ export const migrations: string[] = [
     PRIMARY KEY (account_key, ip)
   );
   `,
+  // 3: video meetings (issue 4). Whether feedback was given is a flag on the appointment, so the
+  // feedback row itself stays unlinked.
+  `
+  ALTER TABLE appointments ADD COLUMN device_check_audio_only INTEGER;
+  ALTER TABLE appointments ADD COLUMN feedback_given INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

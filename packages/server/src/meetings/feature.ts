@@ -1,0 +1,60 @@
+import type Koa from 'koa';
+import type { Server } from 'node:http';
+import type { BookingService } from '../booking/service.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events.ts';
+import { signalling, type SignallingLimits } from '../signalling/signalling.ts';
+import { peerCredentials } from './credentials.ts';
+import { meetingRooms } from './rooms.ts';
+import { meetingRoutes, staffMeetingRoutes } from './routes.ts';
+import { meetingService, SIGNAL } from './service.ts';
+import { meetingStore } from './store.ts';
+
+export interface MeetingsFeatureDeps {
+  config: Config;
+  db: Db;
+  booking: BookingService;
+  events: EventBus;
+  log: (message: string, error?: unknown) => void;
+  signallingLimits?: Partial<SignallingLimits>;
+}
+
+/**
+ * The video call's server side: the meeting API and the PeerJS signalling it hands out credentials for.
+ * `signallingHttp` goes before the body parser, `mount` after the staff feature (its gate guards
+ * /api/staff), `attach` once the HTTP server exists, `close` in app.stop().
+ */
+export function meetingsFeature(deps: MeetingsFeatureDeps) {
+  const { config } = deps;
+  const rooms = meetingRooms();
+  const meetings = meetingService({
+    store: meetingStore(deps.db),
+    rooms,
+    credentials: peerCredentials(config.tokenSecret),
+    events: deps.events,
+    turn: { urls: config.turnUrls, secret: config.turnSecret },
+    now: config.now,
+  });
+  const signal = signalling({
+    path: SIGNAL.path,
+    key: SIGNAL.key,
+    authorize: meetings.authorizePeer,
+    rooms,
+    allowedOrigins: config.allowedOrigins,
+    publicOrigin: new URL(config.publicUrl).origin,
+    log: deps.log,
+    limits: deps.signallingLimits,
+  });
+  const routers = [meetingRoutes(deps.booking, meetings), staffMeetingRoutes(meetings)];
+
+  return {
+    meetings,
+    signallingHttp: signal.middleware,
+    mount(app: Koa) {
+      for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+    },
+    attach: (server: Server) => signal.attach(server),
+    close: () => signal.close(),
+  };
+}

@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import { bearerToken } from '../booking/routes.ts';
+import type { BookingService } from '../booking/service.ts';
+import { parseBody, parseQuery } from '../http/validation.ts';
+import { currentStaff, STAFF_PREFIX } from '../staff/gate.ts';
+import { admitSchema, deviceCheckSchema, endSchema, feedbackSchema, stateQuerySchema } from './schemas.ts';
+import type { MeetingService } from './service.ts';
+
+/** The citizen's and companion's side of the call: personal link token as Bearer, CORS like /api. */
+export function meetingRoutes(booking: BookingService, meetings: MeetingService) {
+  const router = new Router({ prefix: '/api/meeting' });
+  const holder = (ctx: Parameters<typeof bearerToken>[0]) => booking.resolveToken(bearerToken(ctx));
+
+  router.post('/join', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = meetings.joinAsHolder(holder(ctx));
+  });
+
+  router.get('/state', (ctx) => {
+    const who = holder(ctx);
+    parseQuery(ctx, stateQuerySchema);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = meetings.stateFor(who);
+  });
+
+  router.post('/device-check', (ctx) => {
+    meetings.recordDeviceCheck(holder(ctx), parseBody(ctx, deviceCheckSchema));
+    ctx.status = 204;
+  });
+
+  router.post('/feedback', (ctx) => {
+    meetings.submitFeedback(holder(ctx), parseBody(ctx, feedbackSchema));
+    ctx.status = 201;
+    ctx.body = { received: true };
+  });
+
+  return router;
+}
+
+/** The staff side; mounted after the staff feature, whose gate guards every /api/staff path. */
+export function staffMeetingRoutes(meetings: MeetingService) {
+  const router = new Router({ prefix: `${STAFF_PREFIX}/appointments/:id` });
+
+  router.post('/join', (ctx) => {
+    ctx.body = meetings.joinAsStaff(currentStaff(ctx), ctx.params.id!);
+  });
+
+  router.get('/meeting', (ctx) => {
+    currentStaff(ctx);
+    ctx.body = meetings.staffState(ctx.params.id!);
+  });
+
+  router.post('/admit', (ctx) => {
+    currentStaff(ctx);
+    meetings.admit(ctx.params.id!, parseBody(ctx, admitSchema).peerId);
+    ctx.status = 204;
+  });
+
+  router.post('/end', (ctx) => {
+    meetings.end(currentStaff(ctx), ctx.params.id!, parseBody(ctx, endSchema).nextSteps);
+    ctx.status = 204;
+  });
+
+  return router;
+}

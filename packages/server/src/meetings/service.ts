@@ -1,0 +1,219 @@
+import { DateTime } from 'luxon';
+import type { LinkHolder } from '../booking/service.ts';
+import { ZONE } from '../booking/slots.ts';
+import type { EventBus } from '../events.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import type { StaffAccount } from '../staff/identity.ts';
+import { iceServersFor, newPeerId, type PeerCredentials } from './credentials.ts';
+import type { MeetingRole, MeetingRooms } from './rooms.ts';
+import type { MeetingRow, MeetingStore } from './store.ts';
+
+const MINUTE = 60_000;
+
+/** When a meeting can be joined, relative to the appointment. */
+export const meetingWindow = {
+  opensBeforeStartMs: 15 * MINUTE,
+  closesAfterEndMs: 120 * MINUTE,
+} as const;
+
+/** Where and how the widget reaches the PeerJS server. */
+export const SIGNAL = { path: '/signal', key: 'balie' } as const;
+
+/** WebSocket close code (private range 4000–4999) sent to every peer when staff end the meeting. */
+export const MEETING_ENDED_CLOSE = { code: 4000, reason: 'meeting_ended' } as const;
+
+export interface MeetingServiceDeps {
+  store: MeetingStore;
+  rooms: MeetingRooms;
+  credentials: PeerCredentials;
+  events: EventBus;
+  turn: { urls: string[]; secret: string | undefined };
+  now: () => Date;
+}
+
+/** A peer the signalling server may let in: everything it needs to know about the person behind it. */
+export interface AuthorizedPeer {
+  peerId: string;
+  meetingId: string;
+  role: MeetingRole;
+  holder: string;
+  name: string;
+}
+
+/** Over: ended by staff, or the outcome was recorded in the dossier. */
+const isEnded = (row: MeetingRow) => row.callEndedAt !== null || row.status === 'held' || row.status === 'no_show';
+
+const splitHolder = (holder: string): [kind: string, id: string] => {
+  const colon = holder.indexOf(':');
+  return colon < 0 ? [holder, ''] : [holder.slice(0, colon), holder.slice(colon + 1)];
+};
+
+const holderOf = (holder: LinkHolder) =>
+  holder.role === 'citizen'
+    ? { role: 'citizen' as const, key: 'citizen', name: holder.appointment.citizenName }
+    : { role: 'companion' as const, key: `companion:${holder.companion.id}`, name: holder.companion.name };
+
+/** The video call around an appointment: joining, the waiting room, ending, and what comes after. */
+export function meetingService(deps: MeetingServiceDeps) {
+  const { store, rooms, credentials, events } = deps;
+  const nowIso = () => deps.now().toISOString();
+
+  const requireRow = (id: string) => {
+    const row = store.get(id);
+    if (!row) throw notFound('This appointment');
+    return row;
+  };
+
+  function requireVideo(row: MeetingRow) {
+    if (row.status === 'cancelled') throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
+    if (row.channel !== 'video') throw new HttpError(409, 'not_video', 'This appointment takes place at the counter, not by video.');
+  }
+
+  /** The meeting as it can be joined right now, or the reason it cannot. */
+  function requireJoinable(id: string): MeetingRow {
+    const row = requireRow(id);
+    requireVideo(row);
+    if (isEnded(row)) throw new HttpError(410, 'meeting_ended', 'This conversation has ended.');
+    const now = deps.now().getTime();
+    const opensAt = Date.parse(row.startAt) - meetingWindow.opensBeforeStartMs;
+    if (now < opensAt) {
+      const at = new Date(opensAt).toISOString();
+      throw new HttpError(409, 'too_early', 'The conversation opens 15 minutes before the appointment.', { opensAt: at });
+    }
+    if (now >= Date.parse(row.endAt) + meetingWindow.closesAfterEndMs) {
+      throw new HttpError(410, 'meeting_closed', 'The time for this conversation is over.');
+    }
+    return row;
+  }
+
+  function join(row: MeetingRow, who: { role: MeetingRole; key: string; name: string }) {
+    const peerId = newPeerId();
+    const expiresAt = Math.floor((Date.parse(row.endAt) + meetingWindow.closesAfterEndMs) / 1000);
+    return {
+      meetingId: row.id,
+      peerId,
+      credential: credentials.issue(peerId, { meetingId: row.id, role: who.role, holder: who.key, expiresAt }),
+      role: who.role,
+      name: who.name,
+      iceServers: iceServersFor(deps.turn, peerId, expiresAt),
+      signal: { ...SIGNAL },
+      admitted: rooms.isAdmitted(row.id, who.role, who.key),
+    };
+  }
+
+  // The waiting room as the agenda shows it, and the moment the call really started.
+  const waitingSeen = new Map<string, string>();
+  rooms.onChange((meetingId) => {
+    const row = store.get(meetingId);
+    if (!row) return;
+    const { participants, waiting } = rooms.presence(meetingId);
+    const seen = waiting.map((p) => p.peerId).sort().join(',');
+    if (seen !== (waitingSeen.get(meetingId) ?? '')) {
+      if (seen) waitingSeen.set(meetingId, seen);
+      else waitingSeen.delete(meetingId);
+      store.setWaiting(meetingId, waiting.length > 0 && !isEnded(row), nowIso());
+      events.emit('meeting.waiting', { appointmentId: meetingId, staffId: row.staffId, waiting: waiting.length });
+    }
+    if (participants.length >= 2 && !row.callStartedAt && !isEnded(row)) store.markCallStarted(meetingId, nowIso());
+  });
+
+  // An appointment closed elsewhere (cancelled, or held or no-show in the dossier) closes its call too.
+  const closeRoom = ({ appointmentId }: { appointmentId: string }) => rooms.close(appointmentId, MEETING_ENDED_CLOSE.code, MEETING_ENDED_CLOSE.reason);
+  events.on('appointment.cancelled', closeRoom);
+  events.on('appointment.updated', (e) => {
+    if (e.change !== 'notes') closeRoom(e);
+  });
+
+  return {
+    /** POST /api/meeting/join */
+    joinAsHolder(holder: LinkHolder) {
+      return join(requireJoinable(holder.appointment.id), holderOf(holder));
+    },
+
+    /** POST /api/staff/appointments/:id/join: any signed-in staff member, always admitted. */
+    joinAsStaff(staff: StaffAccount, appointmentId: string) {
+      return join(requireJoinable(appointmentId), { role: 'staff', key: `staff:${staff.id}`, name: staff.name });
+    },
+
+    /** GET /api/meeting/state. Admission belongs to the person, so `peerId` only has to be theirs. */
+    stateFor(holder: LinkHolder) {
+      const row = requireRow(holder.appointment.id);
+      requireVideo(row);
+      const who = holderOf(holder);
+      const ended = isEnded(row);
+      return {
+        admitted: rooms.isAdmitted(row.id, who.role, who.key),
+        ended,
+        nextSteps: ended ? row.nextSteps : null,
+        participants: ended ? [] : rooms.presence(row.id).participants,
+      };
+    },
+
+    /** GET /api/staff/appointments/:id/meeting */
+    staffState(appointmentId: string) {
+      const row = requireRow(appointmentId);
+      const ended = isEnded(row);
+      const presence = ended ? { waiting: [], participants: [] } : rooms.presence(row.id);
+      return { waiting: presence.waiting, participants: presence.participants, ended };
+    },
+
+    /** POST /api/staff/appointments/:id/admit: one waiting peer, or everyone waiting. */
+    admit(appointmentId: string, peerId: string | undefined) {
+      const row = requireRow(appointmentId);
+      if (isEnded(row)) throw new HttpError(409, 'meeting_ended', 'This conversation has ended.');
+      const admitted = rooms.admit(row.id, peerId === undefined ? undefined : [peerId]);
+      if (peerId !== undefined && !admitted.length) throw new HttpError(404, 'peer_not_waiting', 'This participant is not in the waiting room (any more).');
+      if (admitted.length) events.emit('meeting.admitted', { appointmentId: row.id, staffId: row.staffId, peerIds: admitted.map((p) => p.peerId) });
+    },
+
+    /** POST /api/staff/appointments/:id/end: held, with call times and next steps; everyone is disconnected. */
+    end(staff: StaffAccount, appointmentId: string, nextSteps: string | undefined) {
+      const row = requireRow(appointmentId);
+      if (row.status === 'cancelled' || row.status === 'no_show') throw new HttpError(409, 'not_booked', `This appointment is ${row.status.replace('_', '-')}.`);
+      if (row.callEndedAt || !store.end(row.id, nowIso(), staff.id, nextSteps?.trim() || null)) {
+        throw new HttpError(409, 'meeting_ended', 'This conversation has already ended.');
+      }
+      waitingSeen.delete(row.id);
+      rooms.close(row.id, MEETING_ENDED_CLOSE.code, MEETING_ENDED_CLOSE.reason);
+      events.emit('meeting.ended', { appointmentId: row.id, staffId: row.staffId });
+    },
+
+    /** POST /api/meeting/device-check: the agenda shows the citizen's result as readiness. */
+    recordDeviceCheck(holder: LinkHolder, input: { result: 'passed' | 'failed'; audioOnly: boolean }) {
+      const row = requireRow(holder.appointment.id);
+      requireVideo(row);
+      // A companion's camera says nothing about whether the citizen is ready.
+      if (holder.role !== 'citizen') return;
+      store.recordDeviceCheck(row.id, input.result, input.audioOnly, nowIso());
+      events.emit('meeting.device-checked', { appointmentId: row.id, staffId: row.staffId, result: input.result });
+    },
+
+    /** POST /api/meeting/feedback: once per appointment, after the end, anonymous. */
+    submitFeedback(holder: LinkHolder, input: { score: number; comment?: string | undefined }) {
+      const row = requireRow(holder.appointment.id);
+      requireVideo(row);
+      if (!isEnded(row)) throw new HttpError(409, 'meeting_not_ended', 'Feedback can be given once the conversation has ended.');
+      const day = DateTime.fromJSDate(deps.now(), { zone: ZONE }).startOf('day').toUTC().toISO()!;
+      const stored = store.addFeedback(row.id, { serviceId: row.serviceId, score: input.score, comment: input.comment?.trim() || null, day });
+      if (!stored) throw new HttpError(409, 'feedback_given', 'Feedback for this appointment was already given. Thank you!');
+    },
+
+    /**
+     * Checks a signalling credential at the WebSocket upgrade. The meeting must still be open and
+     * the person still invited (a removed companion's credential stops working).
+     */
+    authorizePeer(peerId: string, credential: string): AuthorizedPeer {
+      const grant = credentials.verify(peerId, credential, deps.now().getTime());
+      if (!grant) throw new HttpError(401, 'invalid_credential', 'This signalling credential is not valid: join the meeting again.');
+      const row = store.get(grant.meetingId);
+      if (!row) throw new HttpError(401, 'invalid_credential', 'This signalling credential is not valid: join the meeting again.');
+      if (row.status === 'cancelled' || isEnded(row)) throw new HttpError(410, 'meeting_ended', 'This conversation has ended.');
+      const [kind, id] = splitHolder(grant.holder);
+      const name = kind === 'citizen' ? row.citizenName : kind === 'companion' ? store.companionName(row.id, id) : store.staffName(id);
+      if (name === undefined) throw new HttpError(401, 'invalid_credential', 'This participant is no longer invited.');
+      return { peerId, meetingId: row.id, role: grant.role, holder: grant.holder, name };
+    },
+  };
+}
+
+export type MeetingService = ReturnType<typeof meetingService>;

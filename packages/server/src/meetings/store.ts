@@ -1,0 +1,69 @@
+import type { AppointmentStatus } from '../booking/store.ts';
+import type { Channel } from '../catalog/types.ts';
+import type { Db } from '../db/database.ts';
+
+/** The part of an appointment a meeting needs. */
+export interface MeetingRow {
+  id: string;
+  serviceId: string;
+  staffId: string;
+  channel: Channel;
+  status: AppointmentStatus;
+  startAt: string;
+  endAt: string;
+  citizenName: string;
+  callStartedAt: string | null;
+  callEndedAt: string | null;
+  nextSteps: string | null;
+  feedbackGiven: number;
+}
+
+const columns = `id, service_id AS serviceId, staff_id AS staffId, channel, status, start_at AS startAt, end_at AS endAt,
+  citizen_name AS citizenName, call_started_at AS callStartedAt, call_ended_at AS callEndedAt, next_steps AS nextSteps,
+  feedback_given AS feedbackGiven`;
+
+/** SQL for meetings: reads of the appointment, and the call facts the agenda and dashboard read. */
+export function meetingStore(db: Db) {
+  const s = {
+    byId: db.prepare<[string], MeetingRow>(`SELECT ${columns} FROM appointments WHERE id = ?`),
+    companionName: db.prepare<[string, string], string>('SELECT name FROM companions WHERE id = ? AND appointment_id = ? AND removed_at IS NULL').pluck(),
+    staffName: db.prepare<[string], string>('SELECT name FROM staff WHERE id = ? AND active = 1').pluck(),
+    setWaitingSince: db.prepare(
+      'UPDATE appointments SET waiting_since = CASE WHEN @waiting THEN COALESCE(waiting_since, @at) ELSE NULL END WHERE id = @id',
+    ),
+    callStarted: db.prepare('UPDATE appointments SET call_started_at = ? WHERE id = ? AND call_started_at IS NULL'),
+    end: db.prepare(
+      `UPDATE appointments SET status = CASE WHEN status = 'booked' THEN 'held' ELSE status END,
+         held_at = CASE WHEN status = 'booked' THEN @at ELSE held_at END,
+         call_ended_at = @at, waiting_since = NULL, next_steps = COALESCE(@nextSteps, next_steps), updated_by = @by
+       WHERE id = @id AND call_ended_at IS NULL AND status IN ('booked', 'held')`,
+    ),
+    deviceCheck: db.prepare('UPDATE appointments SET device_check = ?, device_check_audio_only = ?, device_check_at = ? WHERE id = ?'),
+    claimFeedback: db.prepare('UPDATE appointments SET feedback_given = 1 WHERE id = ? AND feedback_given = 0'),
+    insertFeedback: db.prepare('INSERT INTO feedback (service_id, score, comment, created_at) VALUES (?, ?, ?, ?)'),
+  };
+
+  return {
+    get: (id: string) => s.byId.get(id),
+    companionName: (appointmentId: string, companionId: string) => s.companionName.get(companionId, appointmentId),
+    staffName: (id: string) => s.staffName.get(id),
+    setWaiting: (id: string, waiting: boolean, at: string) => void s.setWaitingSince.run({ id, waiting: waiting ? 1 : 0, at }),
+    /** Keeps the first time: a call that drops and resumes is still one call. */
+    markCallStarted: (id: string, at: string) => s.callStarted.run(at, id).changes === 1,
+    /** Ends the call and marks the appointment held; false when it had ended already or is not open. */
+    end: (id: string, at: string, by: string, nextSteps: string | null) => s.end.run({ id, at, by, nextSteps }).changes === 1,
+    recordDeviceCheck: (id: string, result: 'passed' | 'failed', audioOnly: boolean, at: string) =>
+      void s.deviceCheck.run(result, audioOnly ? 1 : 0, at, id),
+    /**
+     * Stores a score once per appointment. The feedback row carries no appointment id and only the
+     * day, so neither the row nor its time links it to a person; the appointment keeps a flag.
+     */
+    addFeedback: db.transaction((id: string, entry: { serviceId: string; score: number; comment: string | null; day: string }) => {
+      if (s.claimFeedback.run(id).changes !== 1) return false;
+      s.insertFeedback.run(entry.serviceId, entry.score, entry.comment, entry.day);
+      return true;
+    }),
+  };
+}
+
+export type MeetingStore = ReturnType<typeof meetingStore>;
