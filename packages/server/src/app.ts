@@ -20,6 +20,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { createLog, type Log } from './log.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createSmsSender } from './mail/sms.ts';
+import { meetingsFeature } from './meetings/feature.ts';
 import { staffFeature } from './staff/feature.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -52,6 +53,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   });
 
   const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite });
+  const meetings = meetingsFeature({ config, db, booking, events, log });
 
   const app = new Koa({ proxy: false });
   app.on('error', (error) => log('unhandled koa error', error));
@@ -70,9 +72,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
       maxAge: 600,
     }),
   );
+  app.use(meetings.signallingHttp); // PeerJS reads its own requests: before any body parser
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
 
   staff.mount(app);
+  meetings.mount(app); // after the staff gate, which guards its /api/staff routes
   const citizen = bookingRoutes(booking);
   app.use(citizen.routes()).use(citizen.allowedMethods());
   if (!config.smtpUrl) {
@@ -94,6 +98,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.use(serve(paths.demoSite, { index: 'index.html' }));
 
   const server: Server = createServer(app.callback());
+  meetings.attach(server);
   let reminderTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -119,6 +124,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async stop() {
       clearInterval(reminderTimer);
       staff.stop();
+      meetings.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await booking.flush();

@@ -8,7 +8,20 @@ export const AGENDA_CHANGED = 'agenda-changed';
 export interface AgendaChanged {
   appointmentId: string;
   staffId: string;
-  change: 'booked' | 'cancelled' | 'rescheduled' | 'companions-changed' | 'notes' | 'held' | 'no-show';
+  change:
+    | 'booked'
+    | 'cancelled'
+    | 'rescheduled'
+    | 'companions-changed'
+    | 'notes'
+    | 'held'
+    | 'no-show'
+    | 'waiting'
+    | 'admitted'
+    | 'meeting-ended'
+    | 'device-checked';
+  /** With `waiting`: how many people are in the waiting room now (0 when the last one left). */
+  waiting?: number;
 }
 
 interface Client {
@@ -40,6 +53,10 @@ export function liveAgenda(events: EventBus, opts: { heartbeatMs: number }) {
     'appointment.rescheduled': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'rescheduled' }),
     'appointment.companions-changed': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'companions-changed' }),
     'appointment.updated': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: e.change }),
+    'meeting.waiting': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'waiting', waiting: e.waiting }),
+    'meeting.admitted': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'admitted' }),
+    'meeting.ended': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'meeting-ended' }),
+    'meeting.device-checked': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'device-checked' }),
   } satisfies { [K in keyof DomainEvents]: (...args: DomainEvents[K]) => void };
   for (const [name, listener] of Object.entries(listeners)) events.on(name as keyof DomainEvents, listener as never);
 

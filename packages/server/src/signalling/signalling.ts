@@ -1,0 +1,149 @@
+import type { Context, Next } from 'koa';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HttpError } from '../http/errors.ts';
+import type { ConnectedPeer, MeetingRooms } from '../meetings/rooms.ts';
+import type { AuthorizedPeer } from '../meetings/service.ts';
+import { GuardedSocket } from './guarded-socket.ts';
+import { messageGate, type RateLimit } from './message-gate.ts';
+import { peerServer } from './peer-server.ts';
+
+export interface SignallingLimits {
+  /** Largest message a peer may send; SDP with many candidates stays far below it. ws closes with 1009 above it. */
+  maxPayloadBytes: number;
+  rate: RateLimit;
+  /** PeerJS drops a peer that sent no HEARTBEAT for this long. */
+  aliveTimeoutMs: number;
+}
+
+export const defaultSignallingLimits = {
+  maxPayloadBytes: 64 * 1024,
+  rate: { burst: 200, perSecond: 40 },
+  aliveTimeoutMs: 90_000,
+} satisfies SignallingLimits;
+
+/** WebSocket close code for a peer that sent too many messages (RFC 6455 §7.4.1: policy violation). */
+export const RATE_LIMITED_CLOSE = { code: 1008, reason: 'rate_limited' } as const;
+
+export interface SignallingDeps {
+  /** `/signal`: HTTP below it goes to the PeerJS server, the WebSocket lives at `<path>/peerjs`. */
+  path: string;
+  key: string;
+  /** Checks `id` + `token` of an upgrade; throws an HttpError to refuse it. */
+  authorize: (peerId: string, credential: string) => AuthorizedPeer;
+  rooms: MeetingRooms;
+  /** Browser origins that may open a socket besides our own (ALLOWED_ORIGINS; `*` for any). */
+  allowedOrigins: string[];
+  publicOrigin: string;
+  log: (message: string, error?: unknown) => void;
+  limits?: Partial<SignallingLimits>;
+}
+
+/**
+ * The PeerJS server on our own HTTP server. We route WebSocket upgrades ourselves and check the
+ * credential from POST /join before `peer` sees the socket; every message then passes a gate that
+ * keeps signals inside one meeting among admitted peers, and limits size and rate.
+ */
+export function signalling(deps: SignallingDeps) {
+  const limits: SignallingLimits = { ...defaultSignallingLimits, ...deps.limits };
+  const socketPath = `${deps.path}/peerjs`;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxPayloadBytes,
+    WebSocket: GuardedSocket,
+    perMessageDeflate: false,
+  });
+  let peers: ReturnType<typeof peerServer> | undefined;
+  let server: Server | undefined;
+  let closing = false;
+
+  const originAllowed = (req: IncomingMessage) => {
+    const origin = req.headers.origin;
+    if (!origin) return true; // not a browser: the credential is what counts
+    return (
+      origin === deps.publicOrigin ||
+      origin === `http://${req.headers.host}` ||
+      origin === `https://${req.headers.host}` ||
+      deps.allowedOrigins.includes('*') ||
+      deps.allowedOrigins.includes(origin)
+    );
+  };
+
+  function refuse(socket: Duplex, status: number, code: string, message: string) {
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      () => socket.destroy(),
+    );
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
+    if (url.pathname !== socketPath) {
+      // Another feature may route its own upgrades; when none does, nobody answers but us.
+      if (server?.listenerCount('upgrade') === 1) refuse(socket, 404, 'not_found', 'There is nothing at this address.');
+      return;
+    }
+    if (closing) return refuse(socket, 503, 'stopping', 'The server is restarting. Please try again.');
+    if (!originAllowed(req)) return refuse(socket, 403, 'cross_origin', 'This site may not open a signalling connection.');
+    const id = url.searchParams.get('id');
+    const token = url.searchParams.get('token');
+    if (url.searchParams.get('key') !== deps.key || !id || !token || token.length > 2048) {
+      return refuse(socket, 400, 'bad_request', 'Connect with the key, id and token from POST /api/meeting/join.');
+    }
+    let peer: AuthorizedPeer;
+    try {
+      peer = deps.authorize(id, token);
+    } catch (error) {
+      if (error instanceof HttpError) return refuse(socket, error.status, error.code, error.message);
+      deps.log('signalling upgrade failed', error);
+      return refuse(socket, 500, 'internal', 'Something went wrong on our side. Please try again.');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const guarded = ws as GuardedSocket;
+      const connected: ConnectedPeer = { ...peer, close: (code, reason) => guarded.close(code, reason) };
+      guarded.gate = messageGate({
+        peerId: peer.peerId,
+        rooms: deps.rooms,
+        limit: limits.rate,
+        onAbuse: () => guarded.close(RATE_LIMITED_CLOSE.code, RATE_LIMITED_CLOSE.reason),
+      });
+      guarded.on('close', () => deps.rooms.disconnect(connected));
+      deps.rooms.connect(connected);
+      wss.emit('connection', guarded, req);
+    });
+  }
+
+  return {
+    /** Hands HTTP under the path to the PeerJS server untouched; mount before any body parser. */
+    middleware: async function signallingHttp(ctx: Context, next: Next) {
+      if (!peers || (ctx.path !== deps.path && !ctx.path.startsWith(`${deps.path}/`))) return next();
+      ctx.respond = false;
+      peers.handle(ctx.req as never, ctx.res as never);
+    },
+
+    /** Starts the PeerJS server on this HTTP server and takes over its upgrade routing. */
+    attach(httpServer: Server) {
+      server = httpServer;
+      peers = peerServer({ server, path: deps.path, key: deps.key, wss, aliveTimeoutMs: limits.aliveTimeoutMs });
+      // Socket errors (an oversized frame, a reset) are the client's; ws closes that socket already.
+      // `peer` re-emits them on its app, where an 'error' without a listener would crash the process.
+      peers.events.on('error', () => {});
+      server.on('upgrade', onUpgrade);
+    },
+
+    /** Cuts every signalling socket at once and stops the PeerJS timers; part of app.stop(). */
+    close() {
+      closing = true;
+      server?.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      peers?.close();
+    },
+  };
+}
+
+export type Signalling = ReturnType<typeof signalling>;
