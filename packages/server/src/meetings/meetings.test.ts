@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { assertApiError } from '../../../../test-support/api-error.ts';
+import { book } from '../../../../test-support/booking.ts';
+import { linkToken, sentMails } from '../../../../test-support/outbox.ts';
+import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { connectPeer, joinAsHolder, joinAsStaff, signalUrl, upgradeStatus } from '../../../../test-support/signal.ts';
+import { openEventStream, signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
+
+const MONDAY = '2027-03-01T06:00:00Z';
+/** The first video slot that Monday is 08:00–08:30 UTC; the meeting opens at 07:45 and closes at 10:30. */
+const OPENS = '2027-03-01T07:45:00Z';
+const DURING = '2027-03-01T07:55:00Z';
+const jan = { name: 'Jan Claes', email: 'jan@example.org', role: 'carer' };
+
+const mailedToken = async (server: TestServer, email: string) => {
+  const mail = (await sentMails(server)).findLast((m) => m.to === email);
+  assert.ok(mail, `a mail to ${email}`);
+  return linkToken(mail.text);
+};
+
+const join = (server: TestServer, token?: string) => api(server.url, '/api/meeting/join', { method: 'POST', token });
+const state = (server: TestServer, token: string, peerId = '') => api(server.url, `/api/meeting/state?peerId=${peerId}`, { token });
+const column = (server: TestServer, id: string, name: string) =>
+  server.app.db.prepare(`SELECT ${name} FROM appointments WHERE id = ?`).pluck().get(id);
+
+describe('meetings', () => {
+  let server: TestServer;
+  let video: { id: string; token: string };
+  let companionToken: string;
+  let counter: { id: string; token: string };
+  before(async () => {
+    server = await startTestServer({ clock: testClock(MONDAY) });
+    const slot = await firstSlot(server.url);
+    assert.equal(slot.start, '2027-03-01T08:00:00.000Z');
+    video = await book(server, slot, { companion: jan });
+    companionToken = await mailedToken(server, jan.email);
+    counter = await book(server, await firstSlot(server.url, 'mantelzorgpremie', 'channel=counter'));
+  });
+  after(() => server.cleanup());
+
+  describe('POST /api/meeting/join', () => {
+    it('when there is no token or an unknown one, then 401', async () => {
+      assertApiError(await join(server), 401, 'invalid_link');
+      assertApiError(await join(server, 'not-a-token'), 401, 'invalid_link');
+    });
+
+    it('when it is more than 15 minutes before the start, then 409 too_early with the time it opens', async () => {
+      server.clock.set(MONDAY);
+      const error = assertApiError(await join(server, video.token), 409, 'too_early');
+      assert.equal(error.details.opensAt, '2027-03-01T07:45:00.000Z');
+      server.clock.set('2027-03-01T07:44:59Z');
+      assertApiError(await join(server, video.token), 409, 'too_early');
+    });
+
+    it('when the appointment is at the counter, then 409 not_video', async () => {
+      server.clock.set(OPENS);
+      assertApiError(await join(server, counter.token), 409, 'not_video');
+    });
+
+    it('when the appointment was cancelled, then 410', async () => {
+      server.clock.set(MONDAY);
+      const cancelled = await book(server, await firstSlot(server.url));
+      assert.equal((await api(server.url, '/api/appointment', { method: 'DELETE', token: cancelled.token })).status, 200);
+      server.clock.set(OPENS);
+      assertApiError(await join(server, cancelled.token), 410, 'appointment_cancelled');
+    });
+
+    it('when it opens, then 200 with a new unguessable peer id per join, a credential, no ICE servers without TURN, not yet admitted', async () => {
+      server.clock.set(OPENS);
+      const first = await joinAsHolder(server, video.token);
+      const second = await joinAsHolder(server, video.token);
+      assert.match(first.peerId, /^[0-9a-f]{32}$/);
+      assert.notEqual(first.peerId, second.peerId);
+      assert.notEqual(first.credential, second.credential);
+      assert.deepEqual(
+        { ...first, peerId: undefined, credential: undefined },
+        { meetingId: video.id, peerId: undefined, credential: undefined, role: 'citizen', name: 'Marie Claes', iceServers: [], signal: { path: '/signal', key: 'balie' }, admitted: false },
+      );
+      const companion = await joinAsHolder(server, companionToken);
+      assert.equal(companion.role, 'companion');
+      assert.equal(companion.name, 'Jan Claes');
+      assert.equal(companion.meetingId, video.id);
+    });
+
+    it('when it is 2 hours after the end, then 410 meeting_closed', async () => {
+      server.clock.set('2027-03-01T10:29:59Z');
+      await joinAsHolder(server, video.token);
+      server.clock.set('2027-03-01T10:30:00Z');
+      assertApiError(await join(server, video.token), 410, 'meeting_closed');
+    });
+
+    it('when a credential is used after it expired (2 hours after the end), then the upgrade is refused', async () => {
+      server.clock.set(DURING);
+      const joined = await joinAsHolder(server, video.token);
+      server.clock.set('2027-03-01T10:30:00Z');
+      assert.equal(await upgradeStatus(signalUrl(server, joined)), 401);
+    });
+  });
+
+  describe('POST /api/meeting/device-check', () => {
+    it('when the citizen reports a result, then 204 and the staff agenda shows it', async () => {
+      server.clock.set(MONDAY);
+      const response = await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed', audioOnly: true } });
+      assert.equal(response.status, 204);
+      const staff = await signIn(server, staffEmail.an);
+      const dossier = await staff.request(`/api/staff/appointments/${video.id}`);
+      assert.equal(dossier.body.readiness.deviceCheck, 'passed');
+      assert.equal(column(server, video.id, 'device_check_audio_only'), 1);
+    });
+
+    it('when a companion reports a result, then 204 and the citizen’s result stays', async () => {
+      const response = await api(server.url, '/api/meeting/device-check', { token: companionToken, body: { result: 'failed', audioOnly: false } });
+      assert.equal(response.status, 204);
+      assert.equal(column(server, video.id, 'device_check'), 'passed');
+    });
+
+    it('when the body is not valid, then 422; without a token, 401', async () => {
+      assertApiError(await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'maybe', audioOnly: false } }), 422, 'validation_failed');
+      assertApiError(await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed' } }), 422, 'validation_failed');
+      assertApiError(await api(server.url, '/api/meeting/device-check', { body: { result: 'passed', audioOnly: false } }), 401, 'invalid_link');
+    });
+  });
+
+  describe('staff routes', () => {
+    it('when there is no staff session or no CSRF header, then 401 or 403', async () => {
+      server.clock.set(DURING);
+      const staff = await signIn(server, staffEmail.an);
+      for (const path of ['join', 'admit', 'end']) {
+        assert.equal((await api(server.url, `/api/staff/appointments/${video.id}/${path}`, { body: {} })).status, 401);
+        assert.equal((await api(server.url, `/api/staff/appointments/${video.id}/${path}`, { body: {}, token: video.token })).status, 401, 'a link token opens nothing here');
+        assertApiError(await staff.request(`/api/staff/appointments/${video.id}/${path}`, { body: {}, csrf: false }), 403, 'csrf_failed');
+      }
+      assert.equal((await api(server.url, `/api/staff/appointments/${video.id}/meeting`)).status, 401);
+    });
+
+    it('when the appointment does not exist or is at the counter, then 404 or 409', async () => {
+      const staff = await signIn(server, staffEmail.an);
+      assert.equal((await staff.request('/api/staff/appointments/nope/join', { body: {} })).status, 404);
+      assert.equal((await staff.request('/api/staff/appointments/nope/meeting')).status, 404);
+      assertApiError(await staff.request(`/api/staff/appointments/${counter.id}/join`, { body: {} }), 409, 'not_video');
+    });
+  });
+
+  describe('waiting room, admission and the end of the meeting', () => {
+    let staff: StaffClient;
+    let events: Awaited<ReturnType<typeof openEventStream>>;
+    before(async () => {
+      server.clock.set(DURING);
+      staff = await signIn(server, staffEmail.an);
+      events = await openEventStream(server, staff.cookie);
+    });
+    after(() => events.close());
+
+    it('when the citizen connects, then they wait: staff see them waiting, the agenda says so, and their signals go nowhere', async () => {
+      const citizen = await connectPeer(server, await joinAsHolder(server, video.token));
+      assert.deepEqual((await events.next('agenda-changed')).change, 'waiting');
+      const meeting = await staff.request(`/api/staff/appointments/${video.id}/meeting`);
+      assert.deepEqual(meeting.body, {
+        waiting: [{ peerId: citizen.join.peerId, name: 'Marie Claes', role: 'citizen' }],
+        participants: [],
+        ended: false,
+      });
+      assert.equal((await staff.request(`/api/staff/appointments/${video.id}`)).body.readiness.waiting, true);
+      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [] });
+
+      const host = await connectPeer(server, await joinAsStaff(staff, video.id));
+      assert.equal(host.join.role, 'staff');
+      assert.equal(host.join.admitted, true);
+      assert.equal(host.join.name, 'An Peeters');
+      host.signal('OFFER', citizen.join.peerId);
+      citizen.signal('OFFER', host.join.peerId);
+      const after = await staff.request(`/api/staff/appointments/${video.id}/meeting`);
+      assert.deepEqual(after.body.participants, [{ peerId: host.join.peerId, name: 'An Peeters', role: 'staff' }]);
+      assert.equal(after.body.waiting.length, 1);
+
+      // Admission: the signals sent while waiting never arrive; new ones do.
+      assertApiError(await staff.request(`/api/staff/appointments/${video.id}/admit`, { body: { peerId: 'f'.repeat(32) } }), 404, 'peer_not_waiting');
+      assert.equal((await staff.request(`/api/staff/appointments/${video.id}/admit`, { body: { peerId: citizen.join.peerId } })).status, 204);
+      assert.ok(await events.next('agenda-changed').then(async function untilAdmitted(e): Promise<boolean> {
+        return e.change === 'admitted' || untilAdmitted(await events.next('agenda-changed'));
+      }));
+      const admitted = await state(server, video.token, citizen.join.peerId);
+      assert.equal(admitted.body.admitted, true);
+      assert.deepEqual(admitted.body.participants.map((p: { role: string }) => p.role).sort(), ['citizen', 'staff']);
+      assert.equal(column(server, video.id, 'waiting_since'), null);
+      assert.ok(column(server, video.id, 'call_started_at'), 'two admitted peers: the call started');
+
+      host.signal('OFFER', citizen.join.peerId, { sdp: 'offer' });
+      const offer = await citizen.next('OFFER');
+      assert.deepEqual({ src: offer.src, payload: offer.payload }, { src: host.join.peerId, payload: { sdp: 'offer' } });
+      citizen.signal('ANSWER', host.join.peerId, { sdp: 'answer' });
+      assert.equal((await host.next('ANSWER')).src, citizen.join.peerId);
+      assert.deepEqual([...citizen.received, ...host.received], [], 'nothing sent while waiting was delivered');
+
+      // A reload means a new join and a new peer id, but the person stays admitted.
+      const reloaded = await joinAsHolder(server, video.token);
+      assert.equal(reloaded.admitted, true);
+
+      // The companion waits until staff admit everyone waiting.
+      const companion = await connectPeer(server, await joinAsHolder(server, companionToken));
+      assert.equal((await state(server, companionToken)).body.admitted, false);
+      assert.equal((await staff.request(`/api/staff/appointments/${video.id}/admit`, { body: {} })).status, 204);
+      assert.equal((await state(server, companionToken)).body.admitted, true);
+      assert.equal((await state(server, companionToken)).body.participants.length, 3);
+
+      // Ending: every socket is closed, and the meeting cannot be joined again.
+      assertApiError(await api(server.url, '/api/meeting/feedback', { token: video.token, body: { score: 5 } }), 409, 'meeting_not_ended');
+      const ended = await staff.request(`/api/staff/appointments/${video.id}/end`, { body: { nextSteps: 'Stuur het attest door.' } });
+      assert.equal(ended.status, 204);
+      for (const peer of [citizen, host, companion]) assert.deepEqual(await peer.closed, { code: 4000, reason: 'meeting_ended' });
+      assertApiError(await join(server, video.token), 410, 'meeting_ended');
+      assertApiError(await staff.request(`/api/staff/appointments/${video.id}/join`, { body: {} }), 410, 'meeting_ended');
+      assert.equal(await upgradeStatus(signalUrl(server, reloaded)), 410);
+      assertApiError(await staff.request(`/api/staff/appointments/${video.id}/end`, { body: {} }), 409, 'meeting_ended');
+      assert.deepEqual((await state(server, video.token)).body, { admitted: false, ended: true, nextSteps: 'Stuur het attest door.', participants: [] });
+      assert.deepEqual((await staff.request(`/api/staff/appointments/${video.id}/meeting`)).body, { waiting: [], participants: [], ended: true });
+      assert.equal(column(server, video.id, 'status'), 'held');
+      assert.equal(column(server, video.id, 'call_ended_at'), new Date(DURING).toISOString());
+      assert.equal((await events.next('agenda-changed').then(async function untilEnded(e): Promise<any> {
+        return e.change === 'meeting-ended' ? e : untilEnded(await events.next('agenda-changed'));
+      })).appointmentId, video.id);
+    });
+  });
+
+  describe('POST /api/meeting/feedback', () => {
+    it('when the meeting ended, then 201 once per appointment, stored without a link to the appointment', async () => {
+      assertApiError(await api(server.url, '/api/meeting/feedback', { token: video.token, body: { score: 6 } }), 422, 'validation_failed');
+      assertApiError(await api(server.url, '/api/meeting/feedback', { token: video.token, body: { score: 4, comment: 'x'.repeat(2001) } }), 422, 'validation_failed');
+      const response = await api(server.url, '/api/meeting/feedback', { token: video.token, body: { score: 4, comment: ' Vlot geholpen. ' } });
+      assert.equal(response.status, 201);
+      assertApiError(await api(server.url, '/api/meeting/feedback', { token: companionToken, body: { score: 1 } }), 409, 'feedback_given');
+      const rows = server.app.db.prepare('SELECT * FROM feedback').all();
+      // Only the day (midnight in Brussels), so the time of the row does not point at the appointment either.
+      assert.deepEqual(rows, [{ id: 1, service_id: 'mantelzorgpremie', score: 4, comment: 'Vlot geholpen.', created_at: '2027-02-28T23:00:00.000Z' }]);
+    });
+  });
+});
+
+describe('meetings with TURN configured', () => {
+  let server: TestServer;
+  const secret = 'coturn-shared-secret-for-tests';
+  before(async () => {
+    server = await startTestServer({
+      clock: testClock(MONDAY),
+      env: { TURN_URLS: 'turn:127.0.0.1:3478?transport=udp,turns:turn.wilsede.invalid:5349', TURN_SECRET: secret },
+    });
+  });
+  after(() => server.cleanup());
+
+  it('when a citizen joins, then the ICE servers carry ephemeral TURN REST credentials for their peer id', async () => {
+    const { token } = await book(server, await firstSlot(server.url));
+    server.clock.set(DURING);
+    const joined = await joinAsHolder(server, token);
+    const expiry = Date.parse('2027-03-01T10:30:00Z') / 1000;
+    const username = `${expiry}:${joined.peerId}`;
+    assert.deepEqual(joined.iceServers, [
+      {
+        urls: ['turn:127.0.0.1:3478?transport=udp', 'turns:turn.wilsede.invalid:5349'],
+        username,
+        credential: createHmac('sha1', secret).update(username).digest('base64'),
+      },
+    ]);
+  });
+});

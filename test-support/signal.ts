@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { api, type TestServer } from './server.ts';
+import type { StaffClient } from './staff.ts';
+
+/** The body of POST /api/meeting/join and POST /api/staff/appointments/:id/join. */
+export interface MeetingJoin {
+  meetingId: string;
+  peerId: string;
+  credential: string;
+  role: 'staff' | 'citizen' | 'companion';
+  name: string;
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  signal: { path: string; key: string };
+  admitted: boolean;
+}
+
+/** Joins with a personal link token and expects 200. */
+export async function joinAsHolder(server: TestServer, token: string): Promise<MeetingJoin> {
+  const response = await api(server.url, '/api/meeting/join', { method: 'POST', token });
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return response.body;
+}
+
+/** Joins as the signed-in staff member and expects 200. */
+export async function joinAsStaff(staff: StaffClient, appointmentId: string): Promise<MeetingJoin> {
+  const response = await staff.request(`/api/staff/appointments/${appointmentId}/join`, { method: 'POST' });
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return response.body;
+}
+
+/** The PeerJS WebSocket address for a join, as a PeerJS client builds it. */
+export function signalUrl(server: TestServer, join: MeetingJoin, params: { id?: string; token?: string; key?: string } = {}) {
+  const url = new URL(`${join.signal.path}/peerjs`, server.url.replace(/^http/, 'ws'));
+  url.search = new URLSearchParams({ key: params.key ?? join.signal.key, id: params.id ?? join.peerId, token: params.token ?? join.credential }).toString();
+  return url.toString();
+}
+
+/**
+ * Opens a WebSocket and resolves with the HTTP status of the answer: 101 when the upgrade was
+ * accepted (the socket is closed again), else the status of the refusal.
+ */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.terminate();
+    });
+    socket.on('error', (error) => reject(error));
+  });
+}
+
+export interface TestPeer {
+  join: MeetingJoin;
+  socket: WebSocket;
+  /** Every message received after OPEN, in order. */
+  received: { type: string; src?: string; dst?: string; payload?: unknown }[];
+  /** Resolves with the next message of this type from `src` (when given), or rejects after `timeoutMs`. */
+  next(type: string, opts?: { src?: string; timeoutMs?: number }): Promise<{ type: string; src?: string; payload?: unknown }>;
+  signal(type: string, dst: string, payload?: unknown): void;
+  /** Resolves with the close code and reason once the server closes the socket. */
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+/** Connects a peer to signalling and waits for PeerJS's OPEN. */
+export function connectPeer(server: TestServer, join: MeetingJoin): Promise<TestPeer> {
+  const socket = new WebSocket(signalUrl(server, join));
+  const received: TestPeer['received'] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  const peer: TestPeer = {
+    join,
+    socket,
+    received,
+    closed,
+    async next(type, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 2000);
+      for (;;) {
+        const index = received.findIndex((m) => m.type === type && (opts.src === undefined || m.src === opts.src));
+        if (index >= 0) return received.splice(index, 1)[0]!;
+        if (Date.now() > deadline) throw new Error(`no ${type} for ${join.name} within ${opts.timeoutMs ?? 2000} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    signal: (type, dst, payload = { sdp: 'v=0' }) => socket.send(JSON.stringify({ type, dst, payload })),
+    close: () => socket.close(),
+  };
+  return new Promise((resolve, reject) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'OPEN') resolve(peer);
+      else received.push(message);
+    });
+    socket.on('unexpected-response', (_request, response) => reject(new Error(`upgrade refused with ${response.statusCode}`)));
+    socket.on('error', reject);
+    void closed.then(({ code }) => reject(new Error(`closed with ${code} before OPEN`)));
+  });
+}
