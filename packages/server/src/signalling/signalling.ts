@@ -122,6 +122,8 @@ export function signalling(deps: SignallingDeps) {
     middleware: async function signallingHttp(ctx: Context, next: Next) {
       if (!peers || (ctx.path !== deps.path && !ctx.path.startsWith(`${deps.path}/`))) return next();
       ctx.respond = false;
+      // Koa starts every response as a 404; Express only sets a status when it is not 200.
+      ctx.res.statusCode = 200;
       peers.handle(ctx.req as never, ctx.res as never);
     },
 
