@@ -102,8 +102,11 @@ export const tokens = css`
     background: #fff;
     color: inherit;
   }
-  [aria-invalid='true'] {
+  input[aria-invalid='true'],
+  textarea[aria-invalid='true'],
+  select[aria-invalid='true'] {
     border-color: var(--_error);
+    border-width: 3px;
   }
   .field {
     margin-bottom: var(--_space);

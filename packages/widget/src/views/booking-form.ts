@@ -34,7 +34,11 @@ export class BalieBookingForm extends BalieView {
     }
   }
 
+  /** Field labels by name, so the error summary can say which field each error is about. */
+  private readonly labels = new Map<string, string>();
+
   private field(name: string, label: string, type: string, opts: { value?: string; required?: boolean; hint?: string; autocomplete?: string } = {}) {
+    this.labels.set(name, label);
     const error = this.errors[name];
     const hintId = `${name}-hint`;
     const errorId = `${name}-error`;
@@ -56,7 +60,7 @@ export class BalieBookingForm extends BalieView {
       ${errorEntries.length
         ? html`<div class="notice error-box error-summary" tabindex="-1" role="alert">
             <p>${this.t.errors.summary}</p>
-            <ul>${errorEntries.map(([name, text]) => html`<li><a href="#${name}" @click=${(e: Event) => this.focusField(e, name)}>${text}</a></li>`)}</ul>
+            <ul>${errorEntries.map(([name, text]) => html`<li><a href="#${name}" @click=${(e: Event) => this.focusField(e, name)}>${this.labels.get(name) ?? name}: ${text}</a></li>`)}</ul>
           </div>`
         : nothing}
       ${this.field('citizen.name', t.name, 'text', { value: v?.citizen.name, autocomplete: 'name' })}
