@@ -84,6 +84,20 @@ describe('meetings', () => {
       assert.equal(companion.meetingId, video.id);
     });
 
+    it('when the citizen removes a companion, then the companion’s credential no longer opens signalling', async () => {
+      server.clock.set(MONDAY);
+      const els = { name: 'Els Claes', email: 'els@example.org', role: 'family' };
+      const booked = await book(server, await firstSlot(server.url), { companion: els });
+      const token = await mailedToken(server, els.email);
+      server.clock.set(OPENS);
+      const joined = await joinAsHolder(server, token);
+      assert.equal(await upgradeStatus(signalUrl(server, joined)), 101);
+      const { body } = await api(server.url, '/api/appointment', { token: booked.token });
+      const removed = await api(server.url, `/api/appointment/companions/${body.companions[0].id}`, { method: 'DELETE', token: booked.token });
+      assert.equal(removed.status, 204);
+      assert.equal(await upgradeStatus(signalUrl(server, joined)), 401);
+    });
+
     it('when it is 2 hours after the end, then 410 meeting_closed', async () => {
       server.clock.set('2027-03-01T10:29:59Z');
       await joinAsHolder(server, video.token);
