@@ -1,22 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
-/** The flags Debian's Chromium needs here (see ../shared/DESIGN.md), plus fake camera and microphone. */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
 
 export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 
 /** A real server (outbox mail, SQLite in a temp dir) and a browser, for one journey. */
 export async function startJourney(opts: Parameters<typeof startTestServer>[0] = {}) {
