@@ -173,4 +173,21 @@ export const migrations: string[] = [
   ALTER TABLE appointments ADD COLUMN device_check_audio_only INTEGER;
   ALTER TABLE appointments ADD COLUMN feedback_given INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: server webhooks (issue 6). An outbox: a row is written when the domain event happens and leaves
+  // only when the receiver answered 2xx, so neither a restart nor a receiver outage loses an event.
+  `
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,              -- the event id; receivers deduplicate on it (delivery is at least once)
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,            -- the exact JSON that is signed and sent: ids, times, codes, no contact data
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL, -- wall-clock ms
+    last_error TEXT,
+    delivered_at TEXT,
+    failed_at TEXT                    -- given up after the last retry
+  );
+  CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at)
+    WHERE delivered_at IS NULL AND failed_at IS NULL;
+  `,
 ];
