@@ -190,4 +190,12 @@ export const migrations: string[] = [
   CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at)
     WHERE delivered_at IS NULL AND failed_at IS NULL;
   `,
+  // 5: documents (issue 5). Migration 2 made the table; a row is written when an upload is created
+  // (completed_at NULL), completed when its content passed the checks, and deleted with its file when
+  // it was refused, expired unfinished, or reached the retention date of its appointment.
+  `
+  ALTER TABLE documents ADD COLUMN uploader TEXT NOT NULL DEFAULT 'citizen'; -- 'citizen', 'companion:<id>' or 'staff:<id>': who may resume or delete it
+  ALTER TABLE documents ADD COLUMN expires_at TEXT;                         -- an unfinished upload is removed after this
+  CREATE INDEX documents_unfinished ON documents (expires_at) WHERE completed_at IS NULL;
+  `,
 ];
