@@ -28,6 +28,8 @@ export interface SlotQuery {
   /** First local date (YYYY-MM-DD) to list; defaults to today. */
   fromDate?: string | undefined;
   days: number;
+  /** Only the slot starting at this instant (epoch ms), as when checking a booking; claims may then cover just its units. */
+  at?: number | undefined;
 }
 
 /** The 5-minute units a booking starting at `startMs` occupies, buffers included. */
@@ -88,12 +90,13 @@ export function computeSlots(q: SlotQuery): Slot[] {
       if (h.weekday !== day.weekday || closedOn(closures, h.staffId, date)) continue;
       const blockStart = day.at(h.startTime);
       const blockEnd = day.at(h.endTime);
+      if (q.at !== undefined && (q.at < blockStart || q.at + durationMs > blockEnd)) continue;
       const claims = claimed.get(h.staffId);
       const place = `${h.channel}|${h.locationId ?? ''}`;
       let slots = byPlace.get(place);
       if (!slots) byPlace.set(place, (slots = new Map()));
       for (let t = blockStart; t + durationMs <= blockEnd; t += stepMs) {
-        if (t < earliest || t > latest) continue;
+        if (t < earliest || t > latest || (q.at !== undefined && t !== q.at)) continue;
         if (claims && claimsAny(claims, t, service)) continue;
         const slot = slots.get(t);
         if (slot) {

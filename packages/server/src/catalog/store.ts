@@ -54,6 +54,10 @@ export function catalogStore(db: Db) {
       `SELECT id, staff_id AS staffId, weekday, start_time AS startTime, end_time AS endTime, channel, location_id AS locationId
        FROM opening_hours ORDER BY staff_id, weekday, start_time`,
     ),
+    hoursOn: db.prepare<[number], OpeningHours>(
+      `SELECT id, staff_id AS staffId, weekday, start_time AS startTime, end_time AS endTime, channel, location_id AS locationId
+       FROM opening_hours WHERE weekday = ? ORDER BY staff_id, start_time`,
+    ),
     closures: db.prepare<[], Closure>(
       'SELECT id, staff_id AS staffId, date_from AS dateFrom, date_to AS dateTo, reason FROM closures ORDER BY date_from',
     ),
@@ -78,7 +82,8 @@ export function catalogStore(db: Db) {
     listLocations: (): Location[] => stmts.locations.all(),
     staffIdsForService: (serviceId: string): string[] => stmts.staffForService.all(serviceId).map((r) => r.staffId),
     listStaff: (): StaffMember[] => stmts.staff.all().map((s) => ({ ...s, active: Boolean(s.active) })),
-    listOpeningHours: (): OpeningHours[] => stmts.hours.all(),
+    /** Every block, or those of one ISO weekday (1 = Monday). */
+    listOpeningHours: (weekday?: number): OpeningHours[] => (weekday === undefined ? stmts.hours.all() : stmts.hoursOn.all(weekday)),
     listClosures: (): Closure[] => stmts.closures.all(),
   };
 }
