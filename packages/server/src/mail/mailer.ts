@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -47,9 +48,11 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       const info = await transport.sendMail({ from: opts.from, ...message });
       const sentAt = new Date().toISOString();
       const file = `${sentAt.replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
-      writeFileSync(join(opts.outboxDir, `${file}.eml`), info.message as Buffer);
+      // Asynchronous: creating files is slow on some disks and must not stall the requests around it.
+      // The summary comes second, so the mailbox page never lists a mail whose .eml is missing.
+      await writeFile(join(opts.outboxDir, `${file}.eml`), info.message as Buffer);
       const entry: OutboxEntry = { file: `${file}.eml`, to: message.to, subject: message.subject, text: message.text, sentAt };
-      writeFileSync(join(opts.outboxDir, `${file}.json`), JSON.stringify(entry));
+      await writeFile(join(opts.outboxDir, `${file}.json`), JSON.stringify(entry));
     },
     close: () => transport.close(),
   };

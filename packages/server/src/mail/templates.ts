@@ -26,10 +26,16 @@ export interface AppointmentMail {
   note?: string | undefined;
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: keep one per language.
+const whenFormats = new Map<Lang, Intl.DateTimeFormat>();
+
 export function formatWhen(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(mailTexts[lang].locale, { dateStyle: 'full', timeStyle: 'short', timeZone: ZONE }).format(
-    new Date(iso),
-  );
+  let format = whenFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(mailTexts[lang].locale, { dateStyle: 'full', timeStyle: 'short', timeZone: ZONE });
+    whenFormats.set(lang, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** Builds one mail: plain text and HTML with the same paragraphs, plus an .ics unless cancelled. */
