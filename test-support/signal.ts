@@ -11,6 +11,7 @@ export interface MeetingJoin {
   role: 'staff' | 'citizen' | 'companion';
   name: string;
   iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  iceTransportPolicy: 'all' | 'relay';
   signal: { path: string; key: string };
   admitted: boolean;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { langs, type Lang } from './catalog/types.ts';
 
 /** Typed server configuration. Built once at start-up from the environment, then never changed. */
 export interface Config {
@@ -12,12 +13,24 @@ export interface Config {
   mailFrom: string;
   turnUrls: string[];
   turnSecret: string | undefined;
+  /** Route every call through TURN: hides participants' IP addresses from each other. */
+  turnRelayOnly: boolean;
   allowedOrigins: string[];
   retentionDays: number;
+  /** Largest document one upload may be, in bytes (MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
+  /** Largest total of the documents of one appointment, in bytes (MAX_APPOINTMENT_MB). */
+  maxAppointmentBytes: number;
+  /** clamd to scan every finished upload with (CLAMAV_HOST, `host` or `host:port`); none: no scan. */
+  clamav: { host: string; port: number } | undefined;
   reminderOffsetsMinutes: number[];
   reminderIntervalMs: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** First webhook retry after this many ms, doubling each time (tests shorten it). */
+  webhookRetryBaseMs: number;
+  /** The languages the widget offers, first is the default (facility municipalities: nl,fr). */
+  languages: Lang[];
   smsWebhookUrl: string | undefined;
   /** Secret from which personal link tokens are derived; the database only holds their hashes. */
   tokenSecret: string;
@@ -50,6 +63,7 @@ const envSchema = z.object({
     .optional()
     .refine((v) => csv(v).every((u) => /^turns?:/.test(u)), 'every entry must start with turn: or turns:'),
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_RELAY_ONLY: z.enum(['true', 'false']).default('false'),
   ALLOWED_ORIGINS: z
     .string()
     .optional()
@@ -58,6 +72,12 @@ const envSchema = z.object({
       'must be a comma-separated list of origins such as https://www.wilsede.be (no path)',
     ),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(100),
+  MAX_APPOINTMENT_MB: z.coerce.number().int().min(1).max(102_400).default(500),
+  CLAMAV_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name or IPv4 address, optionally with :port (default 3310)')
+    .optional(),
   REMINDER_OFFSETS_MINUTES: z
     .string()
     .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of minutes such as 1440,60')
@@ -65,6 +85,10 @@ const envSchema = z.object({
   REMINDER_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
   WEBHOOK_URL: url.optional(),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  LANGUAGES: z
+    .string()
+    .default('nl')
+    .refine((v) => csv(v).length > 0 && csv(v).every((l) => (langs as readonly string[]).includes(l)), `must be a comma-separated list of ${langs.join(', ')}`),
   SMS_WEBHOOK_URL: url.optional(),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true'),
@@ -83,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError('Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
+  if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('Invalid configuration:\n  WEBHOOK_SECRET: required when WEBHOOK_URL is set');
   const dataDir = resolve(overrides.dataDir ?? e.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const port = overrides.port ?? e.PORT;
@@ -94,12 +119,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailFrom: e.MAIL_FROM,
     turnUrls: csv(e.TURN_URLS),
     turnSecret: e.TURN_SECRET,
+    turnRelayOnly: e.TURN_RELAY_ONLY === 'true',
     allowedOrigins: csv(e.ALLOWED_ORIGINS),
     retentionDays: e.RETENTION_DAYS,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    maxAppointmentBytes: e.MAX_APPOINTMENT_MB * 1024 * 1024,
+    clamav: e.CLAMAV_HOST ? { host: e.CLAMAV_HOST.split(':')[0]!, port: Number(e.CLAMAV_HOST.split(':')[1] ?? 3310) } : undefined,
     reminderOffsetsMinutes: e.REMINDER_OFFSETS_MINUTES.split(',').map(Number),
     reminderIntervalMs: e.REMINDER_INTERVAL_MS,
     webhookUrl: e.WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
+    webhookRetryBaseMs: 10_000,
+    languages: [...new Set(csv(e.LANGUAGES))] as Lang[],
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     tokenSecret: e.TOKEN_SECRET ?? persistentSecret(dataDir),
     seedDemoData: e.SEED_DEMO_DATA === 'true',
@@ -117,3 +148,4 @@ function persistentSecret(dataDir: string): string {
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
+

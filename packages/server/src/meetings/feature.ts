@@ -33,7 +33,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps) {
     rooms,
     credentials: peerCredentials(config.tokenSecret),
     events: deps.events,
-    turn: { urls: config.turnUrls, secret: config.turnSecret },
+    turn: { urls: config.turnUrls, secret: config.turnSecret, relayOnly: config.turnRelayOnly },
     now: config.now,
   });
   const signal = signalling({

@@ -76,7 +76,7 @@ describe('meetings', () => {
       assert.notEqual(first.credential, second.credential);
       assert.deepEqual(
         { ...first, peerId: undefined, credential: undefined },
-        { meetingId: video.id, peerId: undefined, credential: undefined, role: 'citizen', name: 'Marie Claes', iceServers: [], signal: { path: '/signal', key: 'balie' }, admitted: false },
+        { meetingId: video.id, peerId: undefined, credential: undefined, role: 'citizen', name: 'Marie Claes', iceServers: [], iceTransportPolicy: 'all', signal: { path: '/signal', key: 'balie' }, admitted: false },
       );
       const companion = await joinAsHolder(server, companionToken);
       assert.equal(companion.role, 'companion');
@@ -276,5 +276,22 @@ describe('meetings with TURN configured', () => {
         credential: createHmac('sha1', secret).update(username).digest('base64'),
       },
     ]);
+    assert.equal(joined.iceTransportPolicy, 'all');
+  });
+
+  it('when TURN_RELAY_ONLY is set, then joins ask for relay-only ICE so nobody sees another participant\'s address', async () => {
+    const relayOnly = await startTestServer({
+      clock: testClock(MONDAY),
+      env: { TURN_URLS: 'turn:127.0.0.1:3478?transport=udp', TURN_SECRET: secret, TURN_RELAY_ONLY: 'true' },
+    });
+    try {
+      const { token } = await book(relayOnly, await firstSlot(relayOnly.url));
+      relayOnly.clock.set(DURING);
+      const joined = await joinAsHolder(relayOnly, token);
+      assert.equal(joined.iceTransportPolicy, 'relay');
+      assert.equal(joined.iceServers.length, 1);
+    } finally {
+      await relayOnly.cleanup();
+    }
   });
 });

@@ -27,7 +27,8 @@ export interface MeetingServiceDeps {
   rooms: MeetingRooms;
   credentials: PeerCredentials;
   events: EventBus;
-  turn: { urls: string[]; secret: string | undefined };
+  /** `relayOnly`: every call goes through TURN, so participants never see each other's IP address. */
+  turn: { urls: string[]; secret: string | undefined; relayOnly: boolean };
   now: () => Date;
 }
 
@@ -96,6 +97,7 @@ export function meetingService(deps: MeetingServiceDeps) {
       role: who.role,
       name: who.name,
       iceServers: iceServersFor(deps.turn, peerId, expiresAt),
+      iceTransportPolicy: deps.turn.relayOnly && deps.turn.urls.length ? ('relay' as const) : ('all' as const),
       signal: { ...SIGNAL },
       admitted: rooms.isAdmitted(row.id, who.role, who.key),
     };

@@ -69,6 +69,8 @@ export interface MeetingJoin {
   role: 'staff' | 'citizen' | 'companion';
   name: string;
   iceServers: RTCIceServer[];
+  /** `relay` when the municipality routes every call through TURN (hides IP addresses). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   signal: { path: string; key: string };
   admitted: boolean;
 }

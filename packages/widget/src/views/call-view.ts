@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
@@ -18,7 +18,7 @@ type Quality = 'good' | 'fair' | 'poor' | 'unknown';
  */
 @customElement('balie-call-view')
 export class BalieCallView extends BalieView {
-  static override styles = [...BalieView.styles, callStyles, css``];
+  static override styles = [...BalieView.styles, callStyles];
 
   @property({ attribute: false }) join!: MeetingJoin;
   @property({ attribute: false }) signalling!: SignallingClient;
@@ -26,8 +26,6 @@ export class BalieCallView extends BalieView {
   /** Admitted participants as the server lists them; the mesh follows this list. */
   @property({ attribute: false }) participants: MeetingParticipant[] = [];
   @property({ attribute: false }) speakerId?: string;
-  /** Only for tests: force relay through TURN. */
-  @property({ attribute: false }) iceTransportPolicy?: RTCIceTransportPolicy;
 
   @state() private remote = new Map<string, MediaStream>();
   @state() private micOn = true;
@@ -43,6 +41,7 @@ export class BalieCallView extends BalieView {
   private qualityTimer?: ReturnType<typeof setInterval>;
   private weakCount = 0;
   private cameraTrack?: MediaStreamTrack;
+  private shareTrack?: MediaStreamTrack;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -53,7 +52,7 @@ export class BalieCallView extends BalieView {
       myId: this.join.peerId,
       iceServers: this.join.iceServers,
       stream: this.media.stream ?? new MediaStream(),
-      ...(this.iceTransportPolicy ? { iceTransportPolicy: this.iceTransportPolicy } : {}),
+      ...(this.join.iceTransportPolicy ? { iceTransportPolicy: this.join.iceTransportPolicy } : {}),
     });
     this.mesh = mesh;
     mesh.addEventListener('stream', (e) => {
@@ -126,8 +125,6 @@ export class BalieCallView extends BalieView {
       this.shareTrack = screen;
     } else if (this.shareTrack) await this.stopShare(this.shareTrack);
   }
-
-  private shareTrack?: MediaStreamTrack;
 
   private async stopShare(screen: MediaStreamTrack) {
     if (this.cameraTrack) this.mesh?.replaceTrack(screen, this.cameraTrack);
