@@ -54,8 +54,9 @@ export interface Agenda {
 
 export interface Dossier extends AgendaItem {
   citizen: { firstName: string; name: string };
-  requiredDocuments: { id: string; label: string }[];
-  documents: { id: string; filename: string }[];
+  /** `provided`: an upload by the citizen or a companion answers it. */
+  requiredDocuments: { id: string; label: string; provided?: boolean }[];
+  documents: DossierDocument[];
   deviceCheckAt: string | null;
   waitingSince: string | null;
   notes: string | null;
@@ -66,6 +67,16 @@ export interface Dossier extends AgendaItem {
   heldAt: string | null;
   noShowAt: string | null;
   followUps: string[];
+}
+
+export interface DossierDocument {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  uploadedBy: 'citizen' | 'companion' | 'staff';
+  requiredDocumentId: string | null;
+  createdAt: string;
 }
 
 /** The SSE `agenda-changed` event. `change` may grow: treat unknown values as "something changed". */

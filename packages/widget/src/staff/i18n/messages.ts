@@ -81,6 +81,7 @@ export interface StaffMessages {
     columns: { time: string; service: string; where: string; citizen: string; staff: string; companions: string; intake: string; readiness: string; actions: string };
     video: string;
     counter: (location: string) => string;
+    counterOnly: string;
     companionRoles: Record<'carer' | 'family' | 'interpreter', string>;
     deviceCheck: Record<DeviceCheck, string>;
     documents: (uploaded: number, required: number) => string;
@@ -115,8 +116,10 @@ export interface StaffMessages {
     deviceCheckAt: (when: string) => string;
     waitingSince: (time: string) => string;
     requiredDocuments: string;
+    provided: string;
     documents: string;
     noDocuments: string;
+    notesTitle: string;
     notes: string;
     notesHint: string;
     nextSteps: string;
@@ -143,6 +146,7 @@ export interface StaffMessages {
     channel: string;
     note: string;
     noteHint: string;
+    startPlanning: string;
     plan: string;
     planned: (when: string) => string;
     openPlanned: string;
@@ -235,6 +239,8 @@ export interface StaffMessages {
     calls: (n: number) => string;
     satisfaction: string;
     average: (avg: string, count: number) => string;
+    outOf5: (avg: string) => string;
+    answersCount: (n: number) => string;
     perService: string;
     perServiceChart: string;
     distribution: string;

@@ -1,0 +1,163 @@
+import ky, { HTTPError, type KyInstance } from 'ky';
+import { ApiError } from '../api/client.ts';
+import type { Location } from '../api/types.ts';
+import type {
+  Account,
+  AdminService,
+  Agenda,
+  Closure,
+  DashboardData,
+  Dossier,
+  HoursBlock,
+  OpeningHours,
+  Role,
+  SessionInfo,
+} from './types.ts';
+
+export { ApiError };
+
+export interface AgendaQuery {
+  from?: string;
+  days: number;
+  staff: 'all' | string;
+}
+
+export interface FollowUpRequest {
+  start: string;
+  channel: 'video' | 'counter';
+  locationId: string | null;
+  note?: string;
+}
+
+const segment = encodeURIComponent;
+
+/**
+ * The staff console's only way to the server. Same origin with the session cookie
+ * (`credentials: 'same-origin'`); every write carries the CSRF token the session answer gave.
+ * A 401 `not_signed_in` from any call ends up in `onSignedOut`, so the console can ask to sign in
+ * again wherever the session expired.
+ */
+export class StaffApi {
+  /** Called when the server no longer knows the session (expired, signed out elsewhere). */
+  onSignedOut?: () => void;
+
+  private readonly http: KyInstance;
+  private csrf?: { header: string; token: string };
+
+  constructor(readonly origin: string = globalThis.location.origin) {
+    this.http = ky.create({
+      prefixUrl: `${origin}/api`,
+      credentials: 'same-origin',
+      timeout: 15_000,
+      // No retry on 429: a locked sign-in must be shown, not waited out.
+      retry: { limit: 1, methods: ['get'], statusCodes: [408, 502, 503, 504] },
+      hooks: {
+        beforeRequest: [
+          (request) => {
+            if (this.csrf && request.method !== 'GET') request.headers.set(this.csrf.header, this.csrf.token);
+          },
+        ],
+      },
+    });
+  }
+
+  /** The live agenda stream (Server-Sent Events); EventSource sends the same-origin cookie. */
+  get eventsUrl() {
+    return `${this.origin}/api/staff/events`;
+  }
+
+  /** Downloads go through the server's access check, as an attachment. */
+  documentUrl(appointmentId: string, documentId: string) {
+    return `${this.origin}/api/staff/appointments/${segment(appointmentId)}/documents/${segment(documentId)}/file`;
+  }
+
+  dashboardCsvUrl(from: string, to: string) {
+    return `${this.origin}/api/staff/dashboard.csv?${new URLSearchParams({ from, to })}`;
+  }
+
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const e = await toApiError(error);
+      if (e.status === 401 && e.code === 'not_signed_in') {
+        this.csrf = undefined;
+        this.onSignedOut?.();
+      }
+      throw e;
+    }
+  }
+
+  private remember(info: SessionInfo): SessionInfo {
+    this.csrf = { header: info.csrfHeader, token: info.csrfToken };
+    return info;
+  }
+
+  private get = <T>(path: string, searchParams?: Record<string, string>) =>
+    this.call(() => this.http.get(path, searchParams ? { searchParams } : {}).json<T>());
+  private send = <T>(method: 'post' | 'patch' | 'put', path: string, json?: unknown) =>
+    this.call(() => this.http[method](path, json === undefined ? {} : { json }).json<T>());
+  private noContent = (method: 'post' | 'delete', path: string, json?: unknown) =>
+    this.call(async () => void (await this.http[method](path, json === undefined ? {} : { json })));
+
+  /** Resolves with the session, or rejects with 401 `not_signed_in` (without calling onSignedOut). */
+  async session(): Promise<SessionInfo> {
+    try {
+      return this.remember(await this.http.get('staff/session').json<SessionInfo>());
+    } catch (error) {
+      throw await toApiError(error);
+    }
+  }
+
+  login = async (email: string, password: string) =>
+    this.remember(await this.call(() => this.http.post('staff/login', { json: { email, password } }).json<SessionInfo>()));
+  logout = async () => {
+    await this.noContent('post', 'staff/logout');
+    this.csrf = undefined;
+  };
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.noContent('post', 'staff/password', { currentPassword, newPassword });
+
+  accounts = () => this.get<Account[]>('staff/accounts');
+  createAccount = (input: { name: string; email: string; role: Role; password: string; serviceIds: string[] }) =>
+    this.send<Account>('post', 'staff/accounts', input);
+
+  agenda = (q: AgendaQuery) =>
+    this.get<Agenda>('staff/agenda', { days: String(q.days), staff: q.staff, ...(q.from ? { from: q.from } : {}) });
+  appointment = (id: string) => this.get<Dossier>(`staff/appointments/${segment(id)}`);
+  updateNotes = (id: string, patch: { notes: string | null; nextSteps: string | null }) =>
+    this.send<Dossier>('patch', `staff/appointments/${segment(id)}`, patch);
+  cancel = (id: string, message: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/cancel`, { message });
+  followUp = (id: string, request: FollowUpRequest) =>
+    this.send<Dossier>('post', `staff/appointments/${segment(id)}/follow-up`, request);
+  markNoShow = (id: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/no-show`);
+  markHeld = (id: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/held`);
+
+  services = () => this.get<AdminService[]>('staff/services');
+  createService = (service: AdminService) => this.send<AdminService>('post', 'staff/services', service);
+  updateService = (id: string, patch: Omit<AdminService, 'id'>) => this.send<AdminService>('patch', `staff/services/${segment(id)}`, patch);
+  hours = (staffId: string) => this.get<OpeningHours[]>('staff/opening-hours', { staff: staffId });
+  replaceHours = (staffId: string, hours: HoursBlock[]) =>
+    this.send<OpeningHours[]>('put', `staff/opening-hours/${segment(staffId)}`, { hours });
+  closures = () => this.get<Closure[]>('staff/closures');
+  addClosure = (closure: Omit<Closure, 'id'>) => this.send<Closure>('post', 'staff/closures', closure);
+  removeClosure = (id: number) => this.noContent('delete', `staff/closures/${id}`);
+  dashboard = (from: string, to: string) => this.get<DashboardData>('staff/dashboard', { from, to });
+
+  /** Citizen API, same server: the locations a counter block can use. */
+  locations = () => this.get<Location[]>('locations');
+}
+
+/** The server's `{ error: { code, message, fields, details } }` as an ApiError; `network` when unreachable. */
+async function toApiError(error: unknown): Promise<ApiError> {
+  if (error instanceof ApiError) return error;
+  if (!(error instanceof HTTPError)) return new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+  const body = (await error.response.json().catch(() => ({}))) as {
+    error?: { code?: string; message?: string; fields?: Record<string, string>; details?: Record<string, unknown> };
+  };
+  const e = body.error ?? {};
+  const details = { ...e.details };
+  const retryAfter = Number(error.response.headers.get('retry-after'));
+  if (details.retryAfterSeconds === undefined && retryAfter > 0) details.retryAfterSeconds = retryAfter;
+  return new ApiError(error.response.status, e.code ?? 'http_error', e.message ?? error.message, e.fields ?? {}, details);
+}
