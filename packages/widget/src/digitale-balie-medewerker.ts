@@ -1,0 +1,43 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+
+/**
+ * The staff console: sign in, today's agenda with live readiness, dossiers, services, opening
+ * hours and the impact dashboard. Runs on the Digitale Balie server's own origin (`/medewerker`)
+ * with a session cookie. This tag file stays tiny: the console is a chunk of its own, loaded only
+ * when the element is on the page, so citizen pages do not pay for it.
+ *
+ * @summary Staff console for the municipality's civil servants.
+ * @cssproperty --balie-color-primary - Buttons, links and the current section.
+ * @cssproperty --balie-color-text - Body text.
+ * @cssproperty --balie-font-family - Font of every text.
+ */
+@customElement('digitale-balie-medewerker')
+export class DigitaleBalieMedewerker extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+  `;
+
+  /** Language of the console: `nl` (default) or `en`. */
+  @property({ reflect: true }) override lang = '';
+
+  @state() private loaded = false;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void import('./staff/staff-console.ts').then(() => (this.loaded = true));
+  }
+
+  override render() {
+    const lang = this.lang || document.documentElement.lang || 'nl';
+    return this.loaded ? html`<balie-staff-console .lang=${lang}></balie-staff-console>` : nothing;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'digitale-balie-medewerker': DigitaleBalieMedewerker;
+  }
+}

@@ -1,0 +1,323 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { tokens } from '../styles/tokens.ts';
+import { chime, primeSound, setSoundMuted, soundMuted } from './alert-sound.ts';
+import { StaffApi } from './api.ts';
+import { formatWhen } from './format.ts';
+import { defaultStaffMessages, loadStaffMessages, type StaffMessages } from './i18n/index.ts';
+import { LiveAgendaController } from './live-agenda.ts';
+import { staffStyles } from './styles.ts';
+import type { AgendaChanged, AgendaItem, SessionInfo } from './types.ts';
+import type { Route, StaffView } from './views/staff-view.ts';
+
+type Scope = 'me' | 'all';
+const SCOPE_KEY = 'digitale-balie-medewerker:scope';
+
+/** Each view is a chunk of its own: a medewerker never downloads the admin forms. */
+const views: Record<Route['view'] | 'sign-in', () => Promise<unknown>> = {
+  'sign-in': () => import('./views/sign-in-view.ts'),
+  agenda: () => import('./views/agenda-view.ts'),
+  dossier: () => import('./views/dossier-view.ts'),
+  services: () => import('./views/services-view.ts'),
+  hours: () => import('./views/hours-view.ts'),
+  dashboard: () => import('./views/dashboard-view.ts'),
+  account: () => import('./views/account-view.ts'),
+};
+
+/**
+ * The staff console behind `<digitale-balie-medewerker>`: session, navigation, the live agenda
+ * stream and the waiting-room alert. Views get the API and texts from here and tell it where to go.
+ */
+@customElement('balie-staff-console')
+export class BalieStaffConsole extends LitElement {
+  static override styles = [
+    tokens,
+    staffStyles,
+    css`
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em 1.25em;
+        padding-bottom: 0.75em;
+        border-bottom: 1px solid var(--_line);
+        margin-bottom: 0.75em;
+      }
+      .bar .who {
+        margin: 0;
+        flex: 1 1 auto;
+      }
+      .bar .checkbox {
+        margin: 0;
+      }
+      .live {
+        font-size: 0.875em;
+        color: var(--_muted);
+      }
+      .live::before {
+        content: '●';
+        margin-right: 0.35em;
+        color: var(--_ok);
+      }
+      .live.offline::before {
+        color: var(--_error);
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25em;
+        list-style: none;
+        margin: 0 0 var(--_space);
+        padding: 0;
+        border-bottom: 2px solid var(--_line);
+      }
+      nav button {
+        background: transparent;
+        color: var(--_primary);
+        border: none;
+        border-bottom: 4px solid transparent;
+        border-radius: 0;
+        margin-bottom: -2px;
+      }
+      nav button[aria-current='page'] {
+        border-bottom-color: var(--_primary);
+        color: var(--balie-color-text, #1d1d1b);
+      }
+      .waiting-alert {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em 1em;
+        border: 2px solid var(--_warn);
+        border-left-width: 8px;
+        background: #fff4d6;
+        padding: 0.75em;
+        margin-bottom: var(--_space);
+        font-weight: 600;
+      }
+      .waiting-alert p {
+        margin: 0;
+        flex: 1 1 16rem;
+      }
+    `,
+  ];
+
+  /** Language of the console: `nl` (default) or `en`. */
+  @property() override lang = 'nl';
+
+  @state() private t: StaffMessages = defaultStaffMessages;
+  @state() private session?: SessionInfo | null;
+  @state() private route?: Route | { view: 'sign-in' };
+  @state() private notice = '';
+  @state() private change?: AgendaChanged;
+  @state() private waiting: AgendaItem[] = [];
+  @state() private muted = soundMuted();
+  @state() private scope: Scope = globalThis.localStorage?.getItem(SCOPE_KEY) === 'all' ? 'all' : 'me';
+  @state() private announcement = '';
+
+  private readonly api = new StaffApi();
+  private readonly seenWaiting = new Set<string>();
+  private readonly dismissed = new Set<string>();
+  private readonly live = new LiveAgendaController(this, {
+    url: () => this.api.eventsUrl,
+    onChange: (change) => this.changed(change),
+    // Events may have been missed while the stream was down: catch up as if something changed.
+    onOpen: () => this.changed({ appointmentId: '', staffId: '', change: 'reconnected' }),
+    onClosed: () => void this.checkSession(),
+  });
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.api.onSignedOut = () => this.signedOut(this.t.shell.sessionExpired);
+    void this.start();
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('lang') && this.hasUpdated) void loadStaffMessages(this.lang).then((t) => (this.t = t));
+  }
+
+  private async start() {
+    this.t = await loadStaffMessages(this.lang);
+    try {
+      this.signedIn(await this.api.session(), false);
+    } catch {
+      await this.go({ view: 'sign-in' }, false);
+    }
+  }
+
+  private signedIn(session: SessionInfo, focus = true) {
+    this.session = session;
+    this.notice = '';
+    this.live.setEnabled(true);
+    void this.go({ view: 'agenda' }, focus);
+  }
+
+  private signedOut(notice: string) {
+    if (this.session === null && this.route?.view === 'sign-in') return;
+    this.session = null;
+    this.notice = notice;
+    this.live.setEnabled(false);
+    this.waiting = [];
+    this.seenWaiting.clear();
+    void this.go({ view: 'sign-in' });
+  }
+
+  private async checkSession() {
+    try {
+      await this.api.session();
+      this.live.retrySoon();
+    } catch {
+      this.signedOut(this.t.shell.sessionExpired);
+    }
+  }
+
+  private async signOut() {
+    await this.api.logout().catch(() => undefined);
+    this.signedOut(this.t.shell.signedOut);
+  }
+
+  /** Loads the view's chunk, shows it and moves focus to its heading. */
+  private async go(route: Route | { view: 'sign-in' }, focus = true) {
+    await views[route.view]();
+    this.route = route;
+    if (!focus) return;
+    await this.updateComplete;
+    await this.renderRoot.querySelector<StaffView>('[data-view]')?.focusHeading();
+  }
+
+  private changed(change: AgendaChanged) {
+    this.change = change;
+    void this.watchWaiting();
+  }
+
+  /** Today's appointments in the chosen scope: alert once for each citizen who starts waiting. */
+  private async watchWaiting() {
+    if (!this.session) return;
+    const agenda = await this.api.agenda({ days: 1, staff: this.scope === 'all' ? 'all' : this.session.staff.id }).catch(() => undefined);
+    if (!agenda) return;
+    const waiting = agenda.appointments.filter((a) => a.readiness.waiting);
+    const arrived = waiting.filter((a) => !this.seenWaiting.has(a.id));
+    this.seenWaiting.clear();
+    waiting.forEach((a) => this.seenWaiting.add(a.id));
+    this.waiting = waiting.filter((a) => !this.dismissed.has(a.id));
+    if (arrived.length && !this.muted) chime();
+  }
+
+  private announce(text: string) {
+    this.announcement = '';
+    requestAnimationFrame(() => (this.announcement = text));
+  }
+
+  private setScope(scope: Scope) {
+    this.scope = scope;
+    globalThis.localStorage?.setItem(SCOPE_KEY, scope);
+    void this.watchWaiting();
+  }
+
+  override render() {
+    const t = this.t.shell;
+    const session = this.session;
+    return html`
+      ${session
+        ? html`<div class="bar">
+              <p class="who">${t.signedInAs(session.staff.name, t.roles[session.staff.role])}</p>
+              <span class="live ${this.live.status === 'open' ? '' : 'offline'}" role="status">
+                ${this.live.status === 'open' ? t.live : t.liveOffline}
+              </span>
+              <label class="checkbox">
+                <input type="checkbox" .checked=${!this.muted} @change=${(e: Event) => this.toggleSound((e.target as HTMLInputElement).checked)} />
+                ${t.sound}
+              </label>
+              <button class="secondary small" @click=${() => this.signOut()}>${t.signOut}</button>
+            </div>
+            ${this.renderNav()} ${this.waiting.map((item) => this.renderWaiting(item))}`
+        : nothing}
+      ${this.renderView()}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+    `;
+  }
+
+  private toggleSound(on: boolean) {
+    this.muted = !on;
+    setSoundMuted(this.muted);
+    if (on) primeSound();
+  }
+
+  private renderNav() {
+    const t = this.t.shell.views;
+    const items: Route['view'][] = ['agenda', ...(this.session?.staff.role === 'beheerder' ? (['services', 'hours'] as const) : []), 'dashboard', 'account'];
+    const current = this.route?.view === 'dossier' ? 'agenda' : this.route?.view;
+    return html`<nav aria-label=${this.t.shell.nav}>
+      <ul>
+        ${items.map(
+          (view) => html`<li>
+            <button aria-current=${current === view ? 'page' : 'false'} @click=${() => this.go({ view } as Route)}>${t[view as keyof typeof t]}</button>
+          </li>`,
+        )}
+      </ul>
+    </nav>`;
+  }
+
+  private renderWaiting(item: AgendaItem) {
+    const time = formatWhen(item.start, this.t.locale, 'time');
+    return html`<div class="waiting-alert" role="alert" data-waiting=${item.id}>
+      <p>${this.t.shell.waiting(item.citizen.firstName, item.service.name, time)}</p>
+      <button class="small" @click=${() => this.go({ view: 'dossier', id: item.id })}>${this.t.shell.openDossier}</button>
+      <button
+        class="secondary small"
+        @click=${() => {
+          this.dismissed.add(item.id);
+          this.waiting = this.waiting.filter((w) => w.id !== item.id);
+        }}
+      >
+        ${this.t.shell.dismiss}
+      </button>
+    </div>`;
+  }
+
+  private renderView() {
+    const route = this.route;
+    if (!route) return html`<p>${this.t.common.loading}</p>`;
+    if (route.view === 'sign-in') {
+      return html`<balie-staff-sign-in
+        data-view
+        .t=${this.t}
+        .api=${this.api}
+        .notice=${this.notice}
+        @signed-in=${(e: CustomEvent<SessionInfo>) => {
+          primeSound();
+          this.signedIn(e.detail);
+        }}
+      ></balie-staff-sign-in>`;
+    }
+    const common = {
+      t: this.t,
+      api: this.api,
+      me: this.session!.staff,
+      navigate: (e: CustomEvent<Route>) => this.go(e.detail),
+      announce: (e: CustomEvent<string>) => this.announce(e.detail),
+    };
+    switch (route.view) {
+      case 'agenda':
+        return html`<balie-staff-agenda data-view .t=${common.t} .api=${common.api} .me=${common.me} .scope=${this.scope} .change=${this.change}
+          @navigate=${common.navigate} @announce=${common.announce} @scope-change=${(e: CustomEvent<Scope>) => this.setScope(e.detail)}></balie-staff-agenda>`;
+      case 'dossier':
+        return html`<balie-staff-dossier data-view .t=${common.t} .api=${common.api} .me=${common.me} .appointmentId=${route.id} .change=${this.change}
+          @navigate=${common.navigate} @announce=${common.announce}></balie-staff-dossier>`;
+      case 'services':
+        return html`<balie-staff-services data-view .t=${common.t} .api=${common.api} .me=${common.me} @navigate=${common.navigate} @announce=${common.announce}></balie-staff-services>`;
+      case 'hours':
+        return html`<balie-staff-hours data-view .t=${common.t} .api=${common.api} .me=${common.me} @navigate=${common.navigate} @announce=${common.announce}></balie-staff-hours>`;
+      case 'dashboard':
+        return html`<balie-staff-dashboard data-view .t=${common.t} .api=${common.api} .me=${common.me} @announce=${common.announce}></balie-staff-dashboard>`;
+      case 'account':
+        return html`<balie-staff-account data-view .t=${common.t} .api=${common.api} .me=${common.me} @announce=${common.announce}></balie-staff-account>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'balie-staff-console': BalieStaffConsole;
+  }
+}
