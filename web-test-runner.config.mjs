@@ -1,6 +1,7 @@
 // Widget tests in Debian's Chromium, against the real server started by the plugin below.
 // Run through `node --import tsx` so this file can start the TypeScript server directly.
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
@@ -34,21 +35,55 @@ function countReporter(file = '.tmp/widget-counts.json') {
   };
 }
 
+/** The real server of this run, started by the plugin below. */
+const balie = { server: undefined };
+
 /** Starts the real Digitale Balie server (SQLite in a temp dir) and tells the tests its URL. */
 function balieServer() {
-  let server;
   return {
     name: 'balie-server',
     async serverStart() {
-      server = await startTestServer({ env: { ALLOWED_ORIGINS: '*' } });
+      balie.server = await startTestServer({ env: { ALLOWED_ORIGINS: '*' } });
     },
     async serverStop() {
-      await server?.cleanup();
+      await balie.server?.cleanup();
     },
     serve(context) {
-      if (context.path === '/__balie-server') return { body: JSON.stringify({ url: server.url }), type: 'json' };
+      if (context.path === '/__balie-server') return { body: JSON.stringify({ url: balie.server.url }), type: 'json' };
     },
   };
+}
+
+/**
+ * Makes the test page's origin stand in for the server's: the staff console runs same-origin with a
+ * SameSite=Strict session cookie, which a page on another origin can never send. Requests to
+ * /api/* are streamed through as they are (Server-Sent Events included), with Host and Origin
+ * naming the server, as a reverse proxy in front of it would. The cookie lands on the test origin.
+ */
+function proxyApi(ctx, next) {
+  if (!ctx.path.startsWith('/api/') || !balie.server) return next();
+  const target = new URL(balie.server.url);
+  const headers = { ...ctx.req.headers, host: target.host };
+  if (headers.origin) headers.origin = target.origin;
+  ctx.respond = false;
+  return new Promise((resolve) => {
+    const upstream = request({ hostname: target.hostname, port: target.port, method: ctx.method, path: ctx.url, headers }, (response) => {
+      ctx.res.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(ctx.res);
+      response.on('end', resolve);
+    });
+    upstream.on('error', (error) => {
+      if (!ctx.res.headersSent) ctx.res.writeHead(502, { 'content-type': 'text/plain' });
+      ctx.res.end(String(error));
+      resolve();
+    });
+    // The browser left (an EventSource closed): drop the upstream stream too.
+    ctx.res.on('close', () => {
+      upstream.destroy();
+      resolve();
+    });
+    ctx.req.pipe(upstream);
+  });
 }
 
 export default {
@@ -61,6 +96,7 @@ export default {
   browsers: [
     chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs } }),
   ],
+  middleware: [proxyApi],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), balieServer()],
   reporters: [defaultReporter(), summaryReporter(), countReporter()],
 };
