@@ -1,0 +1,110 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addTeamService, benchClock, citizen } from './fixtures.ts';
+import { elapsedMs, httpClient } from './measure.ts';
+import { startBenchServer } from './server.ts';
+import { figure, type Benchmark } from './table.ts';
+
+const SERVICE = 'bench-booking';
+const STAFF = 40;
+/** Each listed time is booked this often: fewer than the staff who offer it, so every booking succeeds. */
+const PER_SLOT = 6;
+const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 3000);
+const CONCURRENCY = 4;
+/** Booked by calling the use case directly, to split the time between check + write and mail. */
+const DIRECT = 500;
+
+type Slot = { start: string; channel: 'video' | 'counter'; locationId: string | null };
+
+/** Successful bookings/s through POST /api/appointments vs plain INSERTs/s into SQLite, same run. */
+export const booking: Benchmark = {
+  name: 'booking',
+  async run() {
+    const baseline = plainInsertsPerSecond(BOOKINGS);
+    const server = await startBenchServer(benchClock());
+    const client = httpClient(server.url, CONCURRENCY);
+    try {
+      addTeamService(server.app.db, {
+        serviceId: SERVICE,
+        staff: STAFF,
+        service: { durationMin: 10, bufferAfterMin: 0, noticeMin: 0, horizonDays: 90, intake: [] },
+      });
+      const listed = JSON.parse((await client.get(`/api/services/${SERVICE}/slots?days=62`)).body) as { slots: Slot[] };
+      const all = listed.slots
+        .flatMap((slot) => Array.from({ length: PER_SLOT }, () => slot))
+        .map(({ start, channel, locationId }, i) => ({ serviceId: SERVICE, start, channel, locationId, ...citizen(i) }));
+      const bodies = all.slice(0, BOOKINGS);
+      const direct = all.slice(BOOKINGS, BOOKINGS + DIRECT);
+      if (direct.length < DIRECT) throw new Error(`only ${all.length} slots to book`);
+
+      let next = 0;
+      const failures: string[] = [];
+      const worker = async () => {
+        while (next < bodies.length) {
+          const response = await client.post('/api/appointments', bodies[next++]);
+          if (response.status !== 201) failures.push(`${response.status} ${response.body.slice(0, 200)}`);
+        }
+      };
+      const started = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      const answeredMs = elapsedMs(started);
+      // Confirmation mails are sent in the background; a sustained rate has to include them.
+      await server.app.booking.flush();
+      const totalMs = elapsedMs(started);
+      if (failures.length) throw new Error(`${failures.length} bookings failed, first: ${failures[0]}`);
+
+      // Where the time goes: the same use case called directly, then its mails on their own.
+      const directStarted = process.hrtime.bigint();
+      for (const body of direct) server.app.booking.book(body);
+      const bookMs = elapsedMs(directStarted) / DIRECT;
+      const mailStarted = process.hrtime.bigint();
+      await server.app.booking.flush();
+      const mailMs = elapsedMs(mailStarted) / DIRECT;
+
+      const ours = (BOOKINGS / totalMs) * 1000;
+      return [
+        figure({
+          id: 'booking.writes_per_s',
+          ours,
+          baseline,
+          target: { on: 'ours', atLeast: 1000 },
+          unit: 'bookings/s',
+          note:
+            `${BOOKINGS} bookings, ${CONCURRENCY} in flight, ${STAFF} staff, mails to the outbox included ` +
+            `(${((totalMs - answeredMs) / 1000).toFixed(1)} s of ${(totalMs / 1000).toFixed(1)} s after the last 201); ` +
+            `per booking ${(totalMs / BOOKINGS).toFixed(2)} ms: check + write ${bookMs.toFixed(2)} ms, ` +
+            `confirmation mail (text, .ics, MIME, 2 files) ${mailMs.toFixed(2)} ms, the rest HTTP + parsing (measured directly on ${DIRECT}); ` +
+            `baseline: single-row INSERTs (WAL, synchronous=NORMAL)`,
+        }),
+      ];
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+};
+
+/** Plain INSERTs of appointment-like rows, one transaction each, with the app's pragmas: SQLite's own pace. */
+function plainInsertsPerSecond(rows: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'balie-bench-sqlite-'));
+  const db = new Database(join(dir, 'plain.sqlite'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`CREATE TABLE appointments (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, staff_id TEXT NOT NULL,
+      start_at TEXT NOT NULL, end_at TEXT NOT NULL, citizen_name TEXT NOT NULL, citizen_email TEXT NOT NULL,
+      intake TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)`);
+    const insert = db.prepare('INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < rows; i++) {
+      const start = new Date(Date.UTC(2027, 2, 1, 8) + i * 600_000).toISOString();
+      insert.run(`a${i}`, SERVICE, `s${i % STAFF}`, start, start, `Burger ${i}`, `burger${i}@example.org`, '{}', `h${i}`, start);
+    }
+    return (rows / elapsedMs(started)) * 1000;
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
