@@ -21,7 +21,9 @@ import { createLog, type Log } from './log.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createSmsSender } from './mail/sms.ts';
 import { meetingsFeature } from './meetings/feature.ts';
+import { publicConfigRoutes } from './public-config.ts';
 import { staffFeature } from './staff/feature.ts';
+import { webhooksFeature } from './webhooks/feature.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 export const paths = {
@@ -54,6 +56,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite });
   const meetings = meetingsFeature({ config, db, booking, events, log });
+  const webhooks = webhooksFeature({ config, db, events, log });
 
   const app = new Koa({ proxy: false });
   app.on('error', (error) => log('unhandled koa error', error));
@@ -79,6 +82,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   meetings.mount(app); // after the staff gate, which guards its /api/staff routes
   const citizen = bookingRoutes(booking);
   app.use(citizen.routes()).use(citizen.allowedMethods());
+  app.use(publicConfigRoutes(config).routes());
   if (!config.smtpUrl) {
     const mailbox = demoMailboxRoutes(outboxDir);
     app.use(mailbox.routes());
@@ -120,6 +124,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       void tick();
       reminderTimer = setInterval(tick, config.reminderIntervalMs);
       reminderTimer.unref();
+      webhooks.start();
     },
     async stop() {
       clearInterval(reminderTimer);
@@ -128,6 +133,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await booking.flush();
+      await webhooks.stop();
       mailer.close();
       db.close();
     },

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { api, startTestServer } from '../../../test-support/server.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('GET /api/config', () => {
+  it('when LANGUAGES is not set, then only Dutch is offered', async () => {
+    const server = await startTestServer();
+    try {
+      const response = await api(server.url, '/api/config');
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.body, { languages: ['nl'] });
+    } finally {
+      await server.cleanup();
+    }
+  });
+
+  it('when a facility municipality sets LANGUAGES=nl,fr, then both are offered, to any allowed origin, without a cookie', async () => {
+    const server = await startTestServer({ env: { LANGUAGES: 'nl, fr', ALLOWED_ORIGINS: 'https://www.wilsede.be' } });
+    try {
+      const response = await api(server.url, '/api/config', { headers: { origin: 'https://www.wilsede.be' } });
+      assert.deepEqual(response.body, { languages: ['nl', 'fr'] });
+      assert.equal(response.headers.get('access-control-allow-origin'), 'https://www.wilsede.be');
+      assert.equal(response.headers.get('set-cookie'), null);
+    } finally {
+      await server.cleanup();
+    }
+  });
+
+  it('when LANGUAGES names an unknown language, then the server refuses to start', () => {
+    for (const value of ['nl,es', ' , ']) {
+      assert.throws(() => loadConfig({ LANGUAGES: value }), (e: Error) => e instanceof ConfigError && /LANGUAGES: must be a comma-separated list of nl, fr, en, de/.test(e.message), value);
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { DomainEvents, EventBus } from '../events.ts';
+import type { Log } from '../log.ts';
+import { webhookOutbox } from './outbox.ts';
+import { webhookStore } from './store.ts';
+
+/** The body of every webhook. `data` holds ids, times and codes only (see AppointmentFacts). */
+export interface WebhookEvent {
+  id: string;
+  type: keyof DomainEvents;
+  createdAt: string;
+  data: Record<string, unknown>;
+}
+
+type Extra = Record<string, string | number>;
+
+/**
+ * Which domain events leave as webhooks, and what each adds to the appointment's facts. Every domain
+ * event must be listed: a new one fails the type-check until someone decides (null: not a webhook).
+ */
+const webhookOf = {
+  'appointment.booked': () => ({}),
+  'appointment.cancelled': (e) => ({ cancelledBy: e.by }),
+  'appointment.rescheduled': () => ({}),
+  'appointment.companions-changed': () => ({}),
+  'appointment.updated': (e) => ({ change: e.change }),
+  // Presence in the waiting room changes by the second; back offices act on admission and the end.
+  'meeting.waiting': null,
+  'meeting.admitted': (e) => ({ admitted: e.peerIds.length }),
+  'meeting.ended': () => ({}),
+  'meeting.device-checked': (e) => ({ result: e.result }),
+  // Case management files what arrived; the content itself stays behind the access-checked download.
+  'document.added': (e) => ({ documentId: e.documentId, uploadedBy: e.uploadedBy }),
+  'document.deleted': (e) => ({ documentId: e.documentId }),
+} satisfies { [K in keyof DomainEvents]: ((...args: DomainEvents[K]) => Extra) | null };
+
+/**
+ * Server webhooks (README, "Webhooks"): each domain event listed above becomes a row in a SQLite outbox
+ * in the same tick it happens, and the outbox POSTs it, signed, until the receiver answers 2xx.
+ * Does nothing unless WEBHOOK_URL (and with it WEBHOOK_SECRET) is configured.
+ */
+export function webhooksFeature(deps: { config: Config; db: Db; events: EventBus; log: Log }) {
+  const { config, log } = deps;
+  if (!config.webhookUrl || !config.webhookSecret) return { start() {}, stop: async () => {} };
+  const store = webhookStore(deps.db);
+  const outbox = webhookOutbox({
+    store,
+    url: config.webhookUrl,
+    secret: config.webhookSecret,
+    log,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retentionDays: config.retentionDays,
+  });
+
+  const record = (type: keyof DomainEvents, e: { appointmentId: string; staffId: string }, extra: Extra) => {
+    const facts = store.appointmentFacts(e.appointmentId) ?? { appointmentId: e.appointmentId, staffId: e.staffId };
+    const event: WebhookEvent = { id: randomUUID(), type, createdAt: config.now().toISOString(), data: { ...facts, ...extra } };
+    store.enqueue({ id: event.id, type, payload: JSON.stringify(event), createdAt: event.createdAt }, Date.now());
+    outbox.kick();
+  };
+
+  for (const [type, extraOf] of Object.entries(webhookOf)) {
+    if (!extraOf) continue;
+    deps.events.on(type as keyof DomainEvents, (e: { appointmentId: string; staffId: string }) => {
+      // A failing webhook must never fail the booking that emitted the event.
+      try {
+        record(type as keyof DomainEvents, e, (extraOf as (e: unknown) => Extra)(e));
+      } catch (error) {
+        log(`webhook ${type} could not be queued`, error);
+      }
+    });
+  }
+
+  return { start: () => outbox.start(), stop: () => outbox.stop() };
+}
