@@ -70,16 +70,34 @@ export class BalieMeetingView extends BalieView {
       const { signal, peerId, credential } = this.join;
       this.signalling = new SignallingClient(SignallingClient.url(this.server, signal.path, signal.key, peerId, credential));
       await this.signalling.connect();
-      this.signalling.addEventListener('close', () => {
-        if (this.step === 'call' || this.step === 'lobby') this.error = this.t.meeting.connectFailed;
+      const signalling = this.signalling;
+      signalling.addEventListener('close', () => {
+        // A network change or a server restart: join again. Admission belongs to the person, so a
+        // participant who was in the call comes straight back in.
+        if (this.signalling === signalling && (this.step === 'call' || this.step === 'lobby')) this.reconnect();
       });
       this.emit('lobby-entered', this.join.role);
       this.announce(this.t.meeting.lobbyText);
       await this.refresh();
       this.poll = setInterval(() => void this.refresh(), POLL_MS);
     } catch (error) {
+      this.signalling?.close();
+      this.signalling = undefined;
       this.error = this.joinError(error);
     }
+  }
+
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+
+  private reconnect(attempt = 1) {
+    this.hangUp();
+    this.error = this.t.meeting.connecting;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      void this.enterLobby().then(() => {
+        if (!this.signalling && attempt < 5) this.reconnect(attempt + 1);
+      });
+    }, Math.min(1000 * 2 ** attempt, 15_000));
   }
 
   private joinError(error: unknown) {
@@ -112,6 +130,7 @@ export class BalieMeetingView extends BalieView {
 
   private hangUp() {
     clearInterval(this.poll);
+    clearTimeout(this.reconnectTimer);
     this.signalling?.close();
     this.signalling = undefined;
     this.media.stop();
