@@ -9,8 +9,11 @@ import { customElement, property, state } from 'lit/decorators.js';
  *
  * @summary Staff console for the municipality's civil servants.
  * @cssproperty --balie-color-primary - Buttons, links and the current section.
+ * @cssproperty --balie-color-primary-contrast - Text on primary buttons.
  * @cssproperty --balie-color-text - Body text.
+ * @cssproperty --balie-color-warning - The waiting-room alert.
  * @cssproperty --balie-font-family - Font of every text.
+ * @cssproperty --balie-font-size - Base font size.
  */
 @customElement('digitale-balie-medewerker')
 export class DigitaleBalieMedewerker extends LitElement {

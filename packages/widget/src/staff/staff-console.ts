@@ -114,6 +114,8 @@ export class BalieStaffConsole extends LitElement {
   @state() private muted = soundMuted();
   @state() private scope: Scope = globalThis.localStorage?.getItem(SCOPE_KEY) === 'all' ? 'all' : 'me';
   @state() private announcement = '';
+  /** What the last arrival's chime did; on the alert as `data-sound`, so it can be checked. */
+  @state() private sound: 'played' | 'muted' | 'unavailable' = 'muted';
 
   private readonly api = new StaffApi();
   private readonly seenWaiting = new Set<string>();
@@ -200,7 +202,7 @@ export class BalieStaffConsole extends LitElement {
     this.seenWaiting.clear();
     waiting.forEach((a) => this.seenWaiting.add(a.id));
     this.waiting = waiting.filter((a) => !this.dismissed.has(a.id));
-    if (arrived.length && !this.muted) chime();
+    if (arrived.length) this.sound = this.muted ? 'muted' : chime() ? 'played' : 'unavailable';
   }
 
   private announce(text: string) {
@@ -260,7 +262,7 @@ export class BalieStaffConsole extends LitElement {
 
   private renderWaiting(item: AgendaItem) {
     const time = formatWhen(item.start, this.t.locale, 'time');
-    return html`<div class="waiting-alert" role="alert" data-waiting=${item.id}>
+    return html`<div class="waiting-alert" role="alert" data-waiting=${item.id} data-sound=${this.sound}>
       <p>${this.t.shell.waiting(item.citizen.firstName, item.service.name, time)}</p>
       <button class="small" @click=${() => this.go({ view: 'dossier', id: item.id })}>${this.t.shell.openDossier}</button>
       <button
