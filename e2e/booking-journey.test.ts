@@ -1,18 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { startJourney } from './support.ts';
-
-/** Opens the demo mailbox until a mail with this subject is listed (reloading, as a person would). */
-async function openMail(page: Page, base: string, subject: string) {
-  for (let attempt = 0; ; attempt++) {
-    await page.goto(`${base}/demo/mailbox`);
-    const mail = page.locator('article.mail', { hasText: subject }).first();
-    if (await mail.count()) return mail;
-    if (attempt === 20) throw new Error(`no mail "${subject}" in the mailbox`);
-    await page.waitForTimeout(250);
-  }
-}
+import { bookOnDemoSite, openMail, startJourney } from './support.ts';
 
 describe('citizen books, finds the mail, opens the link and cancels', () => {
   let journey: Awaited<ReturnType<typeof startJourney>>;
@@ -24,23 +12,9 @@ describe('citizen books, finds the mail, opens the link and cancels', () => {
   it('works end to end on the demo site', async () => {
     const page = await journey.page();
     const base = journey.server.url;
-    await page.goto(`${base}/`);
 
     // Book: service → channel → time → details → review → confirmed.
-    await page.getByRole('button', { name: 'Mantelzorgpremie' }).click();
-    await page.getByRole('radio', { name: /Videogesprek/ }).check();
-    await page.getByRole('button', { name: 'Verder' }).click();
-    const firstSlot = page.getByRole('radio', { name: / om \d\d:\d\d$/ }).first();
-    const slotLabel = (await firstSlot.getAttribute('aria-label'))!;
-    await firstSlot.check();
-    await page.getByRole('button', { name: 'Verder' }).click();
-    await page.getByLabel('Voor- en achternaam').fill('Marie Claes');
-    await page.getByLabel('E-mailadres', { exact: true }).fill('marie@example.org');
-    await page.getByLabel('Voor wie zorgt u?').fill('Mijn ouders');
-    await page.getByRole('button', { name: 'Verder' }).click();
-    await page.getByRole('checkbox', { name: /toestemming/ }).check();
-    await page.getByRole('button', { name: 'Afspraak bevestigen' }).click();
-    await page.getByRole('heading', { name: 'Uw afspraak is bevestigd' }).waitFor();
+    const slotLabel = await bookOnDemoSite(page, base);
 
     // The mail is in the demo mailbox, with the personal link back to the demo page.
     // Mail is sent in the background after the confirmation; the mailbox shows it a moment later.

@@ -2,7 +2,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
-
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 
@@ -26,4 +25,42 @@ export async function startJourney(opts: Parameters<typeof startTestServer>[0] =
       await server.cleanup();
     },
   };
+}
+
+/**
+ * Books the first free video slot of the mantelzorgpremie on the demo site, as a citizen would;
+ * returns the chosen slot's label ("maandag 1 maart om 09:00").
+ */
+export async function bookOnDemoSite(page: Page, base: string, citizen = { name: 'Marie Claes', email: 'marie@example.org' }) {
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Mantelzorgpremie' }).click();
+  await page.getByRole('radio', { name: /Videogesprek/ }).check();
+  await page.getByRole('button', { name: 'Verder' }).click();
+  const firstSlot = page.getByRole('radio', { name: / om \d\d:\d\d$/ }).first();
+  const slotLabel = (await firstSlot.getAttribute('aria-label'))!;
+  await firstSlot.check();
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.getByLabel('Voor- en achternaam').fill(citizen.name);
+  await page.getByLabel('E-mailadres', { exact: true }).fill(citizen.email);
+  await page.getByLabel('Voor wie zorgt u?').fill('Mijn ouders');
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.getByRole('checkbox', { name: /toestemming/ }).check();
+  await page.getByRole('button', { name: 'Afspraak bevestigen' }).click();
+  await page.getByRole('heading', { name: 'Uw afspraak is bevestigd' }).waitFor();
+  return slotLabel;
+}
+
+/**
+ * Opens the demo mailbox until a mail with this subject (and text, when given) is listed, reloading
+ * as a person would: mail is sent in the background, so it shows up a moment after the action.
+ */
+export async function openMail(page: Page, base: string, subject: string, text?: string) {
+  for (let attempt = 0; ; attempt++) {
+    await page.goto(`${base}/demo/mailbox`);
+    let mail = page.locator('article.mail', { hasText: subject });
+    if (text) mail = mail.filter({ hasText: text });
+    if (await mail.count()) return mail.first();
+    if (attempt === 20) throw new Error(`no mail "${subject}"${text ? ` with "${text}"` : ''} in the mailbox`);
+    await page.waitForTimeout(250);
+  }
 }
