@@ -21,6 +21,7 @@ type Slot = { start: string; channel: 'video' | 'counter'; locationId: string | 
 /** Successful bookings/s through POST /api/appointments vs plain INSERTs/s into SQLite, same run. */
 export const booking: Benchmark = {
   name: 'booking',
+  ids: ['booking.writes_per_s'],
   async run() {
     const baseline = plainInsertsPerSecond(BOOKINGS);
     const server = await startBenchServer(benchClock());

@@ -78,6 +78,7 @@ const jsFiles = (dir: string) =>
 
 export const bundle: Benchmark = {
   name: 'bundle',
+  ids: ['bundle.booking_entry_gzip_kb', 'bundle.all_gzip_kb'],
   async run() {
     const tmp = mkdtempSync(join(tmpdir(), 'balie-bench-bundle-'));
     try {

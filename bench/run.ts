@@ -1,4 +1,5 @@
 // `npm run bench [-- name…]`: runs each benchmark in turn, prints one table, writes bench/results.json.
+// Exits non-zero only when a benchmark could not measure (an error or a time-out), not on a missed target.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { booking } from './booking.ts';
@@ -8,16 +9,28 @@ import { failedFigure, formatTable, type Benchmark, type Figure } from './table.
 
 /** Adding a benchmark: one module exporting a `Benchmark`, one entry here. */
 const benchmarks: Benchmark[] = [bundle, slots, booking];
+const TIME_LIMIT_MS = 150_000;
 
 const only = process.argv.slice(2);
 const figures: Figure[] = [];
+let broken = false;
 for (const benchmark of benchmarks.filter((b) => only.length === 0 || only.includes(b.name))) {
   const started = Date.now();
   process.stderr.write(`bench ${benchmark.name}… `);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    figures.push(...(await benchmark.run()));
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`no result within ${TIME_LIMIT_MS / 1000} s`)), TIME_LIMIT_MS);
+    });
+    const measured = await Promise.race([benchmark.run(), timeout]);
+    const missing = benchmark.ids.filter((id) => !measured.some((f) => f.id === id));
+    figures.push(...measured, ...missing.map((id) => failedFigure(id, new Error('not reported'))));
+    broken ||= missing.length > 0;
   } catch (error) {
-    figures.push(failedFigure(benchmark.name, error));
+    figures.push(...benchmark.ids.map((id) => failedFigure(id, error)));
+    broken = true;
+  } finally {
+    clearTimeout(timer);
   }
   process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
@@ -26,3 +39,5 @@ console.log(formatTable(figures));
 writeFileSync(fileURLToPath(new URL('results.json', import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
 const failed = figures.filter((f) => !f.pass).length;
 console.log(`\n${figures.length - failed} passed, ${failed} failed (bench/results.json)`);
+// A benchmark that timed out may still hold a server or socket open: end here rather than hang.
+if (broken) process.exit(1);

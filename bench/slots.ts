@@ -20,6 +20,7 @@ type Slot = { start: string; channel: 'video' | 'counter'; locationId: string | 
 /** Slot listing of the real app vs a bare Koa route answering the same JSON, p50/p99 sequentially. */
 export const slots: Benchmark = {
   name: 'slots',
+  ids: ['slots.p99_ratio'],
   async run() {
     const server = await startBenchServer(benchClock());
     const bare = createServer();

@@ -15,6 +15,8 @@ export interface Figure {
 /** A benchmark measures its figures and stops everything it started, also when it fails. */
 export interface Benchmark {
   name: string;
+  /** The figures it reports: a benchmark that throws still gets a failed row for each. */
+  ids: string[];
   run(): Promise<Figure[]>;
 }
 
@@ -38,7 +40,7 @@ export function figure(f: { id: string; ours: number; baseline: number; target: 
   };
 }
 
-/** A failed benchmark still gets a row per expected id, so a crash never reads as "no figure". */
+/** A row for a figure that could not be measured, so a crash never reads as "no figure". */
 export function failedFigure(id: string, error: unknown): Figure {
   const message = error instanceof Error ? error.message : String(error);
   return { id, ours: NaN, baseline: NaN, ratio: NaN, target: '', pass: false, unit: '', note: `error: ${message}` };
