@@ -43,7 +43,7 @@ function balieServer() {
   return {
     name: 'balie-server',
     async serverStart() {
-      balie.server = await startTestServer({ env: { ALLOWED_ORIGINS: '*' } });
+      balie.server = await startTestServer({ env: { ALLOWED_ORIGINS: '*', LANGUAGES: 'nl,fr,en,de' } });
     },
     async serverStop() {
       await balie.server?.cleanup();

@@ -14,8 +14,9 @@ import { BalieParticipantLeftEvent, type BalieParticipantLeftDetail } from './ev
 import { BalieCallEndedEvent, type BalieCallEndedDetail } from './events/call-ended.ts';
 import { BalieFeedbackSubmittedEvent } from './events/feedback-submitted.ts';
 import type { DeviceChoice } from './views/device-check-view.ts';
-import { defaultMessages, loadMessages, resolveLang, type Lang, type Messages } from './i18n/index.ts';
+import { defaultMessages, loadMessages, resolveLang, supportedLangs, type Lang, type Messages } from './i18n/index.ts';
 import { tokens } from './styles/tokens.ts';
+import { languageSwitch, languageSwitchStyles } from './views/language-switch.ts';
 
 /** Where the script came from: the default server, so the webmaster pastes no URL twice. */
 const scriptOrigin = new URL(import.meta.url).origin;
@@ -39,6 +40,7 @@ type View = 'booking' | 'manage' | 'meeting';
  * @event balie-feedback-submitted - The anonymous feedback was sent.
  * @event balie-error - Something failed; the citizen already sees a friendly message.
  * @csspart panel - The box around every view.
+ * @csspart languages - The language switch (shown when the server offers more than one language).
  * @cssproperty --balie-color-primary - Buttons, links and selected choices.
  * @cssproperty --balie-color-primary-contrast - Text on primary buttons.
  * @cssproperty --balie-color-text - Body text.
@@ -46,6 +48,9 @@ type View = 'booking' | 'manage' | 'meeting';
  * @cssproperty --balie-color-surface - Background of notices and selected choices.
  * @cssproperty --balie-color-border - Borders of inputs and choices.
  * @cssproperty --balie-color-error - Error texts and borders.
+ * @cssproperty --balie-color-success - Borders of success notices.
+ * @cssproperty --balie-color-muted - Hints and secondary texts.
+ * @cssproperty --balie-color-panel-border - Border of the panel.
  * @cssproperty --balie-color-focus - Focus ring.
  * @cssproperty --balie-font-family - Font of every text.
  * @cssproperty --balie-font-size - Base font size.
@@ -56,6 +61,7 @@ type View = 'booking' | 'manage' | 'meeting';
 export class DigitaleBalie extends LitElement {
   static override styles = [
     tokens,
+    languageSwitchStyles,
     css`
       .panel {
         border: 1px solid var(--balie-color-panel-border, #d0d4d9);
@@ -88,13 +94,18 @@ export class DigitaleBalie extends LitElement {
   @state() private view?: View;
   @state() private announcement = '';
   @state() private meeting?: { appointment: AppointmentView; deviceOnly: boolean };
+  /** The languages the server offers (LANGUAGES); empty until known, or when it does not say. */
+  @state() private offeredLangs: Lang[] = [];
 
   private readonly pageParams = new URLSearchParams(globalThis.location?.search ?? '');
   /** `balie-stap` from the mailed link (e.g. `toestel` for the device test); used once. */
   private pageStep = this.pageParams.get('balie-stap') ?? undefined;
 
+  /** The `lang` attribute always wins; the page's language only when the municipality offers it. */
   get activeLang(): Lang {
-    return resolveLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+    if (this.lang) return resolveLang(this.lang);
+    const page = resolveLang(this.parentElement?.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+    return this.offeredLangs.length && !this.offeredLangs.includes(page) ? this.offeredLangs[0]! : page;
   }
 
   private get token() {
@@ -115,11 +126,18 @@ export class DigitaleBalie extends LitElement {
     this.messages = await loadMessages(this.activeLang);
   }
 
-  /** Loads the texts and the one view chunk this visit needs. */
+  /** The municipality's language policy; the API client is a lazy chunk the views share. */
+  private async loadOfferedLangs() {
+    const { BalieApi } = await import('./api/client.ts');
+    const config = await new BalieApi(this.server).getConfig().catch(() => undefined);
+    this.offeredLangs = supportedLangs.filter((lang) => config?.languages.includes(lang));
+  }
+
+  /** Loads the language policy, the texts and the one view chunk this visit needs. */
   private async prepare() {
     const view: View = this.token ? 'manage' : 'booking';
     await Promise.all([
-      this.loadTexts(),
+      this.loadOfferedLangs().then(() => this.loadTexts()),
       view === 'manage' ? import('./views/manage-view.ts') : import('./views/booking-view.ts'),
     ]);
     this.view = view;
@@ -152,6 +170,7 @@ export class DigitaleBalie extends LitElement {
 
   override render() {
     return html`<div class="panel" part="panel">
+      ${languageSwitch(this.offeredLangs, this.activeLang, (lang) => (this.lang = lang))}
       ${this.renderView()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     </div>`;

@@ -1,5 +1,5 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { AppointmentView, BookingRequest, Companion, Location, MeetingJoin, MeetingState, Service, Slot } from './types.ts';
+import type { AppointmentView, BookingRequest, Companion, Location, MeetingJoin, MeetingState, PublicConfig, Service, Slot } from './types.ts';
 
 /**
  * An API failure as a value the views can turn into a friendly text: `code` is the server's
@@ -64,6 +64,8 @@ export class BalieApi {
     }
   }
 
+  // Asked before the first view renders: no retries, a short timeout; the view reports a dead server.
+  getConfig = () => this.call(() => this.http.get('config', { retry: 0, timeout: 5000 }).json<PublicConfig>());
   listServices = () => this.call(() => this.http.get('services').json<Service[]>());
   getService = (id: string) => this.call(() => this.http.get(`services/${encodeURIComponent(id)}`).json<Service>());
   listLocations = () => this.call(() => this.http.get('locations').json<Location[]>());

@@ -4,6 +4,11 @@ export type Channel = 'video' | 'counter';
 export type CompanionRole = 'carer' | 'family' | 'interpreter';
 export type Localized<T> = { nl: T } & Partial<Record<Exclude<Lang, 'nl'>, T>>;
 
+/** GET /api/config: the municipality's choices the widget follows (LANGUAGES on the server). */
+export interface PublicConfig {
+  languages: string[];
+}
+
 export interface Service {
   id: string;
   texts: Localized<{ name: string; description: string }>;
