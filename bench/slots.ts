@@ -32,8 +32,8 @@ export const slots: Benchmark = {
       // Existing bookings spread over the fortnight, so the listing has claims to step around.
       const step = Math.max(1, Math.floor(listed.slots.length / EXISTING_BOOKINGS));
       for (let i = 0; i < EXISTING_BOOKINGS; i++) {
-        const slot = listed.slots[(i * step) % listed.slots.length]!;
-        server.app.booking.book({ serviceId: SERVICE, ...slot, ...citizen(i) });
+        const { start, channel, locationId } = listed.slots[(i * step) % listed.slots.length]!;
+        server.app.booking.book({ serviceId: SERVICE, start, channel, locationId, ...citizen(i) });
       }
       await server.app.booking.flush();
 
