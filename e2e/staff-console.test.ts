@@ -110,7 +110,14 @@ describe('staff console at /medewerker', () => {
     assert.equal(monday, 1, 'the refused week was not stored');
   });
 
-  it('exports the dashboard of a chosen period as CSV', async () => {
+  it('records a no-show in the dossier, and the dashboard CSV of a chosen period counts it', async () => {
+    await staff.getByRole('button', { name: 'Agenda' }).click();
+    journey.server.clock.set('2027-03-01T08:20:00Z');
+    await staff.getByRole('button', { name: 'Dossier van Marie (09:00) openen' }).click();
+    await staff.getByRole('heading', { name: 'Marie – Mantelzorgpremie' }).waitFor();
+    await staff.getByRole('button', { name: 'Niet gekomen' }).click();
+    await staff.getByRole('definition').filter({ hasText: 'Niet gekomen' }).waitFor();
+
     await staff.getByRole('button', { name: 'Impact' }).click();
     await staff.getByRole('heading', { name: 'Impact' }).waitFor();
     await staff.getByLabel('Van', { exact: true }).fill('2027-03-01');
@@ -122,8 +129,8 @@ describe('staff console at /medewerker', () => {
     assert.equal(download.suggestedFilename(), 'digitale-balie-2027-03-01-2027-03-31.csv');
     const [header, total, ...services] = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split('\n');
     assert.match(header!, /^scope,service_id,service,from,to,booked,held,cancelled,no_shows,open,/);
-    // Marie's appointment and its follow-up, both still open.
-    assert.match(total!, /^total,,,2027-03-01,2027-03-31,2,0,0,0,2,/);
+    // Marie's appointment, a no-show, and its follow-up, still open.
+    assert.match(total!, /^total,,,2027-03-01,2027-03-31,2,0,0,1,1,/);
     assert.ok(services.some((line) => line.startsWith('service,mantelzorgpremie,Mantelzorgpremie,2027-03-01,2027-03-31,2,')));
   });
 });

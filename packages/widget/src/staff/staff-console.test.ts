@@ -120,10 +120,40 @@ describe('<digitale-balie-medewerker>', () => {
     });
   });
 
+  describe('lockout', () => {
+    it('tells how long to wait once an account is locked after repeated wrong passwords', async () => {
+      // A fresh account, so the lock touches no other test: created by An through the API, then signed out.
+      const { csrfToken } = await (await fetch('/api/staff/session')).json();
+      const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
+      const email = `lock-${Date.now()}@wilsede.invalid`;
+      const created = await fetch('/api/staff/accounts', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'Lock Test', email, role: 'medewerker', password: 'een-lang-wachtwoord' }),
+      });
+      expect(created.status).to.equal(201);
+      expect((await fetch('/api/staff/logout', { method: 'POST', headers })).status).to.equal(204);
+
+      const el = mount();
+      const view = await waitFor(() => deep(el, 'balie-staff-sign-in'), 'sign-in view');
+      const form = await waitFor(() => view.shadowRoot?.querySelector('form'), 'sign-in form');
+      const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+      type(form.querySelector<HTMLInputElement>('input[name="email"]')!, email);
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        type(form.querySelector<HTMLInputElement>('input[name="password"]')!, `wrong-${attempt}`);
+        form.requestSubmit();
+        await (view as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+        await waitFor(() => !submit.disabled, `the answer to attempt ${attempt}`);
+      }
+      expect(view.shadowRoot!.querySelector('[role="alert"]')?.textContent).to.equal('Te veel mislukte pogingen. Aanmelden kan weer over 15 minuten.');
+    });
+  });
+
   describe('dossier', () => {
     it('opens from the agenda, focuses its heading and asks for a call with a non-composed start-call event', async () => {
       const booked = await book('Jan Janssens');
       const el = mount();
+      await signIn(el);
       await showTeamFortnight(el);
       const open = await waitFor(() => row(el, booked.id)?.querySelector('button'), 'dossier button');
       expect(open.getAttribute('aria-label')).to.match(/^Dossier van Jan \(\d\d:\d\d\) openen$/);
