@@ -10,6 +10,8 @@ export const staffStyles = css`
   .table-wrap {
     overflow-x: auto;
     margin-bottom: var(--_space);
+    /* Keeps visually hidden (absolutely positioned) labels inside the scroll box, not widening the page. */
+    position: relative;
   }
   table {
     border-collapse: collapse;

@@ -74,8 +74,11 @@ export class BalieStaffServiceForm extends StaffView {
       this.affected = affectedBy(error);
       this.errors = this.fieldTexts(error);
       this.error = this.affected ? '' : this.errorText(error);
+      // Keyboard and screen reader users land on the first field to fix, or else on the refusal.
       await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[role="alert"]')?.scrollIntoView({ block: 'center' });
+      const invalid = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
+      if (invalid) invalid.focus();
+      else this.renderRoot.querySelector<HTMLElement>('[role="alert"]')?.scrollIntoView({ block: 'center' });
     } finally {
       this.busy = false;
     }
