@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { seedDemoData } from './db/seed.ts';
 import { demoMailboxRoutes } from './demo/routes.ts';
+import { documentsFeature, type DocumentsFeatureDeps } from './documents/feature.ts';
 import { createEventBus } from './events.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -33,6 +34,8 @@ export const paths = {
 
 export interface AppOptions {
   log?: Log;
+  /** Documents policy and scanner overrides (tests). */
+  documents?: Pick<DocumentsFeatureDeps, 'policy' | 'scanner'>;
 }
 
 /** Wires the features into one Koa app on one HTTP server. */
@@ -54,7 +57,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     log,
   });
 
-  const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite });
+  const documents = documentsFeature({ config, db, catalog, booking, events, log, ...options.documents });
+  const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite, documents: documents.documents.forDossier });
   const meetings = meetingsFeature({ config, db, booking, events, log });
   const webhooks = webhooksFeature({ config, db, events, log });
 
@@ -76,10 +80,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     }),
   );
   app.use(meetings.signallingHttp); // PeerJS reads its own requests: before any body parser
+  app.use(documents.uploads(staff.authenticate)); // so does tus, under /files
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
 
   staff.mount(app);
   meetings.mount(app); // after the staff gate, which guards its /api/staff routes
+  documents.mount(app); // likewise
   const citizen = bookingRoutes(booking);
   app.use(citizen.routes()).use(citizen.allowedMethods());
   app.use(publicConfigRoutes(config).routes());
@@ -111,6 +117,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     db,
     booking,
     events,
+    documents,
     get url() {
       const address = server.address();
       return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : config.publicUrl;
@@ -124,10 +131,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
       void tick();
       reminderTimer = setInterval(tick, config.reminderIntervalMs);
       reminderTimer.unref();
+      await documents.start();
       webhooks.start();
     },
     async stop() {
       clearInterval(reminderTimer);
+      documents.stop();
       staff.stop();
       meetings.close();
       server.closeAllConnections();

@@ -15,6 +15,10 @@ export interface DomainEvents {
   'meeting.ended': [{ appointmentId: string; staffId: string }];
   /** The citizen finished the device check (readiness in the agenda). */
   'meeting.device-checked': [{ appointmentId: string; staffId: string; result: 'passed' | 'failed' }];
+  /** A document passed the content checks and is visible to the appointment's participants now. */
+  'document.added': [{ appointmentId: string; staffId: string; documentId: string; uploadedBy: 'citizen' | 'companion' | 'staff' }];
+  /** Staff or the uploader deleted a document (retention deletes silently, long after the appointment). */
+  'document.deleted': [{ appointmentId: string; staffId: string; documentId: string }];
 }
 
 export type EventBus = EventEmitter<DomainEvents>;

@@ -18,8 +18,25 @@ export function localDays(fromDate: string | undefined, days: number, now: Date)
   return { fromDate: from.toISODate()!, toDate: to.toISODate()!, fromIso: from.toUTC().toISO()!, toIso: to.toUTC().toISO()! };
 }
 
+/** A document as the dossier lists it; download it from `/api/staff/appointments/:id/documents/:documentId/file`. */
+export interface DossierDocument {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: 'citizen' | 'companion' | 'staff';
+  requiredDocumentId: string | null;
+  createdAt: string;
+}
+
 /** The agenda and the dossier: appointments shaped for the staff console. */
-export function staffAgenda(deps: { catalog: CatalogStore; store: StaffAppointmentsStore; now: () => Date }) {
+export function staffAgenda(deps: {
+  catalog: CatalogStore;
+  store: StaffAppointmentsStore;
+  now: () => Date;
+  documents?: ((appointmentId: string) => DossierDocument[]) | undefined;
+}) {
   const { catalog, store } = deps;
 
   function item(row: StaffAppointmentRow) {
@@ -71,11 +88,16 @@ export function staffAgenda(deps: { catalog: CatalogStore; store: StaffAppointme
       const row = store.get(id);
       if (!row) throw notFound('This appointment');
       const service = catalog.getService(row.serviceId);
+      const documents = deps.documents?.(id) ?? [];
       return {
         ...item(row),
         citizen: { firstName: firstName(row.citizenName), name: row.citizenName },
-        requiredDocuments: (service?.requiredDocuments ?? []).map((d) => ({ id: d.id, label: localize(d.texts, STAFF_LANG).label })),
-        documents: [] as { id: string; filename: string }[],
+        requiredDocuments: (service?.requiredDocuments ?? []).map((d) => ({
+          id: d.id,
+          label: localize(d.texts, STAFF_LANG).label,
+          provided: documents.some((doc) => doc.requiredDocumentId === d.id && doc.uploadedBy !== 'staff'),
+        })),
+        documents,
         deviceCheckAt: row.deviceCheckAt,
         waitingSince: row.waitingSince,
         notes: row.notes,

@@ -33,7 +33,7 @@ describe('staff dossier', () => {
       assert.equal(body.nextSteps, 'Attest bezorgen.');
       assert.deepEqual(body.citizen, { firstName: 'Marie', name: 'Marie Claes' });
       assert.deepEqual(body.documents, []);
-      assert.deepEqual(body.requiredDocuments, [{ id: 'attest', label: 'Attest van de zorgbehoevende' }]);
+      assert.deepEqual(body.requiredDocuments, [{ id: 'attest', label: 'Attest van de zorgbehoevende', provided: false }]);
       const onlyNotes = await chloe.request(`/api/staff/appointments/${id}`, { method: 'PATCH', body: { notes: null } });
       assert.equal(onlyNotes.body.notes, null);
       assert.equal(onlyNotes.body.nextSteps, 'Attest bezorgen.', 'a field that is not sent stays');

@@ -8,7 +8,7 @@ import type { EventBus } from '../events.ts';
 import { accountsStore } from './accounts-store.ts';
 import { staffAccounts } from './accounts.ts';
 import { staffAdminRoutes } from './admin-routes.ts';
-import { staffAgenda } from './agenda.ts';
+import { staffAgenda, type DossierDocument } from './agenda.ts';
 import { staffAppointmentsStore } from './appointments-store.ts';
 import { catalogAdminStore } from './catalog-admin-store.ts';
 import { catalogAdmin } from './catalog-admin.ts';
@@ -16,7 +16,7 @@ import { consolePageRoutes } from './console-page.ts';
 import { staffDashboard } from './dashboard.ts';
 import { seedDemoPasswords } from './demo-passwords.ts';
 import { staffDossier } from './dossier.ts';
-import { staffGate } from './gate.ts';
+import { staffAuthenticator, staffGate } from './gate.ts';
 import type { IdentityProvider } from './identity.ts';
 import { liveAgenda } from './live-events.ts';
 import { loginThrottle } from './login-throttle.ts';
@@ -39,6 +39,8 @@ export interface StaffFeatureDeps {
   policy?: Partial<StaffPolicy>;
   /** Defaults to password sign-in against the staff table. */
   identity?: IdentityProvider;
+  /** The documents of an appointment shown in the dossier (the documents feature reads them). */
+  documents?: (appointmentId: string) => DossierDocument[];
 }
 
 /** The staff console's server side: `mount` it after the body parser, `stop` it in app.stop(). */
@@ -54,7 +56,7 @@ export function staffFeature(deps: StaffFeatureDeps) {
   const cookie = sessionCookie({ https });
   const identity = deps.identity ?? passwordIdentity(accounts);
   const appointments = staffAppointmentsStore(db);
-  const agenda = staffAgenda({ catalog, store: appointments, now });
+  const agenda = staffAgenda({ catalog, store: appointments, now, documents: deps.documents });
   const live = liveAgenda(events, { heartbeatMs: policy.heartbeatMs });
 
   const routers = [
@@ -74,7 +76,8 @@ export function staffFeature(deps: StaffFeatureDeps) {
     consolePageRoutes(deps.pagesDir),
   ];
 
-  const gate = staffGate({ sessions, cookie, publicOrigin: new URL(config.publicUrl).origin });
+  const gateDeps = { sessions, cookie, publicOrigin: new URL(config.publicUrl).origin };
+  const gate = staffGate(gateDeps);
 
   return {
     /** Adds the gate and the routes; call after the body parser. */
@@ -82,6 +85,8 @@ export function staffFeature(deps: StaffFeatureDeps) {
       app.use(gate);
       for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
     },
+    /** The gate's checks for staff requests outside /api/staff (uploads under /files). */
+    authenticate: staffAuthenticator(gateDeps),
     /** Ends the live event streams so the HTTP server can close. */
     stop: () => live.close(),
   };

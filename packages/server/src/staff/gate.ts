@@ -17,25 +17,41 @@ export interface StaffState {
 
 const isStaffPath = (path: string) => path === STAFF_PREFIX || path.startsWith(`${STAFF_PREFIX}/`);
 
-/**
- * Guards every /api/staff route in one place: no caching, same-origin writes, a valid session
- * cookie (a citizen's Bearer token opens nothing here) and the CSRF token on every write.
- */
-export function staffGate(deps: { sessions: StaffSessions; cookie: SessionCookie; publicOrigin: string }) {
-  return async function staffGate(ctx: Context, next: Next) {
-    if (!isStaffPath(ctx.path)) return next();
-    ctx.set('Cache-Control', 'no-store');
-    if (changesState(ctx)) assertSameOrigin(ctx, deps.publicOrigin);
-    if (OPEN_PATHS.has(ctx.path)) return next();
+type GateDeps = { sessions: StaffSessions; cookie: SessionCookie; publicOrigin: string };
 
+/**
+ * The checks every staff request passes, also outside /api/staff (the upload endpoint under /files):
+ * same-origin writes, a valid session cookie (a citizen's Bearer token opens nothing here) and the
+ * CSRF token on every write. Undefined when the request carries no session cookie at all.
+ */
+export function staffAuthenticator(deps: GateDeps) {
+  return function authenticateStaff(ctx: Context, opts: { touch: boolean } = { touch: true }): StaffState['staff'] | undefined {
+    if (changesState(ctx)) assertSameOrigin(ctx, deps.publicOrigin);
     const id = deps.cookie.read(ctx);
-    const active = id ? deps.sessions.resolve(id, { touch: !PASSIVE_PATHS.has(ctx.path) }) : undefined;
-    if (!id || !active) {
-      if (id) deps.cookie.clear(ctx);
+    if (!id) return undefined;
+    const active = deps.sessions.resolve(id, opts);
+    if (!active) {
+      deps.cookie.clear(ctx);
       throw new HttpError(401, 'not_signed_in', 'Please sign in to the staff console.');
     }
     if (changesState(ctx)) assertCsrfToken(ctx, (presented) => deps.sessions.csrfMatches(id, presented));
-    (ctx.state as StaffState).staff = { ...active, id };
+    return { ...active, id };
+  };
+}
+
+/** Guards every /api/staff route in one place: no caching, then the checks above. */
+export function staffGate(deps: GateDeps) {
+  const authenticate = staffAuthenticator(deps);
+  return async function staffGate(ctx: Context, next: Next) {
+    if (!isStaffPath(ctx.path)) return next();
+    ctx.set('Cache-Control', 'no-store');
+    if (OPEN_PATHS.has(ctx.path)) {
+      if (changesState(ctx)) assertSameOrigin(ctx, deps.publicOrigin);
+      return next();
+    }
+    const staff = authenticate(ctx, { touch: !PASSIVE_PATHS.has(ctx.path) });
+    if (!staff) throw new HttpError(401, 'not_signed_in', 'Please sign in to the staff console.');
+    (ctx.state as StaffState).staff = staff;
     await next();
   };
 }

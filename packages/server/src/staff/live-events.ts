@@ -19,7 +19,8 @@ export interface AgendaChanged {
     | 'waiting'
     | 'admitted'
     | 'meeting-ended'
-    | 'device-checked';
+    | 'device-checked'
+    | 'documents';
   /** With `waiting`: how many people are in the waiting room now (0 when the last one left). */
   waiting?: number;
 }
@@ -57,6 +58,8 @@ export function liveAgenda(events: EventBus, opts: { heartbeatMs: number }) {
     'meeting.admitted': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'admitted' }),
     'meeting.ended': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'meeting-ended' }),
     'meeting.device-checked': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'device-checked' }),
+    'document.added': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'documents' }),
+    'document.deleted': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'documents' }),
   } satisfies { [K in keyof DomainEvents]: (...args: DomainEvents[K]) => void };
   for (const [name, listener] of Object.entries(listeners)) events.on(name as keyof DomainEvents, listener as never);
 

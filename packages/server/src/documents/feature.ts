@@ -1,0 +1,99 @@
+import { FileStore } from '@tus/file-store';
+import type Koa from 'koa';
+import type { Context } from 'koa';
+import { join } from 'node:path';
+import type { BookingService } from '../booking/service.ts';
+import { bookingStore } from '../booking/store.ts';
+import type { CatalogStore } from '../catalog/store.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events.ts';
+import type { StaffAccount } from '../staff/identity.ts';
+import { documentRoutes, staffDocumentRoutes } from './routes.ts';
+import { clamavScanner, type Scanner } from './scanner.ts';
+import { documentsService, type DocumentsPolicy } from './service.ts';
+import { documentsStore } from './store.ts';
+import { tusEndpoint } from './tus-endpoint.ts';
+
+const HOUR = 3_600_000;
+
+export interface DocumentsFeatureDeps {
+  config: Config;
+  db: Db;
+  catalog: CatalogStore;
+  booking: BookingService;
+  events: EventBus;
+  log: (message: string, error?: unknown) => void;
+  /** Defaults: unfinished uploads expire after 24 h; the jobs run every 10 minutes. */
+  policy?: Partial<Pick<DocumentsPolicy, 'unfinishedExpiryMs'> & { sweepIntervalMs: number }>;
+  /** Replaces the ClamAV client (tests). */
+  scanner?: Scanner;
+}
+
+/**
+ * Documents of an appointment: the tus upload endpoint, the documents API for link holders and staff,
+ * and the jobs (expired unfinished uploads, retention). `uploads(staffAuth)` goes before the body
+ * parser, `mount` after the staff gate, `start`/`stop` with the app. Files live under DATA_DIR/documents.
+ */
+export function documentsFeature(deps: DocumentsFeatureDeps) {
+  const { config } = deps;
+  const datastore = new FileStore({ directory: join(config.dataDir, 'documents') });
+  const appointments = bookingStore(deps.db);
+  const documents = documentsService({
+    store: documentsStore(deps.db),
+    files: {
+      path: (id) => join(datastore.directory, id),
+      remove: (id) => datastore.remove(id),
+    },
+    appointment: (id) => appointments.get(id),
+    service: (id) => deps.catalog.getService(id),
+    scanner: deps.scanner ?? (config.clamav ? clamavScanner(config.clamav) : undefined),
+    events: deps.events,
+    policy: {
+      unfinishedExpiryMs: deps.policy?.unfinishedExpiryMs ?? 24 * HOUR,
+      maxUploadBytes: config.maxUploadBytes,
+      maxAppointmentBytes: config.maxAppointmentBytes,
+      retentionDays: config.retentionDays,
+    },
+    now: config.now,
+    log: deps.log,
+  });
+  const routers = [documentRoutes(deps.booking, documents), staffDocumentRoutes(documents)];
+  const sweepIntervalMs = deps.policy?.sweepIntervalMs ?? HOUR / 6;
+  let timer: NodeJS.Timeout | undefined;
+
+  /** An unfinished row whose file has all its bytes: the process died before the checks ran. */
+  const isComplete = async (id: string, size: number) => {
+    const upload = await datastore.getUpload(id).catch(() => undefined);
+    return upload !== undefined && upload.offset === size;
+  };
+  const sweep = (recover = false) =>
+    documents.sweep(recover ? { recover: isComplete } : {}).catch((error: unknown) => deps.log('documents sweep failed', error));
+
+  return {
+    documents,
+    /** The tus endpoint; `staff` is the staff gate's authenticator. */
+    uploads: (staff: (ctx: Context) => { account: StaffAccount } | undefined) =>
+      tusEndpoint({
+        datastore,
+        documents,
+        booking: deps.booking,
+        staff,
+        allowedOrigins: config.allowedOrigins,
+        maxUploadBytes: config.maxUploadBytes,
+        log: deps.log,
+      }).middleware,
+    mount(app: Koa) {
+      for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+    },
+    /** Runs the jobs once now (a restart catches up on what fell due while down), then on a timer. */
+    async start() {
+      await sweep(true);
+      timer = setInterval(() => void sweep(), sweepIntervalMs);
+      timer.unref();
+    },
+    /** The expiry and retention jobs, now (tests). */
+    sweep: () => sweep(),
+    stop: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,64 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { createReadStream } from 'node:fs';
+import type { BookingService } from '../booking/service.ts';
+import { bearerToken } from '../booking/routes.ts';
+import { currentStaff, STAFF_PREFIX } from '../staff/gate.ts';
+import type { Actor, DocumentsService } from './service.ts';
+
+/**
+ * Sends a document as a download that no browser renders in place: `attachment`, `nosniff`, and a
+ * sandboxing CSP should anyone open the URL directly.
+ */
+function sendFile(ctx: Context, file: ReturnType<DocumentsService['download']>) {
+  ctx.attachment(file.row.filename);
+  ctx.type = file.row.contentType;
+  ctx.length = file.row.size;
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = createReadStream(file.path);
+}
+
+/** The citizen's and companion's documents API, with their personal link as a Bearer token. */
+export function documentRoutes(booking: BookingService, documents: DocumentsService) {
+  const router = new Router({ prefix: '/api/appointment/documents' });
+  const holder = (ctx: Context): Actor => ({ kind: 'holder', holder: booking.resolveToken(bearerToken(ctx)) });
+
+  router.get('/', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = documents.list(holder(ctx));
+  });
+
+  router.get('/:id/file', (ctx) => {
+    sendFile(ctx, documents.download(holder(ctx), ctx.params.id!));
+  });
+
+  router.delete('/:id', async (ctx) => {
+    await documents.remove(holder(ctx), ctx.params.id!);
+    ctx.status = 204;
+  });
+
+  return router;
+}
+
+/** The same for staff, on any appointment; behind the staff gate (session and CSRF). */
+export function staffDocumentRoutes(documents: DocumentsService) {
+  const router = new Router({ prefix: `${STAFF_PREFIX}/appointments/:appointmentId/documents` });
+  const staff = (ctx: Context): Actor => ({ kind: 'staff', account: currentStaff(ctx) });
+
+  router.get('/', (ctx) => {
+    ctx.body = documents.list(staff(ctx), ctx.params.appointmentId);
+  });
+
+  router.get('/:id/file', (ctx) => {
+    sendFile(ctx, documents.download(staff(ctx), ctx.params.id!, ctx.params.appointmentId));
+  });
+
+  router.delete('/:id', async (ctx) => {
+    await documents.remove(staff(ctx), ctx.params.id!, ctx.params.appointmentId);
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,123 @@
+import { EVENTS, Server as TusServer } from '@tus/server';
+import type { FileStore } from '@tus/file-store';
+import type { Context, Next } from 'koa';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
+import type { BookingService } from '../booking/service.ts';
+import { bearerToken } from '../booking/routes.ts';
+import { HttpError } from '../http/errors.ts';
+import type { StaffAccount } from '../staff/identity.ts';
+import type { Actor, DocumentsService } from './service.ts';
+
+export const FILES_PATH = '/files';
+
+/** Our error shape, also for answers tus writes (its hooks throw our HttpError). */
+const errorBody = (error: HttpError) => JSON.stringify({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+
+/**
+ * The tus endpoint (https://tus.io/protocols/resumable-upload) under /files, scoped to appointments.
+ * Koa authenticates every request before tus sees it: a personal link (Bearer) or a staff session
+ * (cookie + CSRF). Creating binds the upload to that appointment; every later request must come from
+ * the one who created it. tus `GET` (download of the raw upload) is not exposed: documents are
+ * downloaded through the access-checked API once their content passed the checks.
+ */
+export function tusEndpoint(deps: {
+  datastore: FileStore;
+  documents: DocumentsService;
+  booking: BookingService;
+  /** The staff gate's checks; undefined without a session cookie. */
+  staff: (ctx: Context) => { account: StaffAccount } | undefined;
+  allowedOrigins: string[];
+  maxUploadBytes: number;
+  log: (message: string, error?: unknown) => void;
+}) {
+  const { documents } = deps;
+  // The authenticated actor of each request, handed from Koa to the tus hooks.
+  const actors = new WeakMap<object, Actor>();
+  const actorOf = (req: { runtime?: { node?: { req: object } | undefined } | undefined }) => {
+    const actor = req.runtime?.node && actors.get(req.runtime.node.req);
+    if (!actor) throw new HttpError(401, 'not_authenticated', 'Sending a document needs the personal link of the appointment or a staff session.');
+    return actor;
+  };
+  // Answers whose body is our JSON error, so they get its content type.
+  const ourErrors = new WeakSet<object>();
+  const originAllowed = (origin: string) => deps.allowedOrigins.includes('*') || deps.allowedOrigins.includes(origin);
+
+  const tus = new TusServer({
+    path: FILES_PATH,
+    datastore: deps.datastore,
+    relativeLocation: true,
+    maxSize: deps.maxUploadBytes,
+    allowedOrigins: originAllowed,
+    // Our CSRF header must pass a staff console's same-origin preflight-free request; listed for clarity.
+    allowedHeaders: ['X-CSRF-Token'],
+    disableTerminationForFinishedUploads: true,
+    async onUploadCreate(req, upload) {
+      const metadata = upload.metadata ?? {};
+      const bound = documents.begin(actorOf(req), {
+        id: upload.id,
+        size: upload.size ?? 0,
+        appointmentId: metadata.appointmentId ?? undefined,
+        filename: metadata.filename ?? metadata.name,
+        requiredDocumentId: metadata.requiredDocumentId,
+      });
+      // Only what we checked is kept: the client's filetype guess and other fields are dropped.
+      return { metadata: bound };
+    },
+    async onUploadFinish(_req, upload) {
+      await documents.finish(upload.id);
+      return {};
+    },
+    onResponseError(req, error) {
+      if (error instanceof HttpError) {
+        ourErrors.add(req);
+        return { status_code: error.status, body: errorBody(error) };
+      }
+      if (!('status_code' in error)) deps.log('upload failed', error);
+      return undefined;
+    },
+  });
+  tus.on(EVENTS.POST_TERMINATE, (_req: unknown, _res: unknown, id: string) => documents.forgetUpload(id));
+
+  function authenticate(ctx: Context): Actor {
+    const token = bearerToken(ctx);
+    if (token) return { kind: 'holder', holder: deps.booking.resolveToken(token) };
+    const staff = deps.staff(ctx);
+    if (staff) return { kind: 'staff', account: staff.account };
+    throw new HttpError(401, 'not_authenticated', 'Sending a document needs the personal link of the appointment or a staff session.');
+  }
+
+  return {
+    tus,
+    /** Mount before any body parser: tus must be the first to read a PATCH body. */
+    middleware: async function tusUploads(ctx: Context, next: Next) {
+      if (ctx.path !== FILES_PATH && !ctx.path.startsWith(`${FILES_PATH}/`)) return next();
+      ctx.set('Cache-Control', 'no-store');
+      if (ctx.method !== 'OPTIONS') {
+        // Our refusals must be readable cross-origin like tus's own answers.
+        const origin = ctx.get('origin');
+        if (origin && originAllowed(origin)) {
+          ctx.set('Access-Control-Allow-Origin', origin);
+          ctx.vary('Origin');
+        }
+        if (ctx.method === 'GET') throw new HttpError(405, 'method_not_allowed', 'Documents are downloaded through /api, not here.');
+        const actor = authenticate(ctx);
+        if (ctx.method === 'POST') {
+          if (ctx.path !== FILES_PATH) throw new HttpError(404, 'not_found', 'There is nothing at this address.');
+          const length = ctx.get('upload-length');
+          if (!/^\d{1,15}$/.test(length)) throw new HttpError(400, 'length_required', 'Send the size of the file in Upload-Length.');
+          documents.checkSize(Number(length));
+        } else {
+          documents.requireUploader(actor, ctx.path.slice(FILES_PATH.length + 1));
+        }
+        actors.set(ctx.req, actor);
+      }
+      ctx.respond = false;
+      // tus.handle(req, res), but with our content type on our errors. May never settle for an
+      // aborted PATCH: post-processing lives in the hooks.
+      const request = new NodeRequest({ req: ctx.req, res: ctx.res });
+      const response = await tus.handleWeb(request);
+      if (ourErrors.has(request)) response.headers.set('Content-Type', 'application/json; charset=utf-8');
+      await sendNodeResponse(ctx.res, response);
+    },
+  };
+}
