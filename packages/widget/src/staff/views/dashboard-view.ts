@@ -132,39 +132,37 @@ export class BalieStaffDashboard extends StaffView {
     const t = this.t.dashboard;
     return html`<section aria-labelledby="per-service-heading">
       <h3 id="per-service-heading">${t.perService}</h3>
-      <div class="figure">
-        ${d.booked === 0
-          ? html`<p class="muted">${t.empty}</p>`
-          : barChart({
-              id: 'chart-per-service',
-              title: t.perServiceChart,
-              categories: d.perService.map((s) => s.name),
-              series: [
-                { name: t.booked, tone: 'primary', values: d.perService.map((s) => s.booked) },
-                { name: t.held, tone: 'ok', values: d.perService.map((s) => s.held) },
-              ],
-            })}
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">${t.perService}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.service}</th>
-                ${[t.booked, t.held, t.noShows, t.cancelled, t.open].map((label) => html`<th scope="col" class="number">${label}</th>`)}
-                <th scope="col">${t.satisfaction}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${d.perService.map(
-                (s) => html`<tr>
-                  <th scope="row">${s.name}</th>
-                  ${[s.booked, s.held, s.noShows, s.cancelled, s.open].map((v) => html`<td class="number">${v}</td>`)}
-                  <td>${s.satisfaction ? t.average(formatNumber(s.satisfaction.average, this.t.locale), s.satisfaction.count) : t.empty}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
+      ${d.booked === 0
+        ? html`<p class="muted">${t.empty}</p>`
+        : barChart({
+            id: 'chart-per-service',
+            title: t.perServiceChart,
+            categories: d.perService.map((s) => s.name),
+            series: [
+              { name: t.booked, tone: 'primary', values: d.perService.map((s) => s.booked) },
+              { name: t.held, tone: 'ok', values: d.perService.map((s) => s.held) },
+            ],
+          })}
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">${t.perService}</caption>
+          <thead>
+            <tr>
+              <th scope="col">${t.service}</th>
+              ${[t.booked, t.held, t.noShows, t.cancelled, t.open].map((label) => html`<th scope="col" class="number">${label}</th>`)}
+              <th scope="col">${t.satisfaction}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${d.perService.map(
+              (s) => html`<tr>
+                <th scope="row">${s.name}</th>
+                ${[s.booked, s.held, s.noShows, s.cancelled, s.open].map((v) => html`<td class="number">${v}</td>`)}
+                <td>${s.satisfaction ? t.average(formatNumber(s.satisfaction.average, this.t.locale), s.satisfaction.count) : t.empty}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
       </div>
     </section>`;
   }
