@@ -48,8 +48,8 @@ function run(command: string, args: string[]) {
 /** Lit alone, minified by the same bundler and options as the widget: the floor any Lit widget pays. */
 async function litAloneGzipBytes(dir: string): Promise<number> {
   // The entry sits inside the repository so that `lit` resolves from our node_modules.
-  const entryDir = join(root, '.tmp', 'bench');
-  mkdirSync(entryDir, { recursive: true });
+  mkdirSync(join(root, '.tmp'), { recursive: true });
+  const entryDir = mkdtempSync(join(root, '.tmp', 'bench-lit-'));
   const entry = join(entryDir, 'lit-alone.js');
   writeFileSync(entry, "export * from 'lit';\n");
   try {
@@ -66,7 +66,7 @@ async function litAloneGzipBytes(dir: string): Promise<number> {
       },
     });
   } finally {
-    rmSync(entry, { force: true });
+    rmSync(entryDir, { recursive: true, force: true });
   }
   return gzipBytes([join(dir, 'lit.js')]);
 }
