@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
@@ -34,19 +34,27 @@ export async function startJourney(opts: Parameters<typeof startTestServer>[0] =
 export async function bookOnDemoSite(page: Page, base: string, citizen = { name: 'Marie Claes', email: 'marie@example.org' }) {
   await page.goto(`${base}/`);
   await page.getByRole('button', { name: 'Mantelzorgpremie' }).click();
-  await page.getByRole('radio', { name: /Videogesprek/ }).check();
-  await page.getByRole('button', { name: 'Verder' }).click();
-  const firstSlot = page.getByRole('radio', { name: / om \d\d:\d\d$/ }).first();
+  return bookFirstVideoSlot(page, citizen);
+}
+
+/**
+ * The booking steps once the mantelzorgpremie is chosen (or preset with `service`), inside `scope`:
+ * the whole page, or one `<digitale-balie>` of it. Returns the chosen slot's label.
+ */
+export async function bookFirstVideoSlot(scope: Page | Locator, citizen = { name: 'Marie Claes', email: 'marie@example.org' }) {
+  await scope.getByRole('radio', { name: /Videogesprek/ }).check();
+  await scope.getByRole('button', { name: 'Verder' }).click();
+  const firstSlot = scope.getByRole('radio', { name: / om \d\d:\d\d$/ }).first();
   const slotLabel = (await firstSlot.getAttribute('aria-label'))!;
   await firstSlot.check();
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.getByLabel('Voor- en achternaam').fill(citizen.name);
-  await page.getByLabel('E-mailadres', { exact: true }).fill(citizen.email);
-  await page.getByLabel('Voor wie zorgt u?').fill('Mijn ouders');
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.getByRole('checkbox', { name: /toestemming/ }).check();
-  await page.getByRole('button', { name: 'Afspraak bevestigen' }).click();
-  await page.getByRole('heading', { name: 'Uw afspraak is bevestigd' }).waitFor();
+  await scope.getByRole('button', { name: 'Verder' }).click();
+  await scope.getByLabel('Voor- en achternaam').fill(citizen.name);
+  await scope.getByLabel('E-mailadres', { exact: true }).fill(citizen.email);
+  await scope.getByLabel('Voor wie zorgt u?').fill('Mijn ouders');
+  await scope.getByRole('button', { name: 'Verder' }).click();
+  await scope.getByRole('checkbox', { name: /toestemming/ }).check();
+  await scope.getByRole('button', { name: 'Afspraak bevestigen' }).click();
+  await scope.getByRole('heading', { name: 'Uw afspraak is bevestigd' }).waitFor();
   return slotLabel;
 }
 

@@ -47,6 +47,7 @@ type View = 'booking' | 'manage' | 'meeting';
  * @cssproperty --balie-color-background - Background of the panel.
  * @cssproperty --balie-color-surface - Background of notices and selected choices.
  * @cssproperty --balie-color-border - Borders of inputs and choices.
+ * @cssproperty --balie-color-input-background - Background of text fields and lists.
  * @cssproperty --balie-color-error - Error texts and borders.
  * @cssproperty --balie-color-success - Borders of success notices.
  * @cssproperty --balie-color-muted - Hints and secondary texts.
@@ -68,7 +69,7 @@ export class DigitaleBalie extends LitElement {
         border-radius: var(--_radius);
         background: var(--balie-color-background, #ffffff);
         padding: calc(var(--_space) * 1.25);
-        max-width: 44rem;
+        max-width: 44em;
       }
       @media (max-width: 480px) {
         .panel {

@@ -21,7 +21,8 @@ export const tokens = css`
     --_success: var(--balie-color-success, #0b6b2e);
     --_surface: var(--balie-color-surface, #f3f5f7);
     --_radius: var(--balie-radius, 6px);
-    --_space: var(--balie-space, 1rem);
+    /* px, not rem: host pages set html { font-size: 62.5% } and the like; the widget keeps its own scale. */
+    --_space: var(--balie-space, 16px);
     --_focus: var(--balie-color-focus, #ffbf47);
   }
   :host([hidden]) {
@@ -99,7 +100,7 @@ export const tokens = css`
     padding: 0.5em 0.75em;
     border: 2px solid var(--_border);
     border-radius: var(--_radius);
-    background: #fff;
+    background: var(--balie-color-input-background, #fff);
     color: inherit;
   }
   input[aria-invalid='true'],
@@ -175,6 +176,10 @@ export const tokens = css`
   .choice:has(input:checked) {
     border-color: var(--_primary);
     background: var(--_surface);
+  }
+  input[type='radio'],
+  input[type='checkbox'] {
+    accent-color: var(--_primary);
   }
   .choice input {
     width: 1.25em;

@@ -5,6 +5,27 @@ import { defaultMessages, type Lang, type Messages } from '../i18n/index.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /**
+ * The widgets the citizen has clicked, tapped or tabbed into. Only those may move focus on a step
+ * change: a step reached on page load (a preset service) must not pull focus away from the host page,
+ * nor from another widget on it. One capturing listener per document sees through every shadow root.
+ */
+const engaged = new WeakSet<EventTarget>();
+for (const type of ['focusin', 'pointerdown', 'click']) {
+  document.addEventListener(type, (e) => {
+    const root = e.composedPath().find((node) => node instanceof Element && node.localName === 'digitale-balie');
+    if (root) engaged.add(root);
+  }, { capture: true });
+}
+
+/** The `<digitale-balie>` this view is rendered in, across the shadow boundaries. */
+function rootElementOf(view: Element): Element | undefined {
+  for (let node: Node | undefined = view; node; node = (node.getRootNode() as ShadowRoot).host) {
+    if (node instanceof Element && node.localName === 'digitale-balie') return node;
+  }
+  return undefined;
+}
+
+/**
  * What every view shares: texts, language and server from the root element, a way to tell the root
  * what happened (plain, non-composed events: only the root dispatches public events), and friendly
  * error texts.
@@ -60,8 +81,10 @@ export class BalieView extends LitElement {
     return t.required;
   }
 
-  /** After a step change: move focus to the new heading, so screen readers announce it. */
+  /** After a step change the citizen caused: move focus to the new heading, so screen readers announce it. */
   protected async focusHeading() {
+    const root = rootElementOf(this);
+    if (root && !engaged.has(root)) return;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[data-step-heading]')?.focus();
   }
