@@ -29,7 +29,7 @@ const HOUR = 3_600_000;
 export function webhookOutbox(opts: OutboxOptions) {
   const { store, log } = opts;
   const maxDelayMs = opts.maxDelayMs ?? HOUR;
-  const maxAttempts = opts.maxAttempts ?? 25; // about a day with the default 10 s base and 1 h cap
+  const maxAttempts = opts.maxAttempts ?? 32; // about a day with the default 10 s base and 1 h cap
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
