@@ -1,8 +1,10 @@
 // Widget tests in Debian's Chromium, against the real server started by the plugin below.
 // Run through `node --import tsx` so this file can start the TypeScript server directly.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { build } from 'esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { startTestServer } from './test-support/server.ts';
@@ -38,6 +40,43 @@ function countReporter(file = '.tmp/widget-counts.json') {
 /** The real server of this run, started by the plugin below. */
 const balie = { server: undefined };
 
+const outbox = (dataDir) => {
+  const dir = join(dataDir, 'outbox');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+};
+
+/**
+ * Uppy 6 does not load module by module in the runner: it imports its package.json with an import
+ * attribute (which the runner's esbuild 0.17 cannot parse) and a few CommonJS dependencies (lodash,
+ * url-parse under tus-js-client's `browser` build). So `@uppy/core` and `@uppy/tus` are served as one
+ * bundle made by a current esbuild, the way Vite bundles them for the real widget.
+ */
+function bundledUppy() {
+  const shims = { '@uppy/core': 'Uppy', '@uppy/tus': 'Tus' };
+  let bundle;
+  return {
+    name: 'bundled-uppy',
+    resolveImport({ source }) {
+      if (source in shims) return `/__uppy/${shims[source]}.js`;
+    },
+    async serve(context) {
+      if (!context.path.startsWith('/__uppy/')) return undefined;
+      bundle ??= build({
+        stdin: { contents: "export { default as Uppy } from '@uppy/core'; export { default as Tus } from '@uppy/tus';", resolveDir: process.cwd(), loader: 'js' },
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        write: false,
+      }).then((result) => result.outputFiles[0].text);
+      if (context.path === '/__uppy/bundle.js') return { body: await bundle, type: 'js' };
+      const name = context.path.slice('/__uppy/'.length, -'.js'.length);
+      return { body: `export { ${name} as default } from '/__uppy/bundle.js';`, type: 'js' };
+    },
+  };
+}
+
 /** Starts the real Digitale Balie server (SQLite in a temp dir) and tells the tests its URL. */
 function balieServer() {
   return {
@@ -50,6 +89,8 @@ function balieServer() {
     },
     serve(context) {
       if (context.path === '/__balie-server') return { body: JSON.stringify({ url: balie.server.url }), type: 'json' };
+      // The mails the server wrote so far (outbox mode), for tests that need a companion's link.
+      if (context.path === '/__balie-mailbox') return { body: JSON.stringify(outbox(balie.server.dataDir)), type: 'json' };
     },
   };
 }
@@ -97,6 +138,6 @@ export default {
     chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs } }),
   ],
   middleware: [proxyApi],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), balieServer()],
+  plugins: [bundledUppy(), esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), balieServer()],
   reporters: [defaultReporter(), summaryReporter(), countReporter()],
 };

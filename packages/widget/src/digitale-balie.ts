@@ -13,6 +13,9 @@ import { BalieParticipantJoinedEvent, type BalieParticipantJoinedDetail } from '
 import { BalieParticipantLeftEvent, type BalieParticipantLeftDetail } from './events/participant-left.ts';
 import { BalieCallEndedEvent, type BalieCallEndedDetail } from './events/call-ended.ts';
 import { BalieFeedbackSubmittedEvent } from './events/feedback-submitted.ts';
+import { BalieUploadProgressEvent, type BalieUploadProgressDetail } from './events/upload-progress.ts';
+import { BalieUploadCompletedEvent, type BalieUploadCompletedDetail } from './events/upload-completed.ts';
+import { BalieDocumentReceivedEvent, type BalieDocumentReceivedDetail } from './events/document-received.ts';
 import type { DeviceChoice } from './views/device-check-view.ts';
 import { defaultMessages, loadMessages, resolveLang, supportedLangs, type Lang, type Messages } from './i18n/index.ts';
 import { tokens } from './styles/tokens.ts';
@@ -38,6 +41,9 @@ type View = 'booking' | 'manage' | 'meeting';
  * @event balie-participant-left - Another participant left.
  * @event balie-call-ended - The call ended (by staff, or the participant left).
  * @event balie-feedback-submitted - The anonymous feedback was sent.
+ * @event balie-upload-progress - Bytes of a document upload reached the server.
+ * @event balie-upload-completed - A document was sent and passed the server's checks (id, name, size, sha256).
+ * @event balie-document-received - Someone else in the appointment added a document.
  * @event balie-error - Something failed; the citizen already sees a friendly message.
  * @csspart panel - The box around every view.
  * @csspart languages - The language switch (shown when the server offers more than one language).
@@ -116,6 +122,20 @@ export class DigitaleBalie extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     void this.prepare();
+  }
+
+  override createRenderRoot() {
+    const root = super.createRenderRoot();
+    // The documents panel sits inside the manage and call views; its composed events end here.
+    const forward = <T>(type: string, build: (detail: T) => Event) =>
+      root.addEventListener(type, (e) => {
+        e.stopPropagation();
+        this.dispatchEvent(build((e as CustomEvent<T>).detail));
+      });
+    forward<BalieUploadProgressDetail>('documents-upload-progress', (d) => new BalieUploadProgressEvent(d));
+    forward<BalieUploadCompletedDetail>('documents-upload-completed', (d) => new BalieUploadCompletedEvent(d));
+    forward<BalieDocumentReceivedDetail>('documents-received', (d) => new BalieDocumentReceivedEvent(d));
+    return root;
   }
 
   override willUpdate(changed: Map<string, unknown>) {

@@ -1,5 +1,5 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { AppointmentView, BookingRequest, Companion, Location, MeetingJoin, MeetingState, PublicConfig, Service, Slot } from './types.ts';
+import type { AppointmentView, BookingRequest, Companion, DocumentList, Location, MeetingJoin, MeetingState, PublicConfig, Service, Slot } from './types.ts';
 
 /**
  * An API failure as a value the views can turn into a friendly text: `code` is the server's
@@ -90,3 +90,66 @@ export class BalieApi {
   sendFeedback = (score: number, comment: string) =>
     this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } }).then(() => undefined));
 }
+
+/**
+ * Who opens an appointment's documents: a link holder (any origin, Bearer token) or staff (the
+ * server's own origin, session cookie and CSRF header).
+ */
+export type DocumentsAccess =
+  | { kind: 'link'; appointmentId: string; token: string }
+  | { kind: 'staff'; appointmentId: string; csrfHeader: string; csrfToken: string };
+
+/** The documents API and where resumable uploads go (tus under /files). */
+export class DocumentsApi {
+  private readonly http: KyInstance;
+
+  constructor(
+    private readonly server: string,
+    readonly access: DocumentsAccess,
+  ) {
+    const base = server.replace(/\/$/, '');
+    const staff = access.kind === 'staff';
+    this.http = ky.create({
+      prefixUrl: staff ? `${base}/api/staff/appointments/${encodeURIComponent(access.appointmentId)}/documents` : `${base}/api/appointment/documents`,
+      credentials: staff ? 'same-origin' : 'omit',
+      headers: this.headers,
+      timeout: 30_000,
+      retry: { limit: 2, methods: ['get'] },
+    });
+  }
+
+  /** What every request carries, tus ones included. */
+  get headers(): Record<string, string> {
+    const a = this.access;
+    return a.kind === 'staff' ? { [a.csrfHeader]: a.csrfToken } : { authorization: `Bearer ${a.token}` };
+  }
+
+  /** The tus creation URL. */
+  get uploadEndpoint(): string {
+    return new URL('/files', this.server || globalThis.location.origin).href;
+  }
+
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw await toApiError(error);
+    }
+  }
+
+  list = () => this.call(() => this.http.get('').json<DocumentList>());
+  /** The bytes, fetched with the credential (a plain link cannot carry a Bearer token). */
+  download = (id: string) => this.call(() => this.http.get(`${encodeURIComponent(id)}/file`, { timeout: false }).blob());
+  remove = (id: string) => this.call(() => this.http.delete(encodeURIComponent(id)).then(() => undefined));
+}
+
+/** Reads our error shape from the body of a failed tus request (Uppy hands over the XHR). */
+export function uploadError(status: number, body: string): ApiError {
+  try {
+    const e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error ?? {};
+    return new ApiError(status, e.code ?? 'upload_failed', e.message ?? body);
+  } catch {
+    return new ApiError(status, status === 0 ? 'network' : 'upload_failed', body);
+  }
+}
+

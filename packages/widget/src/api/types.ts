@@ -92,3 +92,25 @@ export interface MeetingState {
   nextSteps: string | null;
   participants: MeetingParticipant[];
 }
+
+/** A document of the appointment, visible to its participants once its content passed the checks. */
+export interface DocumentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: 'citizen' | 'companion' | 'staff';
+  requiredDocumentId: string | null;
+  createdAt: string;
+  /** Sent by the one looking. */
+  mine: boolean;
+  canDelete: boolean;
+}
+
+export interface DocumentList {
+  documents: DocumentView[];
+  /** The service's required documents and whether a citizen or companion upload answers each. */
+  required: { id: string; texts: Localized<{ label: string }>; provided: boolean }[];
+  limits: { maxFileBytes: number; remainingBytes: number };
+}

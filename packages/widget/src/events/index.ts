@@ -10,3 +10,6 @@ export * from './participant-joined.ts';
 export * from './participant-left.ts';
 export * from './call-ended.ts';
 export * from './feedback-submitted.ts';
+export * from './upload-progress.ts';
+export * from './upload-completed.ts';
+export * from './document-received.ts';

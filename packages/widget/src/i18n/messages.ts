@@ -156,4 +156,43 @@ export interface Messages {
     feedbackThanks: string;
     goodbye: string;
   };
+  documents: {
+    title: string;
+    intro: (maxSize: string) => string;
+    drop: string;
+    choose: string;
+    photo: string;
+    checklist: string;
+    provided: string;
+    missing: string;
+    uploadFor: (label: string) => string;
+    uploads: string;
+    progress: (name: string, percent: number) => string;
+    paused: string;
+    checking: string;
+    pause: (name: string) => string;
+    resume: (name: string) => string;
+    retry: (name: string) => string;
+    cancel: (name: string) => string;
+    sent: (name: string) => string;
+    received: (name: string) => string;
+    list: string;
+    none: string;
+    from: { citizen: string; companion: string; staff: string; mine: string };
+    download: (name: string) => string;
+    remove: (name: string) => string;
+    removed: (name: string) => string;
+    errors: {
+      type_not_allowed: string;
+      file_too_large: (maxSize: string) => string;
+      appointment_full: string;
+      infected: string;
+      empty_file: string;
+      scan_failed: string;
+      upload_expired: string;
+      appointment_closed: string;
+      network: string;
+      generic: string;
+    };
+  };
 }

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { DocumentsAccess } from '../api/client.ts';
 import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
 import { PeerMesh, type ChatMessage } from '../call/peer-mesh.ts';
 import type { SignallingClient } from '../call/signalling.ts';
@@ -8,6 +9,7 @@ import type { MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
 import { callStyles } from './call-view.styles.ts';
 import './chat-panel.ts';
+import './documents-panel.ts';
 
 type Quality = 'good' | 'fair' | 'poor' | 'unknown';
 
@@ -26,6 +28,8 @@ export class BalieCallView extends BalieView {
   /** Admitted participants as the server lists them; the mesh follows this list. */
   @property({ attribute: false }) participants: MeetingParticipant[] = [];
   @property({ attribute: false }) speakerId?: string;
+  /** Opens the appointment's documents in the side column. */
+  @property({ attribute: false }) documents?: DocumentsAccess;
 
   @state() private remote = new Map<string, MediaStream>();
   @state() private micOn = true;
@@ -57,6 +61,7 @@ export class BalieCallView extends BalieView {
     this.mesh = mesh;
     mesh.addEventListener('stream', (e) => {
       const { participant, stream } = (e as CustomEvent).detail;
+      console.log('DBG view stream', participant.peerId.slice(0,6), stream.id);
       this.remote = new Map(this.remote).set(participant.peerId, stream);
       this.emit('participant-joined', this.nameOf(participant.peerId));
     });
@@ -162,6 +167,7 @@ export class BalieCallView extends BalieView {
   override render() {
     const t = this.t.meeting;
     const remotes = [...this.remote.keys()];
+    console.log('DBG render remotes', remotes.length);
     return html`<section class="call" aria-label=${t.participants}>
       ${this.failed ? html`<p class="notice error-box" role="alert">${t.connectFailed}</p>` : nothing}
       ${remotes.length === 0 ? html`<p class="notice">${t.connecting}</p>` : nothing}
@@ -205,6 +211,7 @@ export class BalieCallView extends BalieView {
           </ul>
         </section>
         <balie-chat-panel .t=${this.t} .messages=${this.messages} @send=${(e: CustomEvent<string>) => this.sendChat(e.detail)}></balie-chat-panel>
+        ${this.documents ? html`<balie-documents-panel .t=${this.t} .lang=${this.lang} .server=${this.server} .access=${this.documents} live></balie-documents-panel>` : nothing}
       </div>
     </section>`;
   }

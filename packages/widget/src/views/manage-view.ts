@@ -4,6 +4,7 @@ import type { BalieApi } from '../api/client.ts';
 import { localize, type AppointmentView, type CompanionRole, type Slot } from '../api/types.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
+import './documents-panel.ts';
 import './slot-picker.ts';
 
 type Mode = 'view' | 'confirm-cancel' | 'reschedule' | 'add-companion';
@@ -140,6 +141,10 @@ export class BalieManageView extends BalieView {
       ${a.status === 'booked' && a.service.requiredDocuments.length
         ? html`<p>${t.bring}</p><ul>${a.service.requiredDocuments.map((d) => html`<li>${localize(d.texts, this.lang).label}</li>`)}</ul>`
         : nothing}
+      ${a.status === 'cancelled'
+        ? nothing
+        : html`<balie-documents-panel .t=${this.t} .lang=${this.lang} .server=${this.server}
+            .access=${{ kind: 'link', appointmentId: a.id, token: this.token }} ?readonly=${a.status !== 'booked'}></balie-documents-panel>`}
       ${a.status === 'booked' && a.channel === 'video'
         ? html`<div class="actions">
             <button @click=${() => this.emit('join', a)}>${this.t.meeting.join}</button>

@@ -178,6 +178,7 @@ export class BalieMeetingView extends BalieView {
           ${errorBox}
           <balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join!} .signalling=${this.signalling!}
             .media=${this.media} .participants=${this.participants} .speakerId=${this.choice?.speakerId}
+            .documents=${{ kind: 'link', appointmentId: a.id, token: this.token }}
             @leave=${() => this.finish('left')}
             @participant-joined=${(e: CustomEvent<string>) => this.participantChange('joined', e.detail)}
             @participant-left=${(e: CustomEvent<string>) => this.participantChange('left', e.detail)}

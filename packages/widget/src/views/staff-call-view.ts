@@ -139,6 +139,7 @@ export class BalieStaffCall extends BalieView {
       ${this.join && this.signalling
         ? html`<balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join} .signalling=${this.signalling}
             .media=${this.media} .participants=${this.participants}
+            .documents=${{ kind: 'staff', appointmentId: this.appointmentId, csrfHeader: this.csrfHeader, csrfToken: this.csrfToken }}
             @leave=${() => this.emit('close')} @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-call-view>`
         : html`<p>${this.t.meeting.connecting}</p>`}
       <form @submit=${this.end}>

@@ -1,0 +1,159 @@
+import type Uppy from '@uppy/core';
+import type { UppyFile } from '@uppy/core';
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiError, uploadError, type DocumentsApi } from '../api/client.ts';
+
+/** Small enough that a PATCH on a slow phone finishes well within Node's 300 s request timeout. */
+export const CHUNK_SIZE = 5 * 1024 * 1024;
+/** tus-js-client retries a failed chunk after each delay in turn: ~4 minutes covers a server restart. */
+const RETRY_DELAYS = [0, 1000, 2000, 4000, 8000, 15_000, 30_000, 30_000, 60_000, 60_000];
+
+export interface UploadItem {
+  /** Uppy's file id: name, type, size and date of the file, prefixed with the appointment. */
+  id: string;
+  name: string;
+  size: number;
+  bytesUploaded: number;
+  state: 'uploading' | 'paused' | 'checking' | 'failed';
+  error?: ApiError;
+}
+
+type Meta = { appointmentId: string; requiredDocumentId?: string };
+type Pending = { file: File; requiredDocumentId?: string };
+
+let pendingStore: UseStore | undefined;
+/** Files of unfinished uploads, so a reload resumes without asking for them again; removed when done. */
+const pending = () => (pendingStore ??= createStore('digitale-balie', 'pending-uploads'));
+
+/**
+ * Resumable uploads of one appointment with @uppy/core + @uppy/tus, headless: the panel draws the UI.
+ * Uppy is imported on first use only. Resume state: tus URLs in localStorage under fingerprints that
+ * include the appointment (removed on success), and the unfinished files in IndexedDB.
+ */
+export class UploadsController implements ReactiveController {
+  items: UploadItem[] = [];
+  private uppy?: Promise<Uppy<Meta>>;
+  private readonly uppyId: string;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly opts: {
+      api: DocumentsApi;
+      maxFileBytes: () => number;
+      onProgress: (item: UploadItem) => void;
+      onSent: (item: UploadItem, documentId: string) => void;
+    },
+  ) {
+    const { access } = opts.api;
+    this.uppyId = `balie-${access.kind}-${access.appointmentId}`;
+    host.addController(this);
+  }
+
+  hostConnected() {
+    void this.restore();
+  }
+
+  hostDisconnected() {
+    // Pauses by closing the connections; the tus URLs and the files stay for a later visit.
+    void this.uppy?.then((uppy) => uppy.destroy());
+    this.uppy = undefined;
+    this.items = [];
+  }
+
+  add(files: Iterable<File>, requiredDocumentId?: string) {
+    for (const file of files) void this.addOne(file, requiredDocumentId, true);
+  }
+
+  pause = (id: string) => void this.uppy?.then((u) => u.pauseResume(id));
+  resume = (id: string) => void this.uppy?.then((u) => u.pauseResume(id));
+  retry = (id: string) => void this.uppy?.then((u) => u.retryUpload(id));
+  /** Stops the upload and deletes what reached the server (tus termination). */
+  cancel = (id: string) => {
+    void this.uppy?.then((u) => u.removeFile(id));
+    this.forget(id);
+  };
+
+  private key = (fileId: string) => `${this.uppyId}|${fileId}`;
+
+  private async restore() {
+    const mine = (await entries<string, Pending>(pending()).catch(() => [])).filter(([key]) => String(key).startsWith(`${this.uppyId}|`));
+    for (const [, { file, requiredDocumentId }] of mine) await this.addOne(file, requiredDocumentId, false);
+  }
+
+  private async addOne(file: File, requiredDocumentId: string | undefined, fresh: boolean) {
+    const max = this.opts.maxFileBytes();
+    if (max && file.size > max) {
+      this.items = [...this.items, { id: `${file.name}-${Date.now()}`, name: file.name, size: file.size, bytesUploaded: 0, state: 'failed', error: new ApiError(413, 'file_too_large', '') }];
+      this.host.requestUpdate();
+      return;
+    }
+    const uppy = await this.load();
+    const meta: Meta = { appointmentId: this.opts.api.access.appointmentId, ...(requiredDocumentId ? { requiredDocumentId } : {}) };
+    let id: string;
+    try {
+      id = uppy.addFile({ name: file.name, type: file.type, data: file, meta });
+    } catch {
+      return; // the same file is already on its way
+    }
+    if (fresh) await set(this.key(id), { file, requiredDocumentId } satisfies Pending, pending()).catch(() => {});
+    this.items = [...this.items, { id, name: file.name, size: file.size, bytesUploaded: 0, state: 'uploading' }];
+    this.host.requestUpdate();
+  }
+
+  private forget(id: string) {
+    void del(this.key(id), pending()).catch(() => {});
+    this.items = this.items.filter((i) => i.id !== id);
+    this.host.requestUpdate();
+  }
+
+  private update(id: string, patch: Partial<UploadItem>) {
+    this.items = this.items.map((i) => (i.id === id ? { ...i, ...patch } : i));
+    this.host.requestUpdate();
+    return this.items.find((i) => i.id === id);
+  }
+
+  private load() {
+    this.uppy ??= (async () => {
+      const [{ default: UppyCore }, { default: Tus }] = await Promise.all([import('@uppy/core'), import('@uppy/tus')]);
+      const { api } = this.opts;
+      const uppy = new UppyCore<Meta>({ id: this.uppyId, autoProceed: true, allowMultipleUploadBatches: true }).use(Tus, {
+        endpoint: api.uploadEndpoint,
+        headers: api.headers,
+        withCredentials: api.access.kind === 'staff',
+        chunkSize: CHUNK_SIZE,
+        retryDelays: RETRY_DELAYS,
+        removeFingerprintOnSuccess: true,
+        limit: 2,
+        // Only what the server reads; the file's name goes as `filename`, its type is judged by content.
+        allowedMetaFields: ['appointmentId', 'requiredDocumentId', 'name'],
+      });
+      const byFile = (file: UppyFile<Meta, Record<string, never>> | undefined) => file?.id ?? '';
+      uppy.on('upload-progress', (file, progress) => {
+        const done = progress.bytesTotal !== null && progress.bytesUploaded >= progress.bytesTotal;
+        const item = this.update(byFile(file), { bytesUploaded: progress.bytesUploaded, state: done ? 'checking' : 'uploading', error: undefined });
+        if (item) this.opts.onProgress(item);
+      });
+      uppy.on('upload-pause', (file, isPaused) => this.update(byFile(file), { state: isPaused ? 'paused' : 'uploading' }));
+      uppy.on('upload-success', (file, response) => {
+        const id = byFile(file);
+        const item = this.items.find((i) => i.id === id);
+        const documentId = response.uploadURL?.split('/').pop() ?? '';
+        // After @uppy/tus has let go of it: removing it earlier would try to terminate the finished upload.
+        setTimeout(() => uppy.getFile(id) && uppy.removeFile(id));
+        this.forget(id);
+        if (item) this.opts.onSent({ ...item, bytesUploaded: item.size }, documentId);
+      });
+      uppy.on('upload-error', (file, _error, response) => {
+        const xhr = (response?.body as { xhr?: XMLHttpRequest } | undefined)?.xhr;
+        const error = uploadError(response?.status ?? xhr?.status ?? 0, xhr?.responseText ?? '');
+        const id = byFile(file);
+        // A refusal is final: the server deleted the bytes, so nothing is kept to resume.
+        if (error.status >= 400 && error.status < 500) void del(this.key(id), pending()).catch(() => {});
+        this.update(id, { state: 'failed', error });
+      });
+      return uppy;
+    })();
+    return this.uppy;
+  }
+}
