@@ -211,7 +211,8 @@ export class BalieCallView extends BalieView {
           </ul>
         </section>
         <balie-chat-panel .t=${this.t} .messages=${this.messages} @send=${(e: CustomEvent<string>) => this.sendChat(e.detail)}></balie-chat-panel>
-        ${this.documents ? html`<balie-documents-panel .t=${this.t} .lang=${this.lang} .server=${this.server} .access=${this.documents} live></balie-documents-panel>` : nothing}
+        ${this.documents ? html`<balie-documents-panel .t=${this.t} .lang=${this.lang} .server=${this.server} .access=${this.documents} live
+          @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-documents-panel>` : nothing}
       </div>
     </section>`;
   }

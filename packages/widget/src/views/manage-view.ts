@@ -144,7 +144,8 @@ export class BalieManageView extends BalieView {
       ${a.status === 'cancelled'
         ? nothing
         : html`<balie-documents-panel .t=${this.t} .lang=${this.lang} .server=${this.server}
-            .access=${{ kind: 'link', appointmentId: a.id, token: this.token }} ?readonly=${a.status !== 'booked'}></balie-documents-panel>`}
+            .access=${{ kind: 'link', appointmentId: a.id, token: this.token }} ?readonly=${a.status !== 'booked'}
+            @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-documents-panel>`}
       ${a.status === 'booked' && a.channel === 'video'
         ? html`<div class="actions">
             <button @click=${() => this.emit('join', a)}>${this.t.meeting.join}</button>
