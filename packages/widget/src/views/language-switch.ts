@@ -18,7 +18,6 @@ export function languageSwitch(langs: readonly Lang[], current: Lang, choose: (l
       (lang) =>
         html`<button
           type="button"
-          class="link"
           lang=${lang}
           aria-current=${lang === current ? 'true' : 'false'}
           @click=${() => lang !== current && choose(lang)}
@@ -37,12 +36,17 @@ export const languageSwitchStyles = css`
     gap: 0 calc(var(--_space) * 0.75);
     margin: calc(var(--_space) * -0.5) 0 calc(var(--_space) * 0.25);
   }
+  .languages button {
+    border: none;
+    background: none;
+    color: var(--_primary);
+    text-decoration: underline;
+    padding: 0.25em 0;
+    font-weight: 400;
+  }
   .languages button[aria-current='true'] {
     font-weight: 700;
     text-decoration: none;
     cursor: default;
-  }
-  .languages button[aria-current='false'] {
-    font-weight: 400;
   }
 `;
