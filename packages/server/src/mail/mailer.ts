@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -11,6 +11,11 @@ export interface MailMessage {
   text: string;
   html: string;
   attachments?: { filename: string; content: string; contentType: string }[];
+  /**
+   * Names this mail for retries (letters, digits, - and _): sending it again after a crash writes no
+   * second outbox file, and over SMTP it keeps one Message-ID, on which mail systems deduplicate.
+   */
+  idempotencyKey?: string;
 }
 
 export interface Mailer {
@@ -34,25 +39,37 @@ export interface OutboxEntry {
 export function createMailer(opts: { smtpUrl: string | undefined; from: string; outboxDir: string }): Mailer {
   if (opts.smtpUrl) {
     const transport: Transporter = nodemailer.createTransport(opts.smtpUrl);
+    const domain = /@([^>\s]+)/.exec(opts.from)?.[1] ?? 'balie.invalid';
     return {
-      async send(message) {
-        await transport.sendMail({ from: opts.from, ...message });
+      async send({ idempotencyKey, ...message }) {
+        await transport.sendMail({ from: opts.from, ...message, ...(idempotencyKey ? { messageId: `<${idempotencyKey}@${domain}>` } : {}) });
       },
       close: () => transport.close(),
     };
   }
   mkdirSync(opts.outboxDir, { recursive: true });
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  /** The file name (without extension) a keyed mail already has in the outbox, if any. */
+  const existing = async (key: string) => {
+    const suffix = `-${key}.eml`;
+    return (await readdir(opts.outboxDir)).find((f) => f.endsWith(suffix))?.slice(0, -'.eml'.length);
+  };
+  /** Written under a temporary name, then renamed: a killed process leaves no half-written mail behind. */
+  const writeWhole = async (name: string, data: string | Buffer) => {
+    const path = join(opts.outboxDir, name);
+    await writeFile(`${path}.tmp`, data);
+    await rename(`${path}.tmp`, path);
+  };
   return {
-    async send(message) {
+    async send({ idempotencyKey, ...message }) {
       const info = await transport.sendMail({ from: opts.from, ...message });
       const sentAt = new Date().toISOString();
-      const file = `${sentAt.replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
+      const file = (idempotencyKey && (await existing(idempotencyKey))) || `${sentAt.replace(/[:.]/g, '-')}-${idempotencyKey ?? randomBytes(4).toString('hex')}`;
       // Asynchronous: creating files is slow on some disks and must not stall the requests around it.
       // The summary comes second, so the mailbox page never lists a mail whose .eml is missing.
-      await writeFile(join(opts.outboxDir, `${file}.eml`), info.message as Buffer);
+      await writeWhole(`${file}.eml`, info.message as Buffer);
       const entry: OutboxEntry = { file: `${file}.eml`, to: message.to, subject: message.subject, text: message.text, sentAt };
-      await writeFile(join(opts.outboxDir, `${file}.json`), JSON.stringify(entry));
+      await writeWhole(`${file}.json`, JSON.stringify(entry));
     },
     close: () => transport.close(),
   };
