@@ -11,7 +11,7 @@ import type { SmsSender } from '../mail/sms.ts';
 import type { BookingInput } from './schemas.ts';
 import { slotCache } from './slot-cache.ts';
 import { computeSlots, listingRange, UNIT_MIN, unitsFor, ZONE, type Slot } from './slots.ts';
-import { isConflict, type Appointment, type BookingStore, type Companion } from './store.ts';
+import { isConflict, type Appointment, type BookingStore, type Companion, type Reminder } from './store.ts';
 import { deriveToken, hashToken, newId, newNonce } from './tokens.ts';
 
 export interface BookingDeps {
@@ -34,10 +34,13 @@ type Recipient = { name: string; email: string; token?: string };
 type MailExtra = { invitedBy?: Companion['role']; note?: string };
 
 const MAX_COMPANIONS = 2;
+/** A reminder whose mail failed this often is given up (each tick retries it until then). */
+const REMINDER_ATTEMPTS = 5;
 
 export function bookingService(deps: BookingDeps) {
   const { config, catalog, store, events } = deps;
   const pending = new Set<Promise<unknown>>();
+  let reminding: Promise<void> | undefined;
   const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
 
   const requireService = (id: string): Service => {
@@ -109,6 +112,17 @@ export function bookingService(deps: BookingDeps) {
       .catch((error) => deps.log(`mail ${kind} for appointment ${a.id} failed`, error))
       .finally(() => pending.delete(sending));
     pending.add(sending);
+  }
+
+  /** Like `mail`, but the caller waits for the mail to be out and learns when it failed (reminders). */
+  function deliver(kind: MailKind, a: Appointment, recipient: Recipient, idempotencyKey: string): Promise<void> {
+    const sending = Promise.resolve().then(() => deps.mailer.send({ ...appointmentMail(kind, a, recipient, {}), idempotencyKey }));
+    const settled: Promise<unknown> = sending.then(
+      () => pending.delete(settled),
+      () => pending.delete(settled),
+    );
+    pending.add(settled);
+    return sending;
   }
 
   function appointmentMail(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra) {
@@ -218,6 +232,28 @@ export function bookingService(deps: BookingDeps) {
       }
     });
     return staffId ? { appointment: store.get(id)!, token } : undefined;
+  }
+
+  async function sendReminder(reminder: Reminder) {
+    const a = store.get(reminder.appointmentId);
+    try {
+      if (a?.status === 'booked') {
+        const key = (who: string) => `reminder-${a.id}-${reminder.offsetMin}-${Date.parse(reminder.dueAt)}-${who}`;
+        await Promise.all([
+          deliver('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) }, key('citizen')),
+          ...store.listCompanions(a.id).map((c) => deliver('reminder', a, { ...c, token: companionToken(c) }, key(c.id))),
+        ]);
+        if (a.citizenPhone) {
+          const service = localize(requireService(a.serviceId).texts, a.lang).name;
+          const text = mailTexts[a.lang].reminder.subject(service, formatWhen(a.startAt, a.lang));
+          await deps.sms.send(a.citizenPhone, text).catch((error) => deps.log('sms reminder failed', error));
+        }
+      }
+      store.reminderSent(reminder.id, config.now().toISOString());
+    } catch (error) {
+      deps.log(`reminder for appointment ${reminder.appointmentId} failed`, error);
+      store.reminderFailed(reminder.id);
+    }
   }
 
   return {
@@ -415,23 +451,23 @@ export function bookingService(deps: BookingDeps) {
       events.emit('appointment.companions-changed', { appointmentId: holder.appointment.id, staffId: holder.appointment.staffId });
     },
 
-    /** Sends every due reminder once; called on a timer and once at start-up. */
-    async sendDueReminders() {
-      for (const reminder of store.claimDueReminders(config.now().toISOString())) {
-        const a = store.get(reminder.appointmentId);
-        if (!a || a.status !== 'booked') continue;
-        mail('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) });
-        for (const c of store.listCompanions(a.id)) mail('reminder', a, { ...c, token: companionToken(c) });
-        if (a.citizenPhone) {
-          const service = localize(requireService(a.serviceId).texts, a.lang).name;
-          const text = mailTexts[a.lang].reminder.subject(service, formatWhen(a.startAt, a.lang));
-          await deps.sms.send(a.citizenPhone, text).catch((error) => deps.log('sms reminder failed', error));
-        }
+    /**
+     * Sends every due reminder; called on a timer and once at start-up, one run at a time. A reminder
+     * is marked sent only after its mails are out, so a crash in between sends it again on restart;
+     * each mail carries an idempotency key, so the outbox keeps one copy and SMTP one Message-ID.
+     */
+    sendDueReminders(): Promise<void> {
+      if (!reminding) {
+        // Deferred a tick, so `reminding` is set before the run can end (and clear it).
+        const run = Promise.resolve().then(() => Promise.all(store.dueReminders(config.now().toISOString(), REMINDER_ATTEMPTS).map(sendReminder)));
+        reminding = run.then(() => undefined).finally(() => (reminding = undefined));
       }
+      return reminding;
     },
 
     /** Resolves when every mail started so far has been handed to the transport. */
     async flush() {
+      await reminding?.catch(() => undefined);
       while (pending.size) await Promise.allSettled([...pending]);
     },
     citizenToken,

@@ -100,11 +100,12 @@ export function bookingStore(db: Db) {
     removeCompanion: db.prepare('UPDATE companions SET removed_at = ? WHERE id = ? AND appointment_id = ? AND removed_at IS NULL'),
     insertReminder: db.prepare('INSERT OR IGNORE INTO reminders (appointment_id, offset_min, due_at) VALUES (?, ?, ?)'),
     dropUnsentReminders: db.prepare('DELETE FROM reminders WHERE appointment_id = ? AND sent_at IS NULL'),
-    claimDueReminders: db.prepare<[string, string], Reminder>(
-      `UPDATE reminders SET sent_at = ?, attempts = attempts + 1 WHERE sent_at IS NULL AND due_at <= ?
-       RETURNING id, appointment_id AS appointmentId, offset_min AS offsetMin, due_at AS dueAt`,
+    dueReminders: db.prepare<[string, number], Reminder>(
+      `SELECT id, appointment_id AS appointmentId, offset_min AS offsetMin, due_at AS dueAt FROM reminders
+       WHERE sent_at IS NULL AND due_at <= ? AND attempts < ? ORDER BY due_at`,
     ),
-    unclaimReminder: db.prepare('UPDATE reminders SET sent_at = NULL WHERE id = ? AND attempts < 5'),
+    reminderSent: db.prepare('UPDATE reminders SET sent_at = ?, attempts = attempts + 1 WHERE id = ?'),
+    reminderFailed: db.prepare('UPDATE reminders SET attempts = attempts + 1 WHERE id = ?'),
     // total_changes() counts this connection's writes, data_version moves on other connections' commits.
     dataVersion: db.prepare<[], { own: number; others: number }>(
       'SELECT total_changes() AS own, data_version AS others FROM pragma_data_version',
@@ -159,10 +160,12 @@ export function bookingStore(db: Db) {
       s.dropUnsentReminders.run(appointmentId);
       for (const r of reminders) s.insertReminder.run(appointmentId, r.offsetMin, r.dueAt);
     }),
-    /** Marks every due reminder as sent and returns them; a crash after this sends none twice. */
-    claimDueReminders: (nowIso: string) => s.claimDueReminders.all(nowIso, nowIso),
-    /** Gives a reminder back after a failed send, so a later tick retries it (at most 5 attempts). */
-    unclaimReminder: (id: number) => void s.unclaimReminder.run(id),
+    /** Reminders due and not yet sent, except those that failed `maxAttempts` times. */
+    dueReminders: (nowIso: string, maxAttempts: number) => s.dueReminders.all(nowIso, maxAttempts),
+    /** Marked only once its mails are out: a crash before this sends it again (see sendDueReminders). */
+    reminderSent: (id: number, atIso: string) => void s.reminderSent.run(atIso, id),
+    /** Counts a failed attempt; a later tick tries again. */
+    reminderFailed: (id: number) => void s.reminderFailed.run(id),
     /** Differs after any write to the database, by this process or another one (for caches). */
     dataVersion(): string {
       const { own, others } = s.dataVersion.get()!;
