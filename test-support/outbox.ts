@@ -9,7 +9,12 @@ import type { TestServer } from './server.ts';
  */
 export async function sentMails(server: TestServer): Promise<OutboxEntry[]> {
   await server.app.booking.flush();
-  const dir = join(server.dataDir, 'outbox');
+  return readOutbox(server.dataDir);
+}
+
+/** The mails in DATA_DIR/outbox, oldest first, whichever process wrote them; throws on a half-written one. */
+export function readOutbox(dataDir: string): OutboxEntry[] {
+  const dir = join(dataDir, 'outbox');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
