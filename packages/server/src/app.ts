@@ -16,6 +16,7 @@ import { seedDemoData } from './db/seed.ts';
 import { demoMailboxRoutes } from './demo/routes.ts';
 import { documentsFeature, type DocumentsFeatureDeps } from './documents/feature.ts';
 import { createEventBus } from './events.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createLog, type Log } from './log.ts';
@@ -108,6 +109,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.use(serve(paths.demoSite, { index: 'index.html' }));
 
   const server: Server = createServer(app.callback());
+  answerClientErrors(server);
   meetings.attach(server);
   let reminderTimer: NodeJS.Timeout | undefined;
 
