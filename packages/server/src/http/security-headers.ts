@@ -3,10 +3,12 @@ import type { Context, Next } from 'koa';
 /** Headers every response carries; pages of our own get a strict CSP. */
 export function securityHeaders(opts: { https: boolean }) {
   return async function securityHeaders(ctx: Context, next: Next) {
-    await next();
+    // Set before the rest runs: /signal (PeerJS) and /files (tus) write their own answers before
+    // control comes back here, and a header set after that is silently dropped.
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     if (opts.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    await next();
     if (ctx.response.is('html')) {
       ctx.set(
         'Content-Security-Policy',
