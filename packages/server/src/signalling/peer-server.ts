@@ -73,6 +73,16 @@ export function peerServer(opts: { server: Server; path: string; key: string; ws
   const parent = express();
   parent.disable('x-powered-by');
   parent.use(opts.path, instance);
+  // Express's own final handler answers with an HTML page that, outside production, shows the stack
+  // trace of the error (a bad %-escape in the path is enough): answer like the rest of our API.
+  parent.use((_req: Express.Request, res: Express.Response) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
+  });
+  parent.use((error: { status?: unknown }, _req: Express.Request, res: Express.Response, _next: Express.NextFunction) => {
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message = status < 500 ? 'The request could not be read.' : 'Something went wrong on our side. Please try again.';
+    res.status(status).json({ error: { code: status < 500 ? 'bad_request' : 'internal', message } });
+  });
   return {
     /** Handles an HTTP request under the signalling path (PeerJS's small REST API). */
     handle: (req: Parameters<typeof parent>[0], res: Parameters<typeof parent>[1]) => parent(req, res),
