@@ -22,7 +22,7 @@ const outboxRow = (server: TestServer, id: string) =>
     | undefined;
 /** The receiver sees a POST a moment before the server reads the answer and marks the row delivered. */
 async function deliveredRow(server: TestServer, id: string) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     const row = outboxRow(server, id);
     if (row?.delivered_at) return row;
     await new Promise((r) => setTimeout(r, 10));
@@ -128,7 +128,7 @@ describe('webhooks across a restart', () => {
     const first = await startWithWebhooks(url);
     const { id } = await book(first, await firstSlot(first.url));
     const pending = () => first.app.db.prepare('SELECT id, attempts, last_error FROM webhook_deliveries WHERE delivered_at IS NULL').all() as { id: string; attempts: number; last_error: string }[];
-    for (let i = 0; pending()[0]?.attempts !== 2 && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; (pending()[0]?.attempts ?? 0) < 2 && i < 250; i++) await new Promise((r) => setTimeout(r, 20));
     const [row] = pending();
     assert.ok(row && row.attempts >= 2, 'attempted and failed while the receiver was down');
     assert.match(row.last_error, /fetch failed|ECONNREFUSED/);
