@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createApp, type App } from '../packages/server/src/app.ts';
 import { loadConfig, type Config } from '../packages/server/src/config.ts';
+import { createLog } from '../packages/server/src/log.ts';
 
 export interface TestClock {
   now: () => Date;
@@ -33,7 +34,14 @@ export interface TestServer {
 
 /** Starts the real app on port 0 with a real SQLite file in a temp dir. */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; clock?: TestClock; dataDir?: string; overrides?: Partial<Config> } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: TestClock;
+    dataDir?: string;
+    overrides?: Partial<Config>;
+    /** `logLines` gets exactly what the production log writes (JSON lines, e-mail addresses masked). */
+    productionLog?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'balie-test-'));
   const clock = opts.clock ?? testClock();
@@ -45,7 +53,9 @@ export async function startTestServer(
     { dataDir, port, now: clock.now, ...opts.overrides },
   );
   const app = createApp(config, {
-    log: (message, error) => logLines.push(`${message} ${error instanceof Error ? error.stack : String(error ?? '')}`),
+    log: opts.productionLog
+      ? createLog((line) => logLines.push(line))
+      : (message, error) => logLines.push(`${message} ${error instanceof Error ? error.stack : String(error ?? '')}`),
   });
   await app.start(port);
   let stopped = false;
