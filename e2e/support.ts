@@ -17,6 +17,7 @@ export async function startJourney(opts: Parameters<typeof startTestServer>[0] =
       const context = await browser.newContext({ locale: 'nl-BE', timezoneId: 'Europe/Brussels' });
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error('page error:', error.message));
+      if (process.env.E2E_CONSOLE) page.on('console', (message) => console.error(`console ${message.type()}:`, message.text()));
       pages.push(page);
       return page;
     },

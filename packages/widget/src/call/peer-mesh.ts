@@ -16,6 +16,7 @@ export interface ChatMessage {
 
 type PeerEntry = {
   peer: SimplePeer.Instance;
+  initiator: boolean;
   participant: Participant;
   connected: boolean;
   /** Seen in the server's list: a peer that offered before our list caught up is not dropped. */
@@ -70,12 +71,16 @@ export class PeerMesh extends EventTarget {
         ...(this.opts.iceTransportPolicy ? { iceTransportPolicy: this.opts.iceTransportPolicy } : {}),
       },
     });
-    const entry: PeerEntry = { peer, participant, connected: false, listed: false };
+    const entry: PeerEntry = { peer, initiator, participant, connected: false, listed: false };
     this.peers.set(participant.peerId, entry);
-    // A relay-only peer with a wrong TURN credential hangs without an error event: our own timeout.
+    // A relay-only peer with a wrong TURN credential hangs without an error event: our own timeout,
+    // after which the offering side starts over with a fresh connection (and tells the view).
     entry.timer = setTimeout(() => {
-      if (!entry.connected) this.dispatchEvent(new CustomEvent('timeout', { detail: participant }));
-    }, this.opts.connectTimeoutMs ?? 20_000);
+      if (entry.connected || this.peers.get(participant.peerId) !== entry) return;
+      this.dispatchEvent(new CustomEvent('timeout', { detail: participant }));
+      this.discard(participant.peerId);
+      if (initiator) this.create(entry.participant, true).listed = entry.listed;
+    }, this.opts.connectTimeoutMs ?? 12_000);
     peer.on('signal', (data: { type?: string }) => {
       const type = data.type === 'offer' ? 'OFFER' : data.type === 'answer' ? 'ANSWER' : 'CANDIDATE';
       this.opts.signalling.send(type, participant.peerId, data);
@@ -108,17 +113,31 @@ export class PeerMesh extends EventTarget {
     if (message.type === 'LEAVE' && message.src) return this.drop(message.src);
     if (!message.src || !['OFFER', 'ANSWER', 'CANDIDATE'].includes(message.type)) return;
     let entry = this.peers.get(message.src);
+    // A fresh offer for a connection that never came up: the other side started over.
+    if (entry && message.type === 'OFFER' && !entry.connected && !entry.initiator) {
+      const { participant, listed } = entry;
+      this.discard(message.src);
+      entry = this.create(participant, false);
+      entry.listed = listed;
+    }
     if (!entry && message.type === 'OFFER') entry = this.create({ peerId: message.src, name: '', role: 'citizen' }, false);
     entry?.peer.signal(message.payload as SimplePeer.SignalData);
   }
 
   private drop(peerId: string) {
+    const entry = this.discard(peerId);
+    if (entry) this.dispatchEvent(new CustomEvent('leave', { detail: entry.participant }));
+  }
+
+  /** Closes a connection without telling anyone: the participant is still there. */
+  private discard(peerId: string) {
     const entry = this.peers.get(peerId);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.peers.delete(peerId);
     clearTimeout(entry.timer);
+    entry.peer.removeAllListeners();
     entry.peer.destroy();
-    this.dispatchEvent(new CustomEvent('leave', { detail: entry.participant }));
+    return entry;
   }
 
   /** Swaps a track on every connection without renegotiation (device switch, screen share). */

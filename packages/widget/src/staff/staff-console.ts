@@ -22,6 +22,8 @@ const views: Record<Route['view'] | 'sign-in', () => Promise<unknown>> = {
   hours: () => import('./views/hours-view.ts'),
   dashboard: () => import('./views/dashboard-view.ts'),
   account: () => import('./views/account-view.ts'),
+  // The call (simple-peer and its shims) loads only when a civil servant starts one.
+  call: () => import('../views/staff-call-view.ts'),
 };
 
 /**
@@ -305,7 +307,13 @@ export class BalieStaffConsole extends LitElement {
           @navigate=${common.navigate} @announce=${common.announce} @scope-change=${(e: CustomEvent<Scope>) => this.setScope(e.detail)}></balie-staff-agenda>`;
       case 'dossier':
         return html`<balie-staff-dossier data-view .t=${common.t} .api=${common.api} .me=${common.me} .appointmentId=${route.id} .change=${this.change}
-          @navigate=${common.navigate} @announce=${common.announce}></balie-staff-dossier>`;
+          @navigate=${common.navigate} @announce=${common.announce}
+          @start-call=${(e: CustomEvent<{ appointmentId: string; citizen?: string }>) =>
+            this.go({ view: 'call', id: e.detail.appointmentId, citizen: e.detail.citizen ?? '' })}></balie-staff-dossier>`;
+      case 'call':
+        return html`<balie-staff-call data-view .lang=${this.lang === 'en' ? 'en' : 'nl'} .server=${location.origin} .appointmentId=${route.id}
+          .citizenName=${route.citizen} .csrfToken=${this.session!.csrfToken} .csrfHeader=${this.session!.csrfHeader}
+          @announce=${common.announce} @close=${() => this.go({ view: 'dossier', id: route.id })}></balie-staff-call>`;
       case 'services':
         return html`<balie-staff-services data-view .t=${common.t} .api=${common.api} .me=${common.me} @navigate=${common.navigate} @announce=${common.announce}></balie-staff-services>`;
       case 'hours':

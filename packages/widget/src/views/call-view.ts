@@ -61,7 +61,6 @@ export class BalieCallView extends BalieView {
     this.mesh = mesh;
     mesh.addEventListener('stream', (e) => {
       const { participant, stream } = (e as CustomEvent).detail;
-      console.log('DBG view stream', participant.peerId.slice(0,6), stream.id);
       this.remote = new Map(this.remote).set(participant.peerId, stream);
       this.emit('participant-joined', this.nameOf(participant.peerId));
     });
@@ -167,7 +166,6 @@ export class BalieCallView extends BalieView {
   override render() {
     const t = this.t.meeting;
     const remotes = [...this.remote.keys()];
-    console.log('DBG render remotes', remotes.length);
     return html`<section class="call" aria-label=${t.participants}>
       ${this.failed ? html`<p class="notice error-box" role="alert">${t.connectFailed}</p>` : nothing}
       ${remotes.length === 0 ? html`<p class="notice">${t.connecting}</p>` : nothing}

@@ -71,11 +71,7 @@ export class BalieMeetingView extends BalieView {
       this.signalling = new SignallingClient(SignallingClient.url(this.server, signal.path, signal.key, peerId, credential));
       await this.signalling.connect();
       const signalling = this.signalling;
-      signalling.addEventListener('close', () => {
-        // A network change or a server restart: join again. Admission belongs to the person, so a
-        // participant who was in the call comes straight back in.
-        if (this.signalling === signalling && (this.step === 'call' || this.step === 'lobby')) this.reconnect();
-      });
+      signalling.addEventListener('close', () => void this.signallingLost(signalling));
       this.emit('lobby-entered', this.join.role);
       this.announce(this.t.meeting.lobbyText);
       await this.refresh();
@@ -88,6 +84,17 @@ export class BalieMeetingView extends BalieView {
   }
 
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+
+  /**
+   * The signalling socket closed. Staff ending the call closes it too, so ask the server first;
+   * otherwise it was a network change or a server restart: join again. Admission belongs to the
+   * person, so a participant who was in the call comes straight back in.
+   */
+  private async signallingLost(signalling: SignallingClient) {
+    if (this.signalling !== signalling) return;
+    await this.refresh();
+    if (this.signalling === signalling && (this.step === 'call' || this.step === 'lobby')) this.reconnect();
+  }
 
   private reconnect(attempt = 1) {
     this.hangUp();
@@ -105,7 +112,7 @@ export class BalieMeetingView extends BalieView {
       const opensAt = String(error.details.opensAt ?? '');
       return this.t.meeting.notYet(opensAt ? formatDate(opensAt, this.t, 'time') : '');
     }
-    if (error instanceof ApiError && error.code === 'meeting_closed') return this.t.meeting.closed;
+    if (error instanceof ApiError && (error.code === 'meeting_closed' || error.code === 'meeting_ended')) return this.t.meeting.closed;
     if (error instanceof ApiError || !(error instanceof Error)) return this.fail(error);
     this.emit('failed', { code: error.message, status: 0 });
     return this.t.meeting.connectFailed;

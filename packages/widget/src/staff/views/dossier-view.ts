@@ -104,7 +104,7 @@ export class BalieStaffDossier extends StaffView {
    * call view) listens for this internal, non-composed `start-call` event on <balie-staff-dossier>.
    */
   private startCall() {
-    this.dispatchEvent(new CustomEvent('start-call', { detail: { appointmentId: this.appointmentId } }));
+    this.dispatchEvent(new CustomEvent('start-call', { detail: { appointmentId: this.appointmentId, citizen: this.dossier?.citizen.firstName ?? '' } }));
   }
 
   override render() {

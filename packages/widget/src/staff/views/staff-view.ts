@@ -9,7 +9,8 @@ import type { StaffMember } from '../types.ts';
 /** Where a view asks the console to go. */
 export type Route =
   | { view: 'agenda' | 'services' | 'hours' | 'dashboard' | 'account' }
-  | { view: 'dossier'; id: string };
+  | { view: 'dossier'; id: string }
+  | { view: 'call'; id: string; citizen: string };
 
 /**
  * What every staff view shares: texts, the API and the signed-in member from the console; plain,

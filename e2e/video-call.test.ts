@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { book, offeredStarts } from '../test-support/booking.ts';
+import { startCoturn } from '../test-support/coturn.ts';
+import { linkToken, sentMails } from '../test-support/outbox.ts';
+import { testClock } from '../test-support/server.ts';
+import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
+import { startJourney } from './support.ts';
+
+// Book on Sunday 28 February 2027 for Monday 09:00 in Brussels (08:00Z); join ten minutes before.
+const SUNDAY = '2027-02-28T12:00:00Z';
+const JUST_BEFORE = '2027-03-01T07:50:00Z';
+const TURN_SECRET = 'coturn-secret-for-the-call-tests';
+
+type Journey = Awaited<ReturnType<typeof startJourney>>;
+
+/** Books Monday 09:00 with An, with an interpreter as companion; returns both personal links. */
+async function bookCall(journey: Journey) {
+  const server = journey.server;
+  const start = (await offeredStarts(server, 'channel=video&from=2027-03-01&days=1'))[0]!;
+  const { token, id } = await book(
+    server,
+    { start, channel: 'video', locationId: null },
+    { companion: { name: 'Saïd Tolk', email: 'tolk@example.org', role: 'interpreter' } },
+  );
+  const invite = (await sentMails(server)).find((m) => m.to === 'tolk@example.org')!;
+  server.clock.set(JUST_BEFORE);
+  return { id, citizenToken: token, companionToken: linkToken(invite.text) };
+}
+
+/** A citizen or companion: open the personal link, check the devices, wait in the waiting room. */
+async function enterWaitingRoom(page: Page, base: string, token: string) {
+  await page.goto(`${base}/?balie=${token}`);
+  await page.getByRole('button', { name: 'Naar het videogesprek' }).click();
+  await page.getByRole('button', { name: 'Beginnen' }).click();
+  await page.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
+  await page.getByText('Alles werkt.').waitFor();
+  await page.getByRole('button', { name: 'Naar de wachtkamer' }).click();
+  await page.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();
+}
+
+/** The civil servant: sign in, open the dossier, start the call. */
+async function startCallAsStaff(page: Page, base: string) {
+  await page.goto(`${base}/medewerker`);
+  await page.getByLabel('E-mailadres').fill(staffEmail.an);
+  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Aanmelden' }).click();
+  await page.getByRole('row', { name: /Marie/ }).getByRole('button', { name: /Dossier van Marie/ }).click();
+  await page.getByRole('button', { name: 'Gesprek starten' }).click();
+  await page.getByRole('heading', { name: /Videogesprek met Marie/ }).waitFor();
+}
+
+/** Polls `check` until it is true; fails with `what` after the timeout. */
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Resolves when `count` remote videos on the page show decoded frames (a real picture arrived). */
+async function remoteFrames(page: Page, count: number) {
+  // Locators pierce shadow roots; the page's strict CSP forbids evaluating strings.
+  const videos = page.locator('video[data-peer]:not([data-peer="self"])');
+  await eventually(
+    async () =>
+      (await videos.evaluateAll((list) =>
+        list.filter((v) => (v as HTMLVideoElement).videoWidth > 0 && (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames > 0).length,
+      )) >= count,
+    `${count} remote video(s) with frames`,
+  );
+}
+
+describe('video call: citizen, interpreter and civil servant', () => {
+  let journey: Journey;
+  before(async () => {
+    journey = await startJourney({ clock: testClock(SUNDAY) });
+  });
+  after(() => journey.close());
+
+  it('waits, is admitted and sees and hears each other peer to peer; chat arrives; the end shows next steps and feedback', async () => {
+    const base = journey.server.url;
+    const { citizenToken, companionToken } = await bookCall(journey);
+    const [citizen, companion, staff] = [await journey.page(), await journey.page(), await journey.page()];
+
+    await enterWaitingRoom(citizen, base, citizenToken);
+    await enterWaitingRoom(companion, base, companionToken);
+    await startCallAsStaff(staff, base);
+
+    // Staff see both in the waiting room and let them in with one click.
+    await staff.getByRole('button', { name: 'Iedereen binnenlaten' }).click();
+    await citizen.getByRole('status').filter({ hasText: 'U bent binnengelaten' }).waitFor({ state: 'attached' });
+
+    // Everybody receives real video frames from the two others.
+    await Promise.all([remoteFrames(citizen, 2), remoteFrames(companion, 2), remoteFrames(staff, 2)]);
+    await citizen.getByRole('listitem').filter({ hasText: 'Saïd Tolk (Begeleider)' }).waitFor();
+
+    // Chat over the data channel, links made clickable and safe.
+    await citizen.getByLabel('Bericht').fill('Hier is de foto: https://example.org/foto');
+    await citizen.getByRole('button', { name: 'Versturen' }).click();
+    const link = staff.getByRole('link', { name: 'https://example.org/foto' });
+    await link.waitFor();
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+
+    // Mute is a pressed toggle.
+    await citizen.getByRole('button', { name: 'Microfoon uit' }).click();
+    assert.equal(await citizen.getByRole('button', { name: 'Microfoon aan' }).getAttribute('aria-pressed'), 'true');
+
+    // Staff end the call with next steps; the citizen sees them and can give feedback.
+    await staff.getByLabel('Volgende stappen voor de burger').fill('Stuur het attest van de huisarts.');
+    await staff.getByRole('button', { name: 'Gesprek beëindigen' }).click();
+    await citizen.getByRole('heading', { name: 'Het gesprek is afgelopen' }).waitFor();
+    await citizen.getByText('Stuur het attest van de huisarts.').waitFor();
+    await citizen.getByRole('radio', { name: '5 – heel goed' }).check();
+    await citizen.getByRole('button', { name: 'Versturen' }).click();
+    await citizen.getByText('Bedankt voor uw mening!').waitFor();
+    const feedback = journey.server.app.db.prepare('SELECT score FROM feedback').pluck().all();
+    assert.deepEqual(feedback, [5]);
+  });
+});
+
+describe('video call relayed through coturn', () => {
+  let journey: Journey;
+  let coturn: Awaited<ReturnType<typeof startCoturn>>;
+  before(async () => {
+    coturn = await startCoturn(TURN_SECRET);
+    journey = await startJourney({
+      clock: testClock(SUNDAY),
+      env: { TURN_URLS: coturn.url, TURN_SECRET, TURN_RELAY_ONLY: 'true' },
+    });
+  });
+  after(async () => {
+    await journey.close();
+    await coturn.stop();
+  });
+
+  it('connects with relay-only ICE through TURN and frames arrive', async () => {
+    const base = journey.server.url;
+    const { citizenToken } = await bookCall(journey);
+    const [citizen, staff] = [await journey.page(), await journey.page()];
+    await enterWaitingRoom(citizen, base, citizenToken);
+    await startCallAsStaff(staff, base);
+    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    await Promise.all([remoteFrames(citizen, 1), remoteFrames(staff, 1)]);
+    // The connection quality indicator reads getStats(): the selected candidate pair is a relay.
+    await citizen.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 });
+  });
+});
