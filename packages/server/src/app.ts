@@ -140,7 +140,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       clearInterval(reminderTimer);
       documents.stop();
       staff.stop();
-      meetings.close();
+      await meetings.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await booking.flush();

@@ -137,13 +137,19 @@ export function signalling(deps: SignallingDeps) {
       server.on('upgrade', onUpgrade);
     },
 
-    /** Cuts every signalling socket at once and stops the PeerJS timers; part of app.stop(). */
-    close() {
+    /**
+     * Cuts every signalling socket at once and stops the PeerJS timers; part of app.stop(). Resolves
+     * once every socket has closed and left its room: leaving touches the database, which the app
+     * closes next.
+     */
+    async close() {
       closing = true;
       server?.off('upgrade', onUpgrade);
+      const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       peers?.close();
+      await Promise.all(closed);
     },
   };
 }
