@@ -104,6 +104,15 @@ describe('video call: citizen, interpreter and civil servant', () => {
     await link.waitFor();
     assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
 
+    // A reload (or a lost network) brings the citizen back: admission belongs to the person, so no
+    // second admission is needed, and the pictures flow again.
+    await citizen.reload();
+    await citizen.getByRole('button', { name: 'Naar het videogesprek' }).click();
+    await citizen.getByRole('button', { name: 'Beginnen' }).click();
+    await citizen.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
+    await citizen.getByRole('button', { name: 'Naar de wachtkamer' }).click();
+    await remoteFrames(citizen, 2);
+
     // Mute is a pressed toggle.
     await citizen.getByRole('button', { name: 'Microfoon uit' }).click();
     assert.equal(await citizen.getByRole('button', { name: 'Microfoon aan' }).getAttribute('aria-pressed'), 'true');
@@ -118,6 +127,10 @@ describe('video call: citizen, interpreter and civil servant', () => {
     await citizen.getByText('Bedankt voor uw mening!').waitFor();
     const feedback = journey.server.app.db.prepare('SELECT score FROM feedback').pluck().all();
     assert.deepEqual(feedback, [5]);
+    // The score shows in the impact dashboard the civil servant reads.
+    const dashboard = await staff.evaluate(() => fetch('/api/staff/dashboard?from=2027-03-01&to=2027-03-31').then((r) => r.json()));
+    assert.equal(dashboard.satisfaction?.average, 5);
+    assert.equal(dashboard.satisfaction?.distribution['5'], 1);
   });
 });
 
@@ -146,5 +159,36 @@ describe('video call relayed through coturn', () => {
     await Promise.all([remoteFrames(citizen, 1), remoteFrames(staff, 1)]);
     // The connection quality indicator reads getStats(): the selected candidate pair is a relay.
     await citizen.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 });
+  });
+});
+
+describe('video call with a wrong TURN secret', () => {
+  let journey: Journey;
+  let coturn: Awaited<ReturnType<typeof startCoturn>>;
+  before(async () => {
+    coturn = await startCoturn(TURN_SECRET);
+    journey = await startJourney({
+      clock: testClock(SUNDAY),
+      env: { TURN_URLS: coturn.url, TURN_SECRET: 'not-the-secret-coturn-knows', TURN_RELAY_ONLY: 'true' },
+    });
+  });
+  after(async () => {
+    await journey.close();
+    await coturn.stop();
+  });
+
+  it('shows the friendly connection message instead of hanging', async () => {
+    const base = journey.server.url;
+    const { citizenToken } = await bookCall(journey);
+    const [citizen, staff] = [await journey.page(), await journey.page()];
+    await enterWaitingRoom(citizen, base, citizenToken);
+    await startCallAsStaff(staff, base);
+    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    await citizen.getByRole('alert').filter({ hasText: 'De verbinding lukt niet' }).waitFor({ timeout: 30_000 });
+    // Tracks are announced by the offer, but no picture ever arrives through a relay that refused us.
+    const frames = await citizen
+      .locator('video[data-peer]:not([data-peer="self"])')
+      .evaluateAll((list) => list.reduce((sum, v) => sum + (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames, 0));
+    assert.equal(frames, 0);
   });
 });

@@ -48,6 +48,17 @@ export const callStyles = css`
     align-items: center;
     margin: var(--_space) 0;
   }
+  .controls .device {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35em;
+    margin: 0;
+    font-weight: normal;
+  }
+  .controls .device select {
+    width: auto;
+    max-width: 14em;
+  }
   .controls .choice.inline {
     margin: 0;
   }

@@ -136,6 +136,28 @@ export class BalieCallView extends BalieView {
     this.sharing = false;
   }
 
+  /** Another camera or microphone mid-call: replaceTrack on every connection, no renegotiation. */
+  private async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string) {
+    const swapped = await this.media.switchDevice(kind, deviceId).catch(() => undefined);
+    if (!swapped?.oldTrack) return;
+    if (kind === 'audioinput') swapped.newTrack.enabled = this.micOn;
+    else swapped.newTrack.enabled = this.camOn && !this.audioOnly;
+    this.mesh?.replaceTrack(swapped.oldTrack, swapped.newTrack);
+    this.requestUpdate();
+  }
+
+  private deviceSelect(kind: 'audioinput' | 'videoinput', label: string) {
+    const devices = this.media.devices.filter((d) => d.kind === kind);
+    if (devices.length < 2) return nothing;
+    const current = (kind === 'audioinput' ? this.media.stream?.getAudioTracks() : this.media.stream?.getVideoTracks())?.[0]?.getSettings().deviceId;
+    return html`<label class="device">
+      <span>${label}</span>
+      <select @change=${(e: Event) => this.switchDevice(kind, (e.target as HTMLSelectElement).value)}>
+        ${devices.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
+      </select>
+    </label>`;
+  }
+
   private setAudioOnly(on: boolean) {
     this.audioOnly = on;
     this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = !on && this.camOn));
@@ -197,6 +219,7 @@ export class BalieCallView extends BalieView {
           ? html`<button class="secondary" aria-pressed=${String(this.sharing)} @click=${this.toggleShare}>${this.sharing ? t.stopShare : t.shareScreen}</button>`
           : nothing}
         <label class="choice inline"><input type="checkbox" .checked=${this.audioOnly} @change=${(e: Event) => this.setAudioOnly((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
+        ${this.deviceSelect('audioinput', t.microphone)} ${this.audioOnly ? nothing : this.deviceSelect('videoinput', t.camera)}
         <span class="quality" data-quality=${this.quality} data-relayed=${String(this.relayed)}>${t.quality[this.quality]}</span>
         <button class="danger" @click=${() => this.emit('leave')}>${t.leave}</button>
       </div>
