@@ -60,6 +60,26 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
+/**
+ * The loudest sample (0..1) of a remote participant's audio over two seconds, as the other side
+ * hears it (Chromium's fake microphone beeps once a second). Runs in the page: no named inner
+ * functions, since tsx would wrap them in a helper the page lacks.
+ */
+async function heardLevel(video: Element): Promise<number> {
+  const context = new AudioContext();
+  const analyser = context.createAnalyser();
+  context.createMediaStreamSource((video as HTMLVideoElement).srcObject as MediaStream).connect(analyser);
+  const samples = new Uint8Array(analyser.fftSize);
+  let peak = 0;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    analyser.getByteTimeDomainData(samples);
+    for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128) / 128);
+  }
+  await context.close();
+  return peak;
+}
+
 /** Resolves when `count` remote videos on the page show decoded frames (a real picture arrived). */
 async function remoteFrames(page: Page, count: number) {
   // Locators pierce shadow roots; the page's strict CSP forbids evaluating strings.
@@ -113,9 +133,21 @@ describe('video call: citizen, interpreter and civil servant', () => {
     await citizen.getByRole('button', { name: 'Naar de wachtkamer' }).click();
     await remoteFrames(citizen, 2);
 
-    // Mute is a pressed toggle.
+    // Screen sharing swaps the staff's camera track (640×480) for the screen (1280×720) at the citizen.
+    const staffTile = citizen.locator('figure.tile', { hasText: 'Medewerker' }).locator('video');
+    const staffWidth = () => staffTile.evaluate((v) => (v as HTMLVideoElement).videoWidth);
+    await staff.getByRole('button', { name: 'Scherm delen' }).click();
+    await eventually(async () => (await staffWidth()) === 1280, 'the shared screen at the citizen');
+    await staff.getByRole('button', { name: 'Stoppen met delen' }).click();
+    await eventually(async () => (await staffWidth()) === 640, 'the camera back at the citizen');
+
+    // Mute is a pressed toggle, and the civil servant hears it: the citizen's audio level drops to silence.
+    const citizenTile = staff.locator('figure.tile', { hasText: 'Marie Claes' }).locator('video');
+    const loudness = () => citizenTile.evaluate(heardLevel);
+    assert.ok((await loudness()) > 0.02, 'the citizen is heard before muting');
     await citizen.getByRole('button', { name: 'Microfoon uit' }).click();
     assert.equal(await citizen.getByRole('button', { name: 'Microfoon aan' }).getAttribute('aria-pressed'), 'true');
+    await eventually(async () => (await loudness()) < 0.01, 'silence after muting');
 
     // Staff end the call with next steps; the citizen sees them and can give feedback.
     await staff.getByLabel('Volgende stappen voor de burger').fill('Stuur het attest van de huisarts.');
