@@ -11,7 +11,7 @@ import type { SmsSender } from '../mail/sms.ts';
 import type { BookingInput } from './schemas.ts';
 import { slotCache } from './slot-cache.ts';
 import { computeSlots, listingRange, UNIT_MIN, unitsFor, ZONE, type Slot } from './slots.ts';
-import { isConflict, type Appointment, type BookingStore, type Companion, type Reminder } from './store.ts';
+import { isConflict, type Appointment, type BookingStore, type Companion, type DueReminder, type Reminder } from './store.ts';
 import { deriveToken, hashToken, newId, newNonce } from './tokens.ts';
 
 export interface BookingDeps {
@@ -148,12 +148,12 @@ export function bookingService(deps: BookingDeps) {
   const citizenToken = (a: Appointment) => deriveToken(config.tokenSecret, 'citizen', a.id, a.tokenNonce);
   const companionToken = (c: Companion) => deriveToken(config.tokenSecret, 'companion', c.id, c.tokenNonce);
 
-  function scheduleReminders(a: Appointment) {
+  /** The reminders of an appointment starting at `startAt` that are still ahead. */
+  function remindersFor(startAt: string): DueReminder[] {
     const now = config.now().getTime();
-    const due = config.reminderOffsetsMinutes
-      .map((offsetMin) => ({ offsetMin, dueAt: new Date(Date.parse(a.startAt) - offsetMin * 60_000).toISOString() }))
+    return config.reminderOffsetsMinutes
+      .map((offsetMin) => ({ offsetMin, dueAt: new Date(Date.parse(startAt) - offsetMin * 60_000).toISOString() }))
       .filter((r) => Date.parse(r.dueAt) > now);
-    store.scheduleReminders(a.id, due);
   }
 
   function newCompanion(appointmentId: string, input: { name: string; email: string; role: Companion['role'] }): Companion {
@@ -224,7 +224,7 @@ export function bookingService(deps: BookingDeps) {
         : slot.staffIds;
     const staffId = candidates.find((candidate) => {
       try {
-        store.create({ ...base, staffId: candidate }, units);
+        store.create({ ...base, staffId: candidate }, units, remindersFor(slot.start));
         return true;
       } catch (error) {
         if (isConflict(error)) return false;
@@ -298,7 +298,6 @@ export function bookingService(deps: BookingDeps) {
       const { appointment, token } = claimed;
       const { id, staffId } = appointment;
 
-      scheduleReminders(appointment);
       mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token });
       if (input.companion) {
         const companion = newCompanion(id, input.companion);
@@ -398,7 +397,6 @@ export function bookingService(deps: BookingDeps) {
       );
       if (!claimed) throw slotTaken(service, choice);
       const { appointment, token } = claimed;
-      scheduleReminders(appointment);
       mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token }, { note: by.note });
       events.emit('appointment.booked', { appointmentId: appointment.id, staffId: appointment.staffId, startAt: appointment.startAt });
       return appointment;
@@ -417,7 +415,7 @@ export function bookingService(deps: BookingDeps) {
       const units = unitsFor(Date.parse(slot.start), service);
       const moved = slot.staffIds.some((staffId) => {
         try {
-          store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units);
+          store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units, remindersFor(slot.start));
           return true;
         } catch (error) {
           if (isConflict(error)) return false;
@@ -426,7 +424,6 @@ export function bookingService(deps: BookingDeps) {
       });
       if (!moved) throw slotTaken(service, choice);
       const updated = store.get(a.id)!;
-      scheduleReminders(updated);
       mail('rescheduled', updated, { name: updated.citizenName, email: updated.citizenEmail, token: citizenToken(updated) });
       for (const c of store.listCompanions(a.id)) mail('rescheduled', updated, { ...c, token: companionToken(c) });
       events.emit('appointment.rescheduled', { appointmentId: a.id, staffId: updated.staffId, startAt: updated.startAt });

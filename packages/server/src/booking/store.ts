@@ -38,6 +38,9 @@ export interface Companion {
   removedAt: string | null;
 }
 
+/** A reminder to schedule: how long before the start, and when that is. */
+export type DueReminder = { offsetMin: number; dueAt: string };
+
 export interface Reminder {
   id: number;
   appointmentId: string;
@@ -116,19 +119,34 @@ export function bookingStore(db: Db) {
   const claimUnits = (staffId: string, units: string[], appointmentId: string) => {
     for (const unit of units) s.claim.run(staffId, unit, appointmentId);
   };
+  /** Replaces the reminders still to send. */
+  const replaceReminders = (appointmentId: string, reminders: DueReminder[]) => {
+    s.dropUnsentReminders.run(appointmentId);
+    for (const r of reminders) s.insertReminder.run(appointmentId, r.offsetMin, r.dueAt);
+  };
 
   return {
-    /** Atomically writes the appointment and claims its time; throws on a conflicting claim. */
-    create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy'>, units: string[]) => {
+    /**
+     * Atomically writes the appointment, claims its time and schedules its reminders; throws on a
+     * conflicting claim. One transaction, so a crash never leaves a booking without its reminders.
+     */
+    create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy'>, units: string[], reminders: DueReminder[] = []) => {
       s.insertAppointment.run({ ...appointment, intake: JSON.stringify(appointment.intake) });
       claimUnits(appointment.staffId, units, appointment.id);
+      replaceReminders(appointment.id, reminders);
     }),
-    /** Frees the old time and claims the new one in one transaction: either both happen or neither. */
+    /** Frees the old time, claims the new one and, when given, replaces the unsent reminders: all or nothing. */
     move: db.transaction(
-      (id: string, to: { startAt: string; endAt: string; staffId: string; channel: Channel; locationId: string | null }, units: string[]) => {
+      (
+        id: string,
+        to: { startAt: string; endAt: string; staffId: string; channel: Channel; locationId: string | null },
+        units: string[],
+        reminders?: DueReminder[],
+      ) => {
         s.releaseClaims.run(id);
         claimUnits(to.staffId, units, id);
         s.move.run({ id, ...to });
+        if (reminders) replaceReminders(id, reminders);
       },
     ),
     cancel: db.transaction((id: string, at: string, by: string): boolean => {
@@ -156,10 +174,6 @@ export function bookingStore(db: Db) {
     findCompanionByTokenHash: (hash: string) => s.companionByTokenHash.get(hash),
     removeCompanion: (appointmentId: string, companionId: string, at: string) =>
       s.removeCompanion.run(at, companionId, appointmentId).changes === 1,
-    scheduleReminders: db.transaction((appointmentId: string, reminders: { offsetMin: number; dueAt: string }[]) => {
-      s.dropUnsentReminders.run(appointmentId);
-      for (const r of reminders) s.insertReminder.run(appointmentId, r.offsetMin, r.dueAt);
-    }),
     /** Reminders due and not yet sent, except those that failed `maxAttempts` times. */
     dueReminders: (nowIso: string, maxAttempts: number) => s.dueReminders.all(nowIso, maxAttempts),
     /** Marked only once its mails are out: a crash before this sends it again (see sendDueReminders). */
