@@ -28,6 +28,8 @@ import { signIn, staffEmail, type StaffClient } from '../../../../test-support/s
 const HTTP_CASES = Number(process.env.HTTP_CASES ?? 9_000);
 const RAW_CASES = 1_200;
 const MONDAY = '2027-03-01T06:00:00Z';
+/** "Still answers quickly": generous, since CI machines run other suites beside this one. */
+const QUICK_MS = 2_000;
 /** The first video slot that Monday is 08:00 UTC; the meeting is open from 07:45. */
 const DURING = '2027-03-01T07:55:00Z';
 
@@ -151,9 +153,10 @@ const hostileQuery = fc
     fc.tuple(
       fc.oneof(fc.constantFrom('channel', 'location', 'from', 'to', 'days', 'lang', 'staff', 'includeCancelled', 'peerId', '__proto__', 'constructor[prototype]'), fc.string({ maxLength: 12 })),
       fc.oneof(
-        fc.constantFrom('', '-1', '0', '99999999999999999999', '2027-02-30', '2027-13-01', 'video', 'counter', 'all', 'true', '%ff', '%', '%0d%0aX-Injected:%20injected', '../..'),
-        fc.string({ maxLength: 30 }).map(encodeURIComponent),
-        fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n)),
+        { weight: 6, arbitrary: fc.constantFrom('', '-1', '0', '99999999999999999999', '2027-02-30', '2027-13-01', 'video', 'counter', 'all', 'true', '%ff', '%', '%0d%0aX-Injected:%20injected', '../..') },
+        { weight: 6, arbitrary: fc.string({ maxLength: 30 }).map(encodeURIComponent) },
+        // Past Node's 16 KB limit for the head now and then.
+        { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n)) },
       ),
     ),
     { maxLength: 4 },
@@ -190,7 +193,7 @@ const hostileBody = (route: RouteSpec) =>
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')) },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)) },
     // Larger than the 64 KB JSON limit.
-    { weight: 1, arbitrary: fc.integer({ min: 65 * 1024, max: 400 * 1024 }).map((n) => Buffer.from(JSON.stringify({ name: 'x'.repeat(n) }))) },
+    { weight: 1, arbitrary: fc.integer({ min: 65 * 1024, max: 160 * 1024 }).map((n) => Buffer.from(JSON.stringify({ name: 'x'.repeat(n) }))) },
     // Deep nesting inside the limit: parsers and validators that recurse must not fall over.
     { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 30_000 }).map((depth) => Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`)) },
     { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 6_000 }).map((depth) => Buffer.from(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)) },
@@ -458,7 +461,7 @@ describe('reliability: malformed input over every public endpoint', () => {
     const started = performance.now();
     const services = await api(server.url, '/api/services');
     assert.equal(services.status, 200);
-    assert.ok(performance.now() - started < 1_000);
+    assert.ok(performance.now() - started < QUICK_MS);
     const view = await api(server.url, '/api/appointment', { token: citizen.token });
     assert.equal(view.status, 200, 'the fixture appointment is still there');
     // Koa reports a connection the client broke (bad framing, gone mid-answer) as an error of that

@@ -10,6 +10,8 @@ import { connectPeer, joinAsHolder, joinAsStaff, upgradeStatus, type TestPeer } 
 import { signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
 
 const MONDAY = '2027-03-01T06:00:00Z';
+/** "Still answers quickly": generous, since CI machines run other suites beside this one. */
+const QUICK_MS = 2_000;
 const DURING = '2027-03-01T07:55:00Z';
 const UPGRADE_CASES = 400;
 const FRAME_CASES = 150; // under the burst of 200, so the rate limit does not end the socket first
@@ -92,7 +94,7 @@ describe('reliability: signalling abuse', () => {
       { numRuns: UPGRADE_CASES },
     );
     assert.ok((statuses.get(401) ?? 0) > 50, `forged credentials were tried: ${JSON.stringify([...statuses])}`);
-    assert.ok((await httpLatency(server)) < 1_000);
+    assert.ok((await httpLatency(server)) < QUICK_MS);
   });
 
   it('when peers signal across meetings, to waiting peers, as a waiting peer or with a forged src, then nothing arrives; within a meeting it does, from the real sender', async () => {
@@ -148,7 +150,7 @@ describe('reliability: signalling abuse', () => {
     await sleep(100);
     const relayed = host.received.filter((m) => m.type === 'OFFER').length;
     assert.ok(relayed <= 210, `the victim got ${relayed} of 5000 offers`);
-    assert.ok(Math.max(...latencies) < 1_000, `HTTP answered in ${latencies.map(Math.round).join(', ')} ms`);
+    assert.ok(Math.max(...latencies) < QUICK_MS, `HTTP answered in ${latencies.map(Math.round).join(', ')} ms`);
   });
 
   it('when payloads are oversized or not valid UTF-8, then only that socket is closed, and the server stays quick', async () => {
@@ -163,7 +165,7 @@ describe('reliability: signalling abuse', () => {
     assert.equal((await big.closed).code, 1009);
     assert.equal((await huge.closed).code, 1009);
     assert.equal((await garbled.closed).code, 1007);
-    assert.ok((await httpLatency(server)) < 1_000);
+    assert.ok((await httpLatency(server)) < QUICK_MS);
     host.signal('OFFER', citizen.join.peerId, { sdp: 'still working' });
     assert.deepEqual((await citizen.next('OFFER')).payload, { sdp: 'still working' });
     assert.ok(!citizen.received.some((m) => JSON.stringify(m.payload ?? '').length > 60_000), 'the oversized offer never arrived');
