@@ -166,28 +166,40 @@ describe('video call: citizen, interpreter and civil servant', () => {
   });
 });
 
-describe('video call relayed through coturn', () => {
+/**
+ * A journey whose server hands out TURN credentials signed with `serverSecret` for a coturn that
+ * knows TURN_SECRET, relay only; returns the citizen and civil servant pages with the call admitted.
+ */
+function relayOnlyCall(serverSecret: string) {
   let journey: Journey;
   let coturn: Awaited<ReturnType<typeof startCoturn>>;
   before(async () => {
     coturn = await startCoturn(TURN_SECRET);
     journey = await startJourney({
       clock: testClock(SUNDAY),
-      env: { TURN_URLS: coturn.url, TURN_SECRET, TURN_RELAY_ONLY: 'true' },
+      env: { TURN_URLS: coturn.url, TURN_SECRET: serverSecret, TURN_RELAY_ONLY: 'true' },
     });
   });
   after(async () => {
     await journey.close();
     await coturn.stop();
   });
-
-  it('connects with relay-only ICE through TURN and frames arrive', async () => {
+  return async () => {
     const base = journey.server.url;
     const { citizenToken } = await bookCall(journey);
     const [citizen, staff] = [await journey.page(), await journey.page()];
     await enterWaitingRoom(citizen, base, citizenToken);
     await startCallAsStaff(staff, base);
     await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    return { citizen, staff };
+  };
+}
+
+describe('video call relayed through coturn', () => {
+  const admitted = relayOnlyCall(TURN_SECRET);
+
+  it('connects with relay-only ICE through TURN and frames arrive', async () => {
+    const { citizen, staff } = await admitted();
     await Promise.all([remoteFrames(citizen, 1), remoteFrames(staff, 1)]);
     // The connection quality indicator reads getStats(): the selected candidate pair is a relay.
     await citizen.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 });
@@ -195,27 +207,10 @@ describe('video call relayed through coturn', () => {
 });
 
 describe('video call with a wrong TURN secret', () => {
-  let journey: Journey;
-  let coturn: Awaited<ReturnType<typeof startCoturn>>;
-  before(async () => {
-    coturn = await startCoturn(TURN_SECRET);
-    journey = await startJourney({
-      clock: testClock(SUNDAY),
-      env: { TURN_URLS: coturn.url, TURN_SECRET: 'not-the-secret-coturn-knows', TURN_RELAY_ONLY: 'true' },
-    });
-  });
-  after(async () => {
-    await journey.close();
-    await coturn.stop();
-  });
+  const admitted = relayOnlyCall('not-the-secret-coturn-knows');
 
   it('shows the friendly connection message instead of hanging', async () => {
-    const base = journey.server.url;
-    const { citizenToken } = await bookCall(journey);
-    const [citizen, staff] = [await journey.page(), await journey.page()];
-    await enterWaitingRoom(citizen, base, citizenToken);
-    await startCallAsStaff(staff, base);
-    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    const { citizen } = await admitted();
     await citizen.getByRole('alert').filter({ hasText: 'De verbinding lukt niet' }).waitFor({ timeout: 30_000 });
     // Tracks are announced by the offer, but no picture ever arrives through a relay that refused us.
     const frames = await citizen
