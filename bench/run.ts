@@ -4,11 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { booking } from './booking.ts';
 import { bundle } from './bundle.ts';
+import { call } from './call.ts';
+import { signalling } from './signalling.ts';
 import { slots } from './slots.ts';
 import { failedFigure, formatTable, type Benchmark, type Figure } from './table.ts';
 
 /** Adding a benchmark: one module exporting a `Benchmark`, one entry here. */
-const benchmarks: Benchmark[] = [bundle, slots, booking];
+const benchmarks: Benchmark[] = [bundle, slots, booking, call, signalling];
 const TIME_LIMIT_MS = 150_000;
 
 const only = process.argv.slice(2);
