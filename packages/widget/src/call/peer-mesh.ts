@@ -44,7 +44,7 @@ export class PeerMesh extends EventTarget {
     },
   ) {
     super();
-    opts.signalling.addEventListener('message', (event) => this.onSignal((event as CustomEvent<SignalMessage>).detail));
+    opts.signalling.onMessage((message) => this.onSignal(message));
   }
 
   /** Aligns the mesh with the admitted participants the server lists. */
@@ -113,9 +113,10 @@ export class PeerMesh extends EventTarget {
     if (message.type === 'LEAVE' && message.src) return this.drop(message.src);
     if (!message.src || !['OFFER', 'ANSWER', 'CANDIDATE'].includes(message.type)) return;
     let entry = this.peers.get(message.src);
-    // A fresh offer for a connection that never came up: the other side started over.
+    // A fresh offer for a connection that never came up: the other side timed out and started over.
     if (entry && message.type === 'OFFER' && !entry.connected && !entry.initiator) {
       const { participant, listed } = entry;
+      this.dispatchEvent(new CustomEvent('timeout', { detail: participant }));
       this.discard(message.src);
       entry = this.create(participant, false);
       entry.listed = listed;

@@ -17,6 +17,12 @@ const OPEN_TIMEOUT_MS = 10_000;
 export class SignallingClient extends EventTarget {
   private socket?: WebSocket;
   private heartbeat?: ReturnType<typeof setInterval>;
+  private handler?: (message: SignalMessage) => void;
+  /**
+   * Signals that arrive before anyone listens: staff may send their offer the moment they admit a
+   * citizen, before the citizen's page has noticed the admission and built its connections.
+   */
+  private early: SignalMessage[] = [];
 
   constructor(private readonly url: string) {
     super();
@@ -52,7 +58,8 @@ export class SignallingClient extends EventTarget {
         } else if (message.type === 'ERROR' || message.type === 'ID-TAKEN') {
           clearTimeout(timer);
           reject(new Error('signalling_refused'));
-        } else this.dispatchEvent(new CustomEvent<SignalMessage>('message', { detail: message }));
+        } else if (this.handler) this.handler(message);
+        else this.early.push(message);
       });
       socket.addEventListener('close', () => {
         clearTimeout(timer);
@@ -61,6 +68,12 @@ export class SignallingClient extends EventTarget {
         this.dispatchEvent(new Event('close'));
       });
     });
+  }
+
+  /** Sets the one receiver of relayed signals and hands it whatever arrived before. */
+  onMessage(handler: (message: SignalMessage) => void) {
+    this.handler = handler;
+    for (const message of this.early.splice(0)) handler(message);
   }
 
   send(type: 'OFFER' | 'ANSWER' | 'CANDIDATE' | 'LEAVE', dst: string, payload: unknown) {
