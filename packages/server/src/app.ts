@@ -90,7 +90,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const citizen = bookingRoutes(booking);
   app.use(citizen.routes()).use(citizen.allowedMethods());
   app.use(publicConfigRoutes(config).routes());
-  if (!config.smtpUrl) {
+  if (config.demoMailbox && !config.smtpUrl) {
     const mailbox = demoMailboxRoutes(outboxDir);
     app.use(mailbox.routes());
   }

@@ -80,6 +80,14 @@ describe('loadConfig', () => {
       assert.equal(config.seedDemoData, true);
     });
 
+    it('then the demo mailbox, which lists personal links, is served only for a local demo', () => {
+      assert.equal(load({}).demoMailbox, true);
+      assert.equal(load({ PUBLIC_URL: 'http://127.0.0.1:8080' }).demoMailbox, true);
+      assert.equal(load({ PUBLIC_URL: 'https://balie.wilsede.be' }).demoMailbox, false);
+      assert.equal(load({ SMTP_URL: 'smtp://127.0.0.1:2525' }).demoMailbox, false);
+      assert.equal(load({ PUBLIC_URL: 'https://demo.wilsede.be', DEMO_MAILBOX: 'true' }).demoMailbox, true);
+    });
+
     it('then the public URL defaults to localhost on the port', () => {
       assert.equal(load({ PORT: '9001' }).publicUrl, 'http://localhost:9001');
     });

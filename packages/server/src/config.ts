@@ -35,6 +35,8 @@ export interface Config {
   /** Secret from which personal link tokens are derived; the database only holds their hashes. */
   tokenSecret: string;
   seedDemoData: boolean;
+  /** Serve the outbox at /demo/mailbox. It lists personal links, so only for local demos. */
+  demoMailbox: boolean;
   /** Password given to the seeded demo staff accounts that have none yet. */
   demoStaffPassword: string;
   /** The clock; tests replace it to travel to a DST weekend. */
@@ -92,6 +94,7 @@ const envSchema = z.object({
   SMS_WEBHOOK_URL: url.optional(),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  DEMO_MAILBOX: z.enum(['true', 'false']).optional(),
   DEMO_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).default('wilsede-demo'),
 });
 
@@ -134,6 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     tokenSecret: e.TOKEN_SECRET ?? persistentSecret(dataDir),
     seedDemoData: e.SEED_DEMO_DATA === 'true',
+    // Default: on only for a local demo (no SMTP, served on localhost), never on a public address.
+    demoMailbox: e.DEMO_MAILBOX ? e.DEMO_MAILBOX === 'true' : !e.SMTP_URL && isLocal(e.PUBLIC_URL ?? 'http://localhost'),
     demoStaffPassword: e.DEMO_STAFF_PASSWORD,
     now: () => new Date(),
     ...overrides,
@@ -149,3 +154,7 @@ function persistentSecret(dataDir: string): string {
   return secret;
 }
 
+function isLocal(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+}
