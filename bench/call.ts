@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
+import { enterWaitingRoom } from '../test-support/call-journey.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { startTestServer, testClock, type TestServer } from '../test-support/server.ts';
 import { joinAsStaff, signalUrl, upgradeStatus, type MeetingJoin } from '../test-support/signal.ts';
@@ -47,17 +48,6 @@ async function firstRemoteFrame(page: Page, t0: number): Promise<number> {
 async function newPage(browser: Browser) {
   const context = await browser.newContext({ locale: 'nl-BE', timezoneId: 'Europe/Brussels' });
   return { context, page: await context.newPage() };
-}
-
-/** A citizen: personal link, device check, waiting room (signalling open, not admitted). */
-async function enterWaitingRoom(page: Page, base: string, token: string) {
-  await page.goto(`${base}/?balie=${token}`);
-  await page.getByRole('button', { name: 'Naar het videogesprek' }).click();
-  await page.getByRole('button', { name: 'Beginnen' }).click();
-  await page.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
-  await page.getByText('Alles werkt.').waitFor();
-  await page.getByRole('button', { name: 'Naar de wachtkamer' }).click();
-  await page.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();
 }
 
 /** The civil servant: sign in, open this citizen's dossier, start the call. */

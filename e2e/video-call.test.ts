@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
+import { enterWaitingRoom } from '../test-support/call-journey.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
@@ -27,17 +28,6 @@ async function bookCall(journey: Journey) {
   const invite = (await sentMails(server)).find((m) => m.to === 'tolk@example.org')!;
   server.clock.set(JUST_BEFORE);
   return { id, citizenToken: token, companionToken: linkToken(invite.text) };
-}
-
-/** A citizen or companion: open the personal link, check the devices, wait in the waiting room. */
-async function enterWaitingRoom(page: Page, base: string, token: string) {
-  await page.goto(`${base}/?balie=${token}`);
-  await page.getByRole('button', { name: 'Naar het videogesprek' }).click();
-  await page.getByRole('button', { name: 'Beginnen' }).click();
-  await page.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
-  await page.getByText('Alles werkt.').waitFor();
-  await page.getByRole('button', { name: 'Naar de wachtkamer' }).click();
-  await page.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();
 }
 
 /** The civil servant: sign in, open the dossier, start the call. */

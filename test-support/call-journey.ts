@@ -1,0 +1,12 @@
+import type { Page } from 'playwright-core';
+
+/** A citizen or companion: open the personal link, check the devices, wait in the waiting room. */
+export async function enterWaitingRoom(page: Page, base: string, token: string) {
+  await page.goto(`${base}/?balie=${token}`);
+  await page.getByRole('button', { name: 'Naar het videogesprek' }).click();
+  await page.getByRole('button', { name: 'Beginnen' }).click();
+  await page.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
+  await page.getByText('Alles werkt.').waitFor();
+  await page.getByRole('button', { name: 'Naar de wachtkamer' }).click();
+  await page.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();
+}
