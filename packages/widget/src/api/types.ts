@@ -1,7 +1,8 @@
 import type { Lang } from '../i18n/index.ts';
 
 export type Channel = 'video' | 'counter';
-export type CompanionRole = 'carer' | 'family' | 'interpreter';
+export const companionRoles = ['carer', 'family', 'interpreter'] as const;
+export type CompanionRole = (typeof companionRoles)[number];
 export type Localized<T> = { nl: T } & Partial<Record<Exclude<Lang, 'nl'>, T>>;
 
 /** GET /api/config: the municipality's choices the widget follows (LANGUAGES on the server). */

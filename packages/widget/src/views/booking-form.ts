@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localize, type CompanionRole, type Service } from '../api/types.ts';
+import { localize, companionRoles, type CompanionRole, type Service } from '../api/types.ts';
 import { BalieView } from './balie-view.ts';
 
 export interface BookingDetails {
@@ -9,7 +9,6 @@ export interface BookingDetails {
   intake: Record<string, string>;
 }
 
-const roles: CompanionRole[] = ['carer', 'family', 'interpreter'];
 
 /**
  * The citizen's details. Checks with the browser's own constraint validation first, shows every
@@ -84,7 +83,7 @@ export class BalieBookingForm extends BalieView {
             <div class="field">
               <label for="companion.role">${t.companionRole}</label>
               <select id="companion.role" name="companion.role">
-                ${roles.map((role) => html`<option value=${role} ?selected=${v?.companion?.role === role}>${t.roles[role]}</option>`)}
+                ${companionRoles.map((role) => html`<option value=${role} ?selected=${v?.companion?.role === role}>${t.roles[role]}</option>`)}
               </select>
             </div>`
           : nothing}

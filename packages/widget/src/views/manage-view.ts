@@ -1,14 +1,13 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BalieApi } from '../api/client.ts';
-import { localize, type AppointmentView, type CompanionRole, type Slot } from '../api/types.ts';
+import { localize, type AppointmentView, companionRoles, type CompanionRole, type Slot } from '../api/types.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
 import './documents-panel.ts';
 import './slot-picker.ts';
 
 type Mode = 'view' | 'confirm-cancel' | 'reschedule' | 'add-companion';
-const roles: CompanionRole[] = ['carer', 'family', 'interpreter'];
 
 /** The appointment behind a personal link: see it, cancel, move it, invite or remove a companion. */
 @customElement('balie-manage-view')
@@ -191,7 +190,7 @@ export class BalieManageView extends BalieView {
             )}
             <div class="field">
               <label for="companion-role">${this.t.booking.companionRole}</label>
-              <select id="companion-role" name="role">${roles.map((r) => html`<option value=${r}>${this.t.booking.roles[r]}</option>`)}</select>
+              <select id="companion-role" name="role">${companionRoles.map((r) => html`<option value=${r}>${this.t.booking.roles[r]}</option>`)}</select>
             </div>
             <div class="actions">
               <button type="button" class="secondary" @click=${() => this.setMode('view')}>${this.t.common.back}</button>
