@@ -28,12 +28,13 @@ export class SignallingClient extends EventTarget {
     super();
   }
 
-  static url(server: string, path: string, key: string, id: string, token: string) {
-    const base = new URL(server);
-    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    base.pathname = `${path.replace(/\/$/, '')}/peerjs`;
-    base.search = new URLSearchParams({ key, id, token }).toString();
-    return base.toString();
+  /** A client for the peer a join endpoint granted: its id and credential, on that server. */
+  static for(server: string, join: { peerId: string; credential: string; signal: { path: string; key: string } }) {
+    const url = new URL(server);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.pathname = `${join.signal.path.replace(/\/$/, '')}/peerjs`;
+    url.search = new URLSearchParams({ key: join.signal.key, id: join.peerId, token: join.credential }).toString();
+    return new SignallingClient(url.toString());
   }
 
   connect(): Promise<void> {

@@ -67,8 +67,7 @@ export class BalieMeetingView extends BalieView {
     try {
       this.join = await this.api.joinMeeting();
       await this.media.start({ audioOnly: this.choice?.audioOnly, cameraId: this.choice?.cameraId, microphoneId: this.choice?.microphoneId });
-      const { signal, peerId, credential } = this.join;
-      this.signalling = new SignallingClient(SignallingClient.url(this.server, signal.path, signal.key, peerId, credential));
+      this.signalling = SignallingClient.for(this.server, this.join);
       await this.signalling.connect();
       const signalling = this.signalling;
       signalling.addEventListener('close', () => void this.signallingLost(signalling));

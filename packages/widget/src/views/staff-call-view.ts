@@ -67,7 +67,7 @@ export class BalieStaffCall extends BalieView {
     try {
       const join = await this.http.post('join').json<MeetingJoin>();
       await this.media.start();
-      this.signalling = new SignallingClient(SignallingClient.url(this.server || location.origin, join.signal.path, join.signal.key, join.peerId, join.credential));
+      this.signalling = SignallingClient.for(this.server || location.origin, join);
       await this.signalling.connect();
       this.join = join;
       await this.refresh();
