@@ -3,6 +3,11 @@ import type { Page } from 'playwright-core';
 /** A citizen or companion: open the personal link, check the devices, wait in the waiting room. */
 export async function enterWaitingRoom(page: Page, base: string, token: string) {
   await page.goto(`${base}/?balie=${token}`);
+  await checkDevicesAndWait(page);
+}
+
+/** From the appointment the personal link opened: the device check, then the waiting room. */
+export async function checkDevicesAndWait(page: Page) {
   await page.getByRole('button', { name: 'Naar het videogesprek' }).click();
   await page.getByRole('button', { name: 'Beginnen' }).click();
   await page.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
