@@ -1,3 +1,5 @@
+import type { CompanionRole } from '../catalog/types.ts';
+
 /** Who takes part in a meeting. Staff are always admitted; citizens and companions wait until admitted. */
 export type MeetingRole = 'staff' | 'citizen' | 'companion';
 
@@ -13,6 +15,8 @@ export interface ConnectedPeer {
    */
   holder: string;
   name: string;
+  /** What a companion comes as (carer, family, interpreter), so the others see an interpreter as one. */
+  companionRole?: CompanionRole;
   /** Ends the connection, e.g. when staff end the meeting. */
   close(code: number, reason: string): void;
 }
@@ -21,9 +25,10 @@ export interface PeerView {
   peerId: string;
   name: string;
   role: MeetingRole;
+  companionRole?: CompanionRole;
 }
 
-const view = ({ peerId, name, role }: ConnectedPeer): PeerView => ({ peerId, name, role });
+const view = ({ peerId, name, role, companionRole }: ConnectedPeer): PeerView => ({ peerId, name, role, ...(companionRole ? { companionRole } : {}) });
 
 /**
  * In-memory presence: which peers are connected to signalling and who has been admitted. It is

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { LinkHolder } from '../booking/service.ts';
+import type { CompanionRole } from '../catalog/types.ts';
 import { ZONE } from '../booking/slots.ts';
 import type { EventBus } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
@@ -39,6 +40,7 @@ export interface AuthorizedPeer {
   role: MeetingRole;
   holder: string;
   name: string;
+  companionRole?: CompanionRole;
 }
 
 /** Over: ended by staff, or the outcome was recorded in the dossier. */
@@ -211,9 +213,10 @@ export function meetingService(deps: MeetingServiceDeps) {
       if (!row) throw new HttpError(401, 'invalid_credential', 'This signalling credential is not valid: join the meeting again.');
       if (row.status === 'cancelled' || isEnded(row)) throw new HttpError(410, 'meeting_ended', 'This conversation has ended.');
       const [kind, id] = splitHolder(grant.holder);
-      const name = kind === 'citizen' ? row.citizenName : kind === 'companion' ? store.companionName(row.id, id) : store.staffName(id);
+      const companion = kind === 'companion' ? store.companion(row.id, id) : undefined;
+      const name = kind === 'citizen' ? row.citizenName : kind === 'companion' ? companion?.name : store.staffName(id);
       if (name === undefined) throw new HttpError(401, 'invalid_credential', 'This participant is no longer invited.');
-      return { peerId, meetingId: row.id, role: grant.role, holder: grant.holder, name };
+      return { peerId, meetingId: row.id, role: grant.role, holder: grant.holder, name, ...(companion ? { companionRole: companion.role } : {}) };
     },
   };
 }

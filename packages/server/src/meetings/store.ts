@@ -1,5 +1,5 @@
 import type { AppointmentStatus } from '../booking/store.ts';
-import type { Channel } from '../catalog/types.ts';
+import type { Channel, CompanionRole } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
 
 /** The part of an appointment a meeting needs. */
@@ -26,7 +26,9 @@ const columns = `id, service_id AS serviceId, staff_id AS staffId, channel, stat
 export function meetingStore(db: Db) {
   const s = {
     byId: db.prepare<[string], MeetingRow>(`SELECT ${columns} FROM appointments WHERE id = ?`),
-    companionName: db.prepare<[string, string], string>('SELECT name FROM companions WHERE id = ? AND appointment_id = ? AND removed_at IS NULL').pluck(),
+    companion: db.prepare<[string, string], { name: string; role: CompanionRole }>(
+      'SELECT name, role FROM companions WHERE id = ? AND appointment_id = ? AND removed_at IS NULL',
+    ),
     staffName: db.prepare<[string], string>('SELECT name FROM staff WHERE id = ? AND active = 1').pluck(),
     setWaitingSince: db.prepare(
       'UPDATE appointments SET waiting_since = CASE WHEN @waiting THEN COALESCE(waiting_since, @at) ELSE NULL END WHERE id = @id',
@@ -45,7 +47,7 @@ export function meetingStore(db: Db) {
 
   return {
     get: (id: string) => s.byId.get(id),
-    companionName: (appointmentId: string, companionId: string) => s.companionName.get(companionId, appointmentId),
+    companion: (appointmentId: string, companionId: string) => s.companion.get(companionId, appointmentId),
     staffName: (id: string) => s.staffName.get(id),
     setWaiting: (id: string, waiting: boolean, at: string) => void s.setWaitingSince.run({ id, waiting: waiting ? 1 : 0, at }),
     /** Keeps the first time: a call that drops and resumes is still one call. */

@@ -85,6 +85,8 @@ export interface MeetingParticipant {
   peerId: string;
   name: string;
   role: 'staff' | 'citizen' | 'companion';
+  /** What a companion comes as: an interpreter is shown as one. */
+  companionRole?: CompanionRole;
 }
 
 export interface MeetingState {

@@ -102,8 +102,9 @@ export class BalieCallView extends BalieView {
   }
 
   private roleOf(peerId: string) {
-    const role = this.participants.find((p) => p.peerId === peerId)?.role;
-    return role ? this.t.meeting.roles[role] : '';
+    const participant = this.participants.find((p) => p.peerId === peerId);
+    if (participant?.companionRole) return this.t.booking.roles[participant.companionRole];
+    return participant ? this.t.meeting.roles[participant.role] : '';
   }
 
   private toggleMic() {
@@ -228,7 +229,9 @@ export class BalieCallView extends BalieView {
           <h3 id="participants-h">${t.participants}</h3>
           <ul class="people">
             <li>${t.you} (${t.roles[this.join.role]})</li>
-            ${this.participants.filter((p) => p.peerId !== this.join.peerId).map((p) => html`<li>${p.name} (${t.roles[p.role]})</li>`)}
+            ${this.participants
+              .filter((p) => p.peerId !== this.join.peerId)
+              .map((p) => html`<li>${p.name} (${this.roleOf(p.peerId)})</li>`)}
           </ul>
         </section>
         <balie-chat-panel .t=${this.t} .messages=${this.messages} @send=${(e: CustomEvent<string>) => this.sendChat(e.detail)}></balie-chat-panel>
