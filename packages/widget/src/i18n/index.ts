@@ -6,13 +6,12 @@ export const supportedLangs = ['nl', 'fr', 'en', 'de'] as const;
 export type Lang = (typeof supportedLangs)[number];
 export const ZONE = 'Europe/Brussels';
 
-// Dutch ships in the entry; other languages are small lazy chunks loaded on demand.
-// fr and de are completed in the languages issue; until then they fall back to English, then Dutch.
+// Dutch ships in the entry; every other language is a small lazy chunk loaded on demand.
 const loaders: Record<Lang, () => Promise<Messages>> = {
   nl: async () => nl,
+  fr: async () => (await import('./fr.ts')).fr,
   en: async () => (await import('./en.ts')).en,
-  fr: async () => (await import('./en.ts')).en,
-  de: async () => (await import('./en.ts')).en,
+  de: async () => (await import('./de.ts')).de,
 };
 
 export function resolveLang(requested: string | null | undefined): Lang {

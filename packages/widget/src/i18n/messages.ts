@@ -26,6 +26,16 @@ export interface Messages {
     consent: string;
     tooLong: string;
     tooManyCompanions: string;
+    /** appointment_started: too late to change it online. */
+    started: string;
+    /** channel_not_offered */
+    channelNotOffered: string;
+    /** citizen_only: a companion tried what only the person who booked may do. */
+    citizenOnly: string;
+    /** not_video: the appointment is at the counter. */
+    notVideo: string;
+    /** feedback_given */
+    feedbackGiven: string;
     generic: string;
   };
   booking: {
@@ -96,7 +106,7 @@ export interface Messages {
     notYet: (opensAt: string) => string;
     closed: string;
     welcomeTitle: string;
-    welcomeText: (staff: string, when: string) => string;
+    welcomeText: (service: string, when: string) => string;
     howItWorks: string;
     steps: string[];
     start: string;

@@ -2,6 +2,7 @@ import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ApiError, BalieApi } from '../api/client.ts';
 import { defaultMessages, type Lang, type Messages } from '../i18n/index.ts';
+import { errorText } from '../i18n/error-texts.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /**
@@ -57,19 +58,7 @@ export class BalieView extends LitElement {
   }
 
   protected errorText(e: ApiError): string {
-    const t = this.t.errors;
-    if (e.code === 'network') return t.network;
-    if (e.status >= 500) return t.server;
-    const byCode: Record<string, string> = {
-      invalid_link: t.invalidLink,
-      appointment_cancelled: t.cancelled,
-      link_expired: t.expired,
-      not_found: t.notFound,
-      slot_taken: t.slotTaken,
-      too_many_companions: t.tooManyCompanions,
-      validation_failed: t.summary,
-    };
-    return byCode[e.code] ?? t.generic;
+    return errorText(this.t, e.code, e.status);
   }
 
   /** Maps a server field error to a friendly text in the citizen's language. */
