@@ -11,10 +11,14 @@ export interface DomainEvents {
   /** Someone entered or left the waiting room of a video meeting; `waiting` is how many wait now. */
   'meeting.waiting': [{ appointmentId: string; staffId: string; waiting: number }];
   'meeting.admitted': [{ appointmentId: string; staffId: string; peerIds: string[] }];
+  /** The call began: for the first time, two admitted people were in it (a rejoin does not count). */
+  'meeting.started': [{ appointmentId: string; staffId: string }];
   /** Staff ended the call: the appointment is held and every peer was disconnected. */
   'meeting.ended': [{ appointmentId: string; staffId: string }];
   /** The citizen finished the device check (readiness in the agenda). */
   'meeting.device-checked': [{ appointmentId: string; staffId: string; result: 'passed' | 'failed' }];
+  /** The citizen gave the anonymous survey after the call: the score only, never the comment. */
+  'feedback.submitted': [{ appointmentId: string; staffId: string; score: number }];
   /** A document passed the content checks and is visible to the appointment's participants now. */
   'document.added': [{ appointmentId: string; staffId: string; documentId: string; uploadedBy: 'citizen' | 'companion' | 'staff' }];
   /** Staff or the uploader deleted a document (retention deletes silently, long after the appointment). */

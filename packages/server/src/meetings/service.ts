@@ -118,7 +118,9 @@ export function meetingService(deps: MeetingServiceDeps) {
       store.setWaiting(meetingId, waiting.length > 0 && !isEnded(row), nowIso());
       events.emit('meeting.waiting', { appointmentId: meetingId, staffId: row.staffId, waiting: waiting.length });
     }
-    if (participants.length >= 2 && !row.callStartedAt && !isEnded(row)) store.markCallStarted(meetingId, nowIso());
+    if (participants.length >= 2 && !row.callStartedAt && !isEnded(row) && store.markCallStarted(meetingId, nowIso())) {
+      events.emit('meeting.started', { appointmentId: meetingId, staffId: row.staffId });
+    }
   });
 
   // An appointment closed elsewhere (cancelled, or held or no-show in the dossier) closes its call too.
@@ -200,6 +202,7 @@ export function meetingService(deps: MeetingServiceDeps) {
       const day = DateTime.fromJSDate(deps.now(), { zone: ZONE }).startOf('day').toUTC().toISO()!;
       const stored = store.addFeedback(row.id, { serviceId: row.serviceId, score: input.score, comment: input.comment?.trim() || null, day });
       if (!stored) throw new HttpError(409, 'feedback_given', 'Feedback for this appointment was already given. Thank you!');
+      events.emit('feedback.submitted', { appointmentId: row.id, staffId: row.staffId, score: input.score });
     },
 
     /**

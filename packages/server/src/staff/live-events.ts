@@ -18,9 +18,11 @@ export interface AgendaChanged {
     | 'no-show'
     | 'waiting'
     | 'admitted'
+    | 'call-started'
     | 'meeting-ended'
     | 'device-checked'
-    | 'documents';
+    | 'documents'
+    | 'feedback';
   /** With `waiting`: how many people are in the waiting room now (0 when the last one left). */
   waiting?: number;
 }
@@ -56,6 +58,8 @@ export function liveAgenda(events: EventBus, opts: { heartbeatMs: number }) {
     'appointment.updated': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: e.change }),
     'meeting.waiting': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'waiting', waiting: e.waiting }),
     'meeting.admitted': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'admitted' }),
+    'meeting.started': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'call-started' }),
+    'feedback.submitted': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'feedback' }),
     'meeting.ended': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'meeting-ended' }),
     'meeting.device-checked': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'device-checked' }),
     'document.added': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'documents' }),

@@ -29,8 +29,10 @@ const webhookOf = {
   // Presence in the waiting room changes by the second; back offices act on admission and the end.
   'meeting.waiting': null,
   'meeting.admitted': (e) => ({ admitted: e.peerIds.length }),
+  'meeting.started': () => ({}),
   'meeting.ended': () => ({}),
   'meeting.device-checked': (e) => ({ result: e.result }),
+  'feedback.submitted': (e) => ({ score: e.score }),
   // Case management files what arrived; the content itself stays behind the access-checked download.
   'document.added': (e) => ({ documentId: e.documentId, uploadedBy: e.uploadedBy }),
   'document.deleted': (e) => ({ documentId: e.documentId }),

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { book } from '../../../../test-support/booking.ts';
-import { api, firstSlot, freePort, startTestServer, type TestServer } from '../../../../test-support/server.ts';
+import { api, firstSlot, freePort, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { connectPeer, joinAsHolder, joinAsStaff } from '../../../../test-support/signal.ts';
+import { signIn, staffEmail } from '../../../../test-support/staff.ts';
 import { startWebhookReceiver, type ReceivedWebhook } from '../../../../test-support/webhook-receiver.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { verifySignature } from './signature.ts';
@@ -10,8 +12,13 @@ import { verifySignature } from './signature.ts';
 const SECRET = 'whsec-test-0123456789abcdef';
 type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
-const startWithWebhooks = (url: string, dataDir?: string) =>
-  startTestServer({ env: { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET }, overrides: { webhookRetryBaseMs: 50 }, ...(dataDir ? { dataDir } : {}) });
+const startWithWebhooks = (url: string, dataDir?: string, clock?: ReturnType<typeof testClock>) =>
+  startTestServer({
+    env: { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET },
+    overrides: { webhookRetryBaseMs: 50 },
+    ...(dataDir ? { dataDir } : {}),
+    ...(clock ? { clock } : {}),
+  });
 const ofType = (type: string, appointmentId?: string) => (hook: ReceivedWebhook) => {
   const event = JSON.parse(hook.body);
   return event.type === type && (!appointmentId || event.data.appointmentId === appointmentId);
@@ -118,6 +125,49 @@ describe('webhooks', () => {
       for (const hook of hooks) assert.ok(verifySignature(SECRET, String(hook.headers['x-balie-signature']), hook.body));
       assert.equal((await deliveredRow(server, String(hooks[0]!.headers['x-balie-event-id']))).attempts, 3);
     });
+  });
+});
+
+describe('webhooks of a video call', () => {
+  // Monday 1 March 2027: the first video slot is 08:00Z, the meeting is open from 07:45Z.
+  const MONDAY = '2027-03-01T06:00:00Z';
+  const DURING = '2027-03-01T07:55:00Z';
+  let receiver: Receiver;
+  let server: TestServer;
+  before(async () => {
+    receiver = await startWebhookReceiver();
+    server = await startWithWebhooks(receiver.url, undefined, testClock(MONDAY));
+  });
+  after(async () => {
+    await server.cleanup();
+    await receiver.close();
+  });
+
+  it('when a call starts, ends and the citizen answers the survey, then meeting.started, meeting.ended and feedback.submitted arrive, the score without the comment', async () => {
+    const slot = await firstSlot(server.url);
+    const { id, token } = await book(server, slot);
+    server.clock.set(DURING);
+    const staff = await signIn(server, staffEmail.an);
+    const citizen = await connectPeer(server, await joinAsHolder(server, token));
+    const host = await connectPeer(server, await joinAsStaff(staff, id));
+    assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: { peerId: citizen.join.peerId } })).status, 204);
+    const [started] = await receiver.waitFor(1, ofType('meeting.started', id));
+    assert.ok(JSON.parse(started!.body).data.callStartedAt, 'the facts say when the call started');
+
+    // A rejoin is the same call: no second meeting.started.
+    citizen.close();
+    const again = await connectPeer(server, await joinAsHolder(server, token));
+    assert.equal((await staff.request(`/api/staff/appointments/${id}/end`, { body: { nextSteps: 'Stuur het attest door.' } })).status, 204);
+    await receiver.waitFor(1, ofType('meeting.ended', id));
+    const feedback = await api(server.url, '/api/meeting/feedback', { token, body: { score: 4, comment: 'Vlot geholpen door An.' } });
+    assert.equal(feedback.status, 201);
+    const [survey] = await receiver.waitFor(1, ofType('feedback.submitted', id));
+    const event = JSON.parse(survey!.body);
+    assert.equal(event.data.score, 4);
+    assert.ok(!survey!.body.includes('Vlot'), 'the comment stays in the survey, not in the webhook');
+    assert.equal(receiver.received.filter(ofType('meeting.started', id)).length, 1);
+    host.close();
+    again.close();
   });
 });
 
