@@ -23,7 +23,7 @@ export class DigitaleBalieMedewerker extends LitElement {
     }
   `;
 
-  /** Language of the console: `nl` (default) or `en`. */
+  /** Language of the console: `nl`, `fr`, `en` or `de`. Without it, the page's `lang` when the server offers it (LANGUAGES). */
   @property({ reflect: true }) override lang = '';
 
   @state() private loaded = false;
@@ -34,8 +34,7 @@ export class DigitaleBalieMedewerker extends LitElement {
   }
 
   override render() {
-    const lang = this.lang || document.documentElement.lang || 'nl';
-    return this.loaded ? html`<balie-staff-console .lang=${lang}></balie-staff-console>` : nothing;
+    return this.loaded ? html`<balie-staff-console .lang=${this.lang}></balie-staff-console>` : nothing;
   }
 }
 

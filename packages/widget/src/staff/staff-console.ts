@@ -1,6 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { BalieApi } from '../api/client.ts';
+import { resolveLang, supportedLangs, type Lang } from '../i18n/index.ts';
 import { tokens } from '../styles/tokens.ts';
+import { languageSwitch, languageSwitchStyles } from '../views/language-switch.ts';
 import { chime, primeSound, setSoundMuted, soundMuted } from './alert-sound.ts';
 import { StaffApi } from './api.ts';
 import { formatWhen } from './format.ts';
@@ -12,6 +15,11 @@ import type { Route, StaffView } from './views/staff-view.ts';
 
 type Scope = 'me' | 'all';
 const SCOPE_KEY = 'digitale-balie-medewerker:scope';
+const LANG_KEY = 'digitale-balie-medewerker:lang';
+const storedLang = (): Lang | undefined => {
+  const stored = globalThis.localStorage?.getItem(LANG_KEY);
+  return stored && (supportedLangs as readonly string[]).includes(stored) ? (stored as Lang) : undefined;
+};
 
 /** Each view is a chunk of its own: a medewerker never downloads the admin forms. */
 const views: Record<Route['view'] | 'sign-in', () => Promise<unknown>> = {
@@ -35,6 +43,7 @@ export class BalieStaffConsole extends LitElement {
   static override styles = [
     tokens,
     staffStyles,
+    languageSwitchStyles,
     css`
       .bar {
         display: flex;
@@ -104,8 +113,8 @@ export class BalieStaffConsole extends LitElement {
     `,
   ];
 
-  /** Language of the console: `nl` (default) or `en`. */
-  @property() override lang = 'nl';
+  /** Language asked for by the page (`nl`, `fr`, `en`, `de`); empty: the page's own language. */
+  @property() override lang = '';
 
   @state() private t: StaffMessages = defaultStaffMessages;
   @state() private session?: SessionInfo | null;
@@ -118,6 +127,10 @@ export class BalieStaffConsole extends LitElement {
   @state() private announcement = '';
   /** What the last arrival's chime did; on the alert as `data-sound`, so it can be checked. */
   @state() private sound: 'played' | 'muted' | 'unavailable' = 'muted';
+  /** The languages the municipality offers (LANGUAGES); empty until known. */
+  @state() private offeredLangs: Lang[] = [];
+  /** What this civil servant picked in the language switch, remembered on this device. */
+  @state() private chosenLang = storedLang();
 
   private readonly api = new StaffApi();
   private readonly seenWaiting = new Set<string>();
@@ -137,11 +150,32 @@ export class BalieStaffConsole extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('lang') && this.hasUpdated) void loadStaffMessages(this.lang).then((t) => (this.t = t));
+    if (changed.has('lang') && this.hasUpdated) void this.loadTexts();
+  }
+
+  /** The civil servant's pick wins, then the element's `lang`, then the page's language if offered. */
+  get activeLang(): Lang {
+    const offered = (lang: Lang) => !this.offeredLangs.length || this.offeredLangs.includes(lang);
+    if (this.chosenLang && offered(this.chosenLang)) return this.chosenLang;
+    if (this.lang) return resolveLang(this.lang);
+    const page = resolveLang(document.documentElement.lang);
+    return offered(page) ? page : this.offeredLangs[0]!;
+  }
+
+  private async loadTexts() {
+    this.t = await loadStaffMessages(this.activeLang);
+  }
+
+  private chooseLang(lang: Lang) {
+    this.chosenLang = lang;
+    globalThis.localStorage?.setItem(LANG_KEY, lang);
+    void this.loadTexts();
   }
 
   private async start() {
-    this.t = await loadStaffMessages(this.lang);
+    const config = await new BalieApi(location.origin).getConfig().catch(() => undefined);
+    this.offeredLangs = supportedLangs.filter((lang) => config?.languages.includes(lang));
+    await this.loadTexts();
     try {
       this.signedIn(await this.api.session(), false);
     } catch {
@@ -221,7 +255,8 @@ export class BalieStaffConsole extends LitElement {
   override render() {
     const t = this.t.shell;
     const session = this.session;
-    return html`
+    return html`<div lang=${this.activeLang}>
+      ${languageSwitch(this.offeredLangs, this.activeLang, (lang) => this.chooseLang(lang))}
       ${session
         ? html`<div class="bar">
               <p class="who">${t.signedInAs(session.staff.name, t.roles[session.staff.role])}</p>
@@ -238,7 +273,7 @@ export class BalieStaffConsole extends LitElement {
         : nothing}
       ${this.renderView()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-    `;
+    </div>`;
   }
 
   private toggleSound(on: boolean) {
@@ -311,7 +346,7 @@ export class BalieStaffConsole extends LitElement {
           @start-call=${(e: CustomEvent<{ appointmentId: string; citizen?: string }>) =>
             this.go({ view: 'call', id: e.detail.appointmentId, citizen: e.detail.citizen ?? '' })}></balie-staff-dossier>`;
       case 'call':
-        return html`<balie-staff-call data-view .lang=${this.lang === 'en' ? 'en' : 'nl'} .server=${location.origin} .appointmentId=${route.id}
+        return html`<balie-staff-call data-view .lang=${this.activeLang} .server=${location.origin} .appointmentId=${route.id}
           .citizenName=${route.citizen} .csrfToken=${this.session!.csrfToken} .csrfHeader=${this.session!.csrfHeader}
           @announce=${common.announce} @close=${() => this.go({ view: 'dossier', id: route.id })}></balie-staff-call>`;
       case 'services':

@@ -1,3 +1,6 @@
+import { frenchSpacing } from '../i18n/french-spacing.ts';
+import type { Lang } from '../i18n/index.ts';
+
 /** Texts of the staff side of a call; the call controls themselves share the citizen texts. */
 export interface StaffCallTexts {
   title: (citizen: string) => string;
@@ -13,7 +16,7 @@ export interface StaffCallTexts {
   close: string;
 }
 
-export const staffCallTexts: Record<'nl' | 'en', StaffCallTexts> = {
+export const staffCallTexts: Record<Lang, StaffCallTexts> = {
   nl: {
     title: (citizen) => `Videogesprek met ${citizen}`,
     waiting: 'In de wachtkamer',
@@ -27,6 +30,19 @@ export const staffCallTexts: Record<'nl' | 'en', StaffCallTexts> = {
     ended: 'Het gesprek is beëindigd.',
     close: 'Terug naar het dossier',
   },
+  fr: frenchSpacing<StaffCallTexts>({
+    title: (citizen) => `Appel vidéo avec ${citizen}`,
+    waiting: 'Dans la salle d’attente',
+    nobodyWaiting: 'Personne n’attend encore.',
+    admit: (name) => `Faire entrer ${name}`,
+    admitAll: 'Faire entrer tout le monde',
+    someoneWaits: (name) => `${name} attend dans la salle d’attente.`,
+    nextSteps: 'Prochaines étapes pour le citoyen',
+    nextStepsHint: 'Le citoyen voit ce texte après l’appel.',
+    end: 'Terminer l’appel',
+    ended: 'L’appel est terminé.',
+    close: 'Retour au dossier',
+  }),
   en: {
     title: (citizen) => `Video call with ${citizen}`,
     waiting: 'In the waiting room',
@@ -39,5 +55,18 @@ export const staffCallTexts: Record<'nl' | 'en', StaffCallTexts> = {
     end: 'End call',
     ended: 'The call has ended.',
     close: 'Back to the file',
+  },
+  de: {
+    title: (citizen) => `Videogespräch mit ${citizen}`,
+    waiting: 'Im Warteraum',
+    nobodyWaiting: 'Noch wartet niemand.',
+    admit: (name) => `${name} hereinlassen`,
+    admitAll: 'Alle hereinlassen',
+    someoneWaits: (name) => `${name} wartet im Warteraum.`,
+    nextSteps: 'Nächste Schritte für den Bürger',
+    nextStepsHint: 'Der Bürger sieht diesen Text nach dem Gespräch.',
+    end: 'Gespräch beenden',
+    ended: 'Das Gespräch ist beendet.',
+    close: 'Zurück zur Akte',
   },
 };

@@ -7,6 +7,7 @@ import { MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
 import './call-view.ts';
 import { staffCallTexts } from './staff-call-texts.ts';
+import { loadMessages } from '../i18n/index.ts';
 
 interface StaffMeetingState {
   waiting: MeetingParticipant[];
@@ -50,7 +51,12 @@ export class BalieStaffCall extends BalieView {
   }
 
   private get texts() {
-    return staffCallTexts[this.lang === 'en' ? 'en' : 'nl'];
+    return staffCallTexts[this.lang];
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    // The call controls speak the citizen texts: load them in the console's language.
+    if (changed.has('lang')) void loadMessages(this.lang).then((t) => (this.t = t));
   }
 
   override connectedCallback() {
