@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { signatureHeader } from '../packages/server/src/webhooks/signature.ts';
 import { book } from '../test-support/booking.ts';
 import { firstSlot, freePort, startTestServer } from '../test-support/server.ts';
+import { municipalCsp } from './municipal-site.ts';
 import { startJourney } from './support.ts';
 
 /**
@@ -80,6 +81,10 @@ describe('docs site', () => {
   it('when the webmasters page is opened, then it lists every attribute, and the theming preview recolours the live widget', async () => {
     const page = await journey.page();
     const violations = await openDocs(page, `${journey.server.url}/docs/webmasters.html`);
+    // The policy the docs and the README give is the one the journey tests run under.
+    const policy = `Content-Security-Policy: ${municipalCsp('https://balie.example.be')}`;
+    assert.equal(await page.locator('#csp-policy').textContent(), policy);
+    assert.ok(readFileSync(join(root, 'README.md'), 'utf8').includes(`\n${policy}\n`), 'README.md gives the same policy');
     const attributes = await page.locator('tbody[data-manifest="attributes"] tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.name));
     assert.deepEqual(attributes.sort(), balie.attributes!.map((a) => a.name).sort());
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
-import { freePort, startTestServer, type TestServer } from '../test-support/server.ts';
+import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { municipalSite } from './municipal-site.ts';
 import { bookFirstVideoSlot } from './support.ts';
 
 /**
@@ -11,10 +11,6 @@ import { bookFirstVideoSlot } from './support.ts';
  * municipal site of another origin), blocked third-party cookies, a hostile global stylesheet with two
  * widgets on one page. Every request the citizen's browser makes is recorded.
  */
-
-/** The CSP the README tells a municipality to send, for a widget served from `server`. */
-const municipalCsp = (server: string) =>
-  `default-src 'self'; script-src 'self' ${server}; style-src 'self'; connect-src 'self' ${server} ${server.replace(/^http/, 'ws')}; img-src 'self' data:; media-src 'self' blob:`;
 
 /** Records requests, responses that set a cookie, and CSP violations (as events and as console errors). */
 async function watch(page: Page) {
@@ -50,29 +46,19 @@ async function assertNoCookies(page: Page, context: BrowserContext) {
 describe('embedding', () => {
   let server: TestServer;
   let browser: Browser;
-  let municipal: { origin: string; http: Server };
+  let municipal: { origin: string; close(): Promise<void> };
 
   before(async () => {
-    // A municipal site on another origin (localhost, not 127.0.0.1: another site, so the widget's
-    // requests are cross-site) that embeds the widget with the snippet and the README's CSP.
-    const port = await freePort();
-    const origin = `http://localhost:${port}`;
-    server = await startTestServer({ env: { ALLOWED_ORIGINS: origin } });
-    const http = createServer((req, res) => {
-      if (req.url !== '/') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': municipalCsp(server.url) });
-      res.end(`<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Gemeente</title>
-        <script type="module" src="${server.url}/widget/digitale-balie.js"></script></head>
-        <body><main><h1>Afspraak</h1><digitale-balie service="mantelzorgpremie"></digitale-balie></main></body></html>`);
-    });
-    await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-    municipal = { origin, http };
+    // A municipal site on another origin that embeds the widget with the snippet and the README's CSP.
+    const site = await municipalSite();
+    server = await startTestServer({ env: { ALLOWED_ORIGINS: site.origin } });
+    municipal = { origin: site.origin, ...(await site.serve(server.url)) };
     // Third-party cookies blocked, as Chrome does by default for more and more people.
     browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--test-third-party-cookie-phaseout'] });
   });
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => municipal?.http.close(resolve));
+    await municipal?.close();
     await server?.cleanup();
   });
 
@@ -113,6 +99,20 @@ describe('embedding', () => {
       assert.deepEqual(seen.setCookies, []);
       await assertNoCookies(page, context);
       await context.close();
+    });
+
+    it('when the municipal CSP leaves the server out of connect-src, then the violation is reported (the recorder sees what it guards against)', async () => {
+      const site = await municipalSite();
+      const served = await site.serve(server.url, `default-src 'self'; script-src 'self' ${server.url}; style-src 'self'; connect-src 'self'`);
+      const { context, page } = await newPage();
+      const seen = await watch(page);
+      await page.goto(`${site.origin}/`);
+      for (let i = 0; !(await seen.violations()).some((v) => v.includes('connect-src') && v.includes(server.url)); i++) {
+        assert.ok(i < 40, `a connect-src violation for the server; seen: ${JSON.stringify(await seen.violations())}`);
+        await page.waitForTimeout(250);
+      }
+      await context.close();
+      await served.close();
     });
   });
 
