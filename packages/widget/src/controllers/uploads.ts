@@ -6,8 +6,12 @@ import { ApiError, uploadError, type DocumentsApi } from '../api/client.ts';
 
 /** Small enough that a PATCH on a slow phone finishes well within Node's 300 s request timeout. */
 export const CHUNK_SIZE = 5 * 1024 * 1024;
-/** tus-js-client retries a failed chunk after each delay in turn: ~4 minutes covers a server restart. */
-const RETRY_DELAYS = [0, 1000, 2000, 4000, 8000, 15_000, 30_000, 30_000, 60_000, 60_000];
+/**
+ * tus-js-client retries a failed request after each delay in turn (the count starts over once bytes
+ * flow again). Dense at first, since a retry is one HEAD and a server restart takes seconds; ~4.5
+ * minutes in all covers a deploy or a long loss of network.
+ */
+const RETRY_DELAYS = [0, 1000, 2000, 3000, 5000, 5000, 10_000, 10_000, 15_000, 15_000, 20_000, 30_000, 30_000, 60_000, 60_000];
 
 export interface UploadItem {
   /** Uppy's file id: name, type, size and date of the file, prefixed with the appointment. */

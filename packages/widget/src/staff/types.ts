@@ -74,6 +74,8 @@ export interface DossierDocument {
   filename: string;
   contentType: string;
   size: number;
+  /** SHA-256 of the stored bytes, lowercase hex. */
+  sha256: string;
   uploadedBy: 'citizen' | 'companion' | 'staff';
   requiredDocumentId: string | null;
   createdAt: string;

@@ -1,9 +1,10 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api.ts';
-import { formatSize, formatWhen } from '../format.ts';
+import { formatWhen } from '../format.ts';
 import type { AgendaChanged, Dossier } from '../types.ts';
 import './cancel-form.ts';
+import './dossier-documents.ts';
 import './follow-up-planner.ts';
 import { StaffView } from './staff-view.ts';
 
@@ -193,17 +194,8 @@ export class BalieStaffDossier extends StaffView {
               )}
             </ul>`
         : nothing}
-      <h4>${t.documents}</h4>
-      ${d.documents.length
-        ? html`<ul>
-            ${d.documents.map(
-              (doc) => html`<li>
-                <a href=${this.api.documentUrl(d.id, doc.id)} download>${doc.filename}</a>
-                <span class="muted">(${formatSize(doc.size, this.t.locale)}, ${formatWhen(doc.createdAt, this.t.locale, 'short')})</span>
-              </li>`,
-            )}
-          </ul>`
-        : html`<p>${t.noDocuments}</p>`}
+      <balie-staff-documents .t=${this.t} .api=${this.api} .me=${this.me} .dossier=${d} @changed=${() => this.load()}
+        @announce=${(e: CustomEvent) => this.emit('announce', e.detail)}></balie-staff-documents>
     </section>`;
   }
 
