@@ -42,6 +42,8 @@ export class BalieCallView extends BalieView {
   @state() private failed = false;
 
   private mesh?: PeerMesh;
+  /** Remote participants as they joined, for announcing who left. */
+  private joinedAs = new Map<string, { name: string; role: string }>();
   private qualityTimer?: ReturnType<typeof setInterval>;
   private weakCount = 0;
   private cameraTrack?: MediaStreamTrack;
@@ -62,14 +64,17 @@ export class BalieCallView extends BalieView {
     mesh.addEventListener('stream', (e) => {
       const { participant, stream } = (e as CustomEvent).detail;
       this.remote = new Map(this.remote).set(participant.peerId, stream);
-      this.emit('participant-joined', this.nameOf(participant.peerId));
+      const who = { name: participant.name || this.nameOf(participant.peerId), role: participant.role };
+      this.joinedAs.set(participant.peerId, who);
+      this.emit('participant-joined', who);
     });
     mesh.addEventListener('leave', (e) => {
       const { peerId } = (e as CustomEvent).detail;
       const next = new Map(this.remote);
       if (next.delete(peerId)) {
         this.remote = next;
-        this.emit('participant-left', this.nameOf(peerId));
+        // The server's list may already have dropped them: say the name they joined with.
+        this.emit('participant-left', this.joinedAs.get(peerId) ?? { name: this.nameOf(peerId), role: '' });
       }
     });
     mesh.addEventListener('chat', (e) => (this.messages = [...this.messages, (e as CustomEvent<ChatMessage>).detail]));

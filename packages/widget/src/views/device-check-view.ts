@@ -57,6 +57,10 @@ export class BalieDeviceCheck extends BalieView {
     void this.focusHeading();
   }
 
+  override firstUpdated() {
+    void this.focusHeading();
+  }
+
   override updated() {
     const video = this.renderRoot.querySelector('video');
     if (video && this.media.stream && video.srcObject !== this.media.stream) video.srcObject = this.media.stream;

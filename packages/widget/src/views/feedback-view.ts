@@ -14,6 +14,12 @@ export class BalieFeedbackView extends BalieView {
     return super.api.withToken(this.token);
   }
 
+  /** The form and its focused button go away: the thanks takes focus, so it is read out and nobody is lost. */
+  private thank = () => {
+    this.sent = true;
+    void this.focusHeading();
+  };
+
   private async submit(event: SubmitEvent) {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
@@ -24,9 +30,8 @@ export class BalieFeedbackView extends BalieView {
     }
     try {
       await this.api.sendFeedback(score, String(data.get('comment') ?? '').trim());
-      this.sent = true;
+      this.thank();
       this.emit('submitted', score);
-      this.announce(this.t.meeting.feedbackThanks);
     } catch (error) {
       this.error = this.fail(error);
     }
@@ -34,7 +39,7 @@ export class BalieFeedbackView extends BalieView {
 
   override render() {
     const t = this.t.meeting;
-    if (this.sent) return html`<p class="notice success">${t.feedbackThanks}</p><p>${t.goodbye}</p>`;
+    if (this.sent) return html`<p class="notice success" tabindex="-1" data-step-heading>${t.feedbackThanks}</p><p>${t.goodbye}</p>`;
     return html`<form novalidate @submit=${this.submit}>
       <fieldset>
         <legend>${t.feedbackTitle}</legend>
@@ -48,7 +53,7 @@ export class BalieFeedbackView extends BalieView {
       </div>
       <div class="actions">
         <button type="submit">${t.feedbackSend}</button>
-        <button type="button" class="secondary" @click=${() => (this.sent = true)}>${t.feedbackSkip}</button>
+        <button type="button" class="secondary" @click=${this.thank}>${t.feedbackSkip}</button>
       </div>
     </form>`;
   }

@@ -37,6 +37,8 @@ export class BalieManageView extends BalieView {
   private async load() {
     try {
       this.appointment = await this.api.getAppointment();
+      // Reached from the booking confirmation: the new view's heading takes focus (only then).
+      void this.focusHeading();
       if (this.step === 'toestel' && this.appointment.channel === 'video') this.emit('device-test', this.appointment);
     } catch (error) {
       this.error = this.fail(error);

@@ -13,6 +13,8 @@ import './feedback-view.ts';
 
 type Step = 'welcome' | 'device' | 'device-done' | 'lobby' | 'call' | 'left' | 'ended';
 const POLL_MS = 2000;
+/** A remote participant as the call view reports them joining or leaving. */
+type Who = { name: string; role: string };
 
 /** Joining from the personal link: welcome → device check → waiting room → call → end and feedback. */
 @customElement('balie-meeting-view')
@@ -41,6 +43,10 @@ export class BalieMeetingView extends BalieView {
   override connectedCallback() {
     super.connectedCallback();
     if (this.deviceOnly) this.step = 'device';
+  }
+
+  override firstUpdated() {
+    void this.focusHeading();
   }
 
   override disconnectedCallback() {
@@ -186,8 +192,8 @@ export class BalieMeetingView extends BalieView {
             .media=${this.media} .participants=${this.participants} .speakerId=${this.choice?.speakerId}
             .documents=${{ kind: 'link', appointmentId: a.id, token: this.token }}
             @leave=${() => this.finish('left')}
-            @participant-joined=${(e: CustomEvent<string>) => this.participantChange('joined', e.detail)}
-            @participant-left=${(e: CustomEvent<string>) => this.participantChange('left', e.detail)}
+            @participant-joined=${(e: CustomEvent<Who>) => this.participantChange('joined', e.detail)}
+            @participant-left=${(e: CustomEvent<Who>) => this.participantChange('left', e.detail)}
             @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-call-view>`;
       case 'left':
         return html`<h2 tabindex="-1" data-step-heading>${t.leave}</h2>
@@ -203,10 +209,9 @@ export class BalieMeetingView extends BalieView {
     }
   }
 
-  private participantChange(kind: 'joined' | 'left', name: string) {
-    const participant = this.participants.find((p) => p.name === name);
+  private participantChange(kind: 'joined' | 'left', { name, role }: Who) {
     this.announce(kind === 'joined' ? this.t.meeting.joined(name) : this.t.meeting.left(name));
-    this.emit(`participant-${kind}`, participant?.role ?? '');
+    this.emit(`participant-${kind}`, role);
   }
 }
 
