@@ -68,7 +68,7 @@ async function renderManifest() {
     const element = declarations.find((d) => d.customElement && d.tagName === (body.dataset.element ?? 'digitale-balie'));
     const list = body.dataset.manifest as 'attributes' | 'events' | 'cssProperties' | 'cssParts';
     for (const item of element?.[list] ?? []) {
-      const cells: (string | Node[])[] = [code(item.name), item.description ?? ''];
+      const cells: (string | Node[])[] = [code(item.name), markdownCell(item.description ?? '')];
       if (list === 'events') cells.splice(1, 0, code(item.type?.text ?? 'Event'));
       const tr = row(cells);
       tr.dataset.name = item.name;
