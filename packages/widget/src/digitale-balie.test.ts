@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import './index.ts';
 import type { DigitaleBalie } from './digitale-balie.ts';
-import type { BalieBookingConfirmedEvent, BalieReadyEvent } from './events/index.ts';
+import type { BalieBookingConfirmedEvent, BalieBookingRequestedEvent, BalieReadyEvent } from './events/index.ts';
 import { clickButton, deep, deepAll, nextEvent, testServerUrl, type, waitFor } from './test-support/dom.ts';
 
 let server: string;
@@ -26,6 +26,17 @@ async function toDetails(el: DigitaleBalie) {
   slot.click();
   await clickButton(el, 'Verder');
   return waitFor(() => deep(el, 'balie-booking-form')?.shadowRoot?.querySelector('form'), 'details form');
+}
+
+/** Fills in the details and gives consent: the next click on "Afspraak bevestigen" books. */
+async function fillDetails(el: DigitaleBalie) {
+  const form = await toDetails(el);
+  type(form.querySelector<HTMLInputElement>('[name="citizen.name"]')!, 'Marie Claes');
+  type(form.querySelector<HTMLInputElement>('[name="citizen.email"]')!, 'marie@example.org');
+  type(form.querySelector<HTMLTextAreaElement>('[name="intake.zorgvrager"]')!, 'Mijn ouders');
+  await clickButton(el, 'Verder');
+  const consent = await waitFor(() => deep<HTMLInputElement>(el, 'input[name="consent"]'), 'consent box');
+  consent.click();
 }
 
 afterEach(() => {
@@ -110,6 +121,49 @@ describe('<digitale-balie> booking view', () => {
       expect(status.getAttribute('data-status')).to.equal('booked');
       const when = new Intl.DateTimeFormat('nl-BE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Brussels' }).format(new Date(detail.start));
       expect(deep(el, 'balie-manage-view')?.shadowRoot?.textContent).to.contain(when);
+    });
+
+    it('lets the host page stop a booking with preventDefault on balie-booking-requested: nothing is booked, nothing is lost', async () => {
+      const el = await mount({ service: 'mantelzorgpremie' });
+      await fillDetails(el);
+      const requested = nextEvent<BalieBookingRequestedEvent>(el, 'balie-booking-requested');
+      el.addEventListener('balie-booking-requested', (e) => e.preventDefault(), { once: true });
+      let confirmed = false;
+      el.addEventListener('balie-booking-confirmed', () => (confirmed = true));
+      await clickButton(el, 'Afspraak bevestigen');
+      const request = await requested;
+      expect(request.cancelable).to.equal(true);
+      expect(request.detail.serviceId).to.equal('mantelzorgpremie');
+      expect(JSON.stringify(request.detail)).not.to.contain('@');
+      await waitFor(() => deep(el, '[role="alert"]')?.textContent?.includes('niet vastgelegd'), 'the not-booked message');
+      expect(confirmed).to.equal(false);
+      // Still on the last step, consent still given: trying again books.
+      expect(deep<HTMLInputElement>(el, 'input[name="consent"]')?.checked).to.equal(true);
+      const booked = nextEvent<BalieBookingConfirmedEvent>(el, 'balie-booking-confirmed');
+      await clickButton(el, 'Afspraak bevestigen');
+      expect((await booked).detail.serviceId).to.equal('mantelzorgpremie');
+    });
+
+    it('holds the booking while the host page checks (waitUntil) and sends the metadata it added', async () => {
+      const el = await mount({ service: 'mantelzorgpremie' });
+      await fillDetails(el);
+      let pass!: (ok: boolean) => void;
+      el.addEventListener(
+        'balie-booking-requested',
+        (e) => {
+          e.detail.metadata.paymentReference = 'PAY-2027-0042';
+          e.waitUntil(new Promise<boolean>((resolve) => (pass = resolve)));
+        },
+        { once: true },
+      );
+      let confirmed: BalieBookingConfirmedEvent | undefined;
+      el.addEventListener('balie-booking-confirmed', (e) => (confirmed = e));
+      await clickButton(el, 'Afspraak bevestigen');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(confirmed, 'nothing booked while the host page checks').to.equal(undefined);
+      pass(true);
+      await waitFor(() => confirmed, 'the booking after the check');
+      await waitFor(() => deepAll(el, 'h2').find((h) => h.textContent?.includes('bevestigd')), 'confirmation screen');
     });
 
     it('emits balie-error and shows a friendly text when the server cannot be reached', async () => {

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { AppointmentView } from './api/types.ts';
 import { BalieBookingCancelledEvent } from './events/booking-cancelled.ts';
 import { BalieBookingConfirmedEvent, type BalieBookingConfirmedDetail } from './events/booking-confirmed.ts';
+import type { BalieBookingRequestedEvent } from './events/booking-requested.ts';
 import { BalieBookingRescheduledEvent, type BalieBookingRescheduledDetail } from './events/booking-rescheduled.ts';
 import { BalieErrorEvent, type BalieErrorDetail } from './events/error.ts';
 import { BalieReadyEvent } from './events/ready.ts';
@@ -31,6 +32,7 @@ type View = 'booking' | 'manage' | 'meeting';
  *
  * @summary Embeddable booking and appointment widget for a municipal website.
  * @event balie-ready - The texts and first view are loaded.
+ * @event balie-booking-requested - Cancelable, just before a booking is sent: add `detail.metadata`, hold it with `waitUntil(promise)` (identity check, payment) or stop it with `preventDefault()`.
  * @event balie-booking-confirmed - An appointment was booked.
  * @event balie-booking-cancelled - The citizen cancelled from the personal link.
  * @event balie-booking-rescheduled - The citizen moved the appointment.
@@ -205,6 +207,7 @@ export class DigitaleBalie extends LitElement {
         .lang=${common.lang}
         .server=${common.server}
         .serviceId=${this.service}
+        @requested=${(e: CustomEvent<BalieBookingRequestedEvent>) => this.dispatchEvent(e.detail)}
         @booked=${(e: CustomEvent<{ detail: BalieBookingConfirmedDetail; token: string }>) =>
           this.dispatchEvent(new BalieBookingConfirmedEvent(e.detail.detail))}
         @manage=${(e: CustomEvent<{ token: string }>) => (this.appointment = e.detail.token)}

@@ -27,6 +27,11 @@ export const bookingSchema = slotChoiceSchema.extend({
   intake: z.record(id, z.string().max(2000, 'use at most 2000 characters')).default({}),
   consent: z.literal(true, 'consent is needed to book'),
   returnUrl: z.url().max(2000).optional(),
+  /** The host page's own data (balie-booking-requested), e.g. a case number or payment reference. */
+  metadata: z
+    .record(z.string().regex(/^[\w-]{1,40}$/, 'keys are 1 to 40 letters, digits, - or _'), z.string().max(200, 'use at most 200 characters'))
+    .refine((m) => Object.keys(m).length <= 10, 'at most 10 keys')
+    .optional(),
 });
 export type BookingInput = z.infer<typeof bookingSchema>;
 

@@ -64,6 +64,8 @@ export interface BookingRequest {
   intake: Record<string, string>;
   consent: boolean;
   returnUrl?: string;
+  /** The host page's own data (balie-booking-requested): stored with the appointment, sent in webhooks. */
+  metadata?: Record<string, string>;
 }
 
 export const localize = <T>(texts: Localized<T>, lang: Lang): T => texts[lang] ?? texts.nl;

@@ -1,4 +1,5 @@
 export * from './ready.ts';
+export * from './booking-requested.ts';
 export * from './booking-confirmed.ts';
 export * from './booking-cancelled.ts';
 export * from './booking-rescheduled.ts';

@@ -27,6 +27,7 @@ export const de: Messages = {
     phone: 'Geben Sie eine gültige Telefonnummer ein, zum Beispiel 0470 12 34 56.',
     consent: 'Setzen Sie hier ein Häkchen, um weiterzugehen.',
     tooLong: 'Dieser Text ist zu lang.',
+    notBooked: 'Der Termin wurde nicht gebucht. Ihre Angaben sind noch da. Bitte versuchen Sie es erneut oder wenden Sie sich an die Gemeinde.',
     tooManyCompanions: 'Sie können höchstens zwei Personen mitbringen.',
     started: 'Ihr Termin hat schon begonnen. Sie können ihn jetzt nicht mehr online ändern.',
     channelNotOffered: 'Diesen Dienst gibt es nicht auf diesem Weg. Wählen Sie bitte einen anderen Weg.',

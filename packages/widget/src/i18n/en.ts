@@ -26,6 +26,7 @@ export const en: Messages = {
     phone: 'Please enter a valid phone number, for example 0470 12 34 56.',
     consent: 'Please tick this box to continue.',
     tooLong: 'This is too long.',
+    notBooked: 'The appointment was not booked. Your details are still here. Please try again or contact the municipality.',
     tooManyCompanions: 'You can bring at most two people.',
     started: 'Your appointment has already started. You can no longer change it online.',
     channelNotOffered: 'This service is not offered this way. Please choose another way.',

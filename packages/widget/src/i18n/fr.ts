@@ -28,6 +28,7 @@ export const fr = frenchSpacing<Messages>({
     phone: 'Indiquez un numéro de téléphone valable, par exemple 0470 12 34 56.',
     consent: 'Cochez cette case pour continuer.',
     tooLong: 'Ce texte est trop long.',
+    notBooked: 'Le rendez-vous n’a pas été enregistré. Vos données sont toujours là. Réessayez ou contactez la commune.',
     tooManyCompanions: 'Deux personnes au maximum peuvent vous accompagner.',
     started: 'Votre rendez-vous a déjà commencé. Vous ne pouvez plus le modifier en ligne.',
     channelNotOffered: 'Ce service n’est pas proposé de cette façon. Choisissez une autre façon.',

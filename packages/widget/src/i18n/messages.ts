@@ -25,6 +25,8 @@ export interface Messages {
     phone: string;
     consent: string;
     tooLong: string;
+    /** The page the widget sits on stopped the booking (balie-booking-requested was cancelled). */
+    notBooked: string;
     tooManyCompanions: string;
     /** appointment_started: too late to change it online. */
     started: string;

@@ -27,6 +27,7 @@ export const nl: Messages = {
     phone: 'Vul een geldig telefoonnummer in, bijvoorbeeld 0470 12 34 56.',
     consent: 'Vink dit aan om verder te gaan.',
     tooLong: 'Dit is te lang.',
+    notBooked: 'De afspraak is niet vastgelegd. Uw gegevens staan er nog. Probeer het opnieuw of neem contact op met de gemeente.',
     tooManyCompanions: 'U kunt maximaal twee personen meebrengen.',
     started: 'Uw afspraak is al begonnen. Online wijzigen kan nu niet meer.',
     channelNotOffered: 'Deze dienst kan niet op die manier. Kies een andere manier.',

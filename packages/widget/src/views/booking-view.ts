@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api/client.ts';
 import { localize, type AppointmentView, type Channel, type Location, type Service, type Slot } from '../api/types.ts';
 import { formatDate } from '../i18n/index.ts';
+import { BalieBookingRequestedEvent } from '../events/booking-requested.ts';
 import { BalieView } from './balie-view.ts';
 import './booking-form.ts';
 import type { BookingDetails } from './booking-form.ts';
@@ -83,15 +84,35 @@ export class BalieBookingView extends BalieView {
     this.error = '';
     this.announce(this.t.booking.booking);
     try {
+      const slot = this.chosenSlot!;
+      // The host page's say before anything is sent: it may add its own data, hold the booking for
+      // its identity check or payment, or stop it (the citizen keeps everything they filled in).
+      const request = new BalieBookingRequestedEvent({
+        serviceId: this.service!.id,
+        start: slot.start,
+        end: slot.end,
+        channel: slot.channel,
+        locationId: slot.locationId,
+        companions: this.details!.companion ? 1 : 0,
+        metadata: {},
+      });
+      this.emit('requested', request);
+      if (!(await request.allowed())) {
+        this.error = this.t.errors.notBooked;
+        this.announce(this.t.errors.notBooked);
+        return;
+      }
+      const metadata = Object.fromEntries(Object.entries(request.detail.metadata ?? {}).map(([key, value]) => [key, String(value)]));
       this.booked = await this.api.book({
         serviceId: this.service!.id,
-        start: this.chosenSlot!.start,
-        channel: this.chosenSlot!.channel,
-        locationId: this.chosenSlot!.locationId,
+        start: slot.start,
+        channel: slot.channel,
+        locationId: slot.locationId,
         lang: this.lang,
         ...this.details!,
         consent,
         returnUrl: globalThis.location?.href,
+        ...(Object.keys(metadata).length ? { metadata } : {}),
       });
       const a = this.booked.appointment;
       this.emit('booked', {
@@ -113,7 +134,7 @@ export class BalieBookingView extends BalieView {
       this.chosenSlot = undefined;
       this.error = message;
       this.go('time');
-    } else if (error instanceof ApiError && (error.status === 422 || error.status === 400) && Object.keys(error.fields).length) {
+    } else if (error instanceof ApiError && (error.status === 422 || error.status === 400) && Object.keys(error.fields).some((field) => !field.startsWith('metadata'))) {
       this.fieldErrors = Object.fromEntries(Object.keys(error.fields).map((field) => [field, this.fieldText(field)]));
       this.go('details');
     } else this.error = message;
