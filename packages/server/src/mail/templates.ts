@@ -79,7 +79,7 @@ export function renderAppointmentMail(m: AppointmentMail): MailMessage {
 
   const message: MailMessage = { to: m.to, subject, text, html };
   if (m.kind !== 'cancelled') {
-    message.attachments = [{ filename: 'afspraak.ics', content: calendarEvent(m, subject), contentType: 'text/calendar; method=PUBLISH' }];
+    message.attachments = [{ filename: t.calendarFile, content: calendarEvent(m, subject), contentType: 'text/calendar; method=PUBLISH' }];
   }
   return message;
 }

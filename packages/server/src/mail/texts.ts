@@ -20,6 +20,8 @@ export interface MailTexts {
   bookAgain: string;
   roles: Record<CompanionRole, string>;
   signature: string;
+  /** Name of the attached calendar file (.ics), in the recipient's language. */
+  calendarFile: string;
 }
 
 const nl: MailTexts = {
@@ -54,6 +56,7 @@ const nl: MailTexts = {
   bookAgain: 'Wilt u een nieuwe afspraak maken? Dat kan op de website van de gemeente.',
   roles: { carer: 'mantelzorger', family: 'familielid', interpreter: 'tolk' },
   signature: 'Met vriendelijke groeten,\nDe Digitale Balie van uw gemeente',
+  calendarFile: 'afspraak.ics',
 };
 
 const fr: MailTexts = {
@@ -64,7 +67,7 @@ const fr: MailTexts = {
     intro: (service, when) => `Votre rendez-vous pour ${service} est fixé au ${when}.`,
   },
   companionInvite: {
-    subject: (service) => `Vous êtes invité à un rendez-vous : ${service}`,
+    subject: (service) => `Invitation à un rendez-vous : ${service}`,
     intro: (citizen, role, service, when) =>
       `${citizen} vous invite en tant que ${role} à un rendez-vous pour ${service} le ${when}.`,
   },
@@ -85,9 +88,10 @@ const fr: MailTexts = {
   openLink: 'Votre lien personnel (ne le partagez avec personne) :',
   deviceTest: 'Testez votre caméra et votre micro à l’avance :',
   manage: 'Avec ce même lien, vous pouvez consulter, déplacer ou annuler le rendez-vous.',
-  bookAgain: 'Pour prendre un nouveau rendez-vous, rendez-vous sur le site de la commune.',
+  bookAgain: 'Pour prendre un nouveau rendez-vous, passez par le site web de la commune.',
   roles: { carer: 'aidant proche', family: 'membre de la famille', interpreter: 'interprète' },
   signature: 'Cordialement,\nLe guichet numérique de votre commune',
+  calendarFile: 'rendez-vous.ics',
 };
 
 const en: MailTexts = {
@@ -122,6 +126,7 @@ const en: MailTexts = {
   bookAgain: 'To make a new appointment, visit the municipality’s website.',
   roles: { carer: 'carer', family: 'family member', interpreter: 'interpreter' },
   signature: 'Kind regards,\nThe digital counter of your municipality',
+  calendarFile: 'appointment.ics',
 };
 
 const de: MailTexts = {
@@ -156,6 +161,7 @@ const de: MailTexts = {
   bookAgain: 'Einen neuen Termin vereinbaren Sie auf der Website der Gemeinde.',
   roles: { carer: 'pflegende Person', family: 'Familienmitglied', interpreter: 'Dolmetscher' },
   signature: 'Mit freundlichen Grüßen\nDer digitale Schalter Ihrer Gemeinde',
+  calendarFile: 'termin.ics',
 };
 
 export const mailTexts: Record<Lang, MailTexts> = { nl, fr, en, de };
