@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { AxeResults, Result } from 'axe-core';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -37,5 +37,107 @@ export async function expectNoAxeViolations(page: Page, what: string) {
   }
   if (results.violations.length) {
     throw new Error(`axe found ${results.violations.length} WCAG 2.2 AA rule(s) violated in ${what}:\n${describeViolations(results.violations)}`);
+  }
+}
+
+/** Viewports that must lose nothing: 320 CSS px (WCAG 1.4.10 reflow) and a 1280×720 screen at 200% zoom. */
+export const narrowViewports = [
+  { width: 320, height: 640, what: '320 px wide' },
+  { width: 640, height: 360, what: '200% zoom' },
+] as const;
+
+/**
+ * At each narrow viewport: the page does not scroll sideways, and every visible control inside
+ * `scope` lies within the viewport (so it can be reached and read). Restores the viewport after.
+ */
+export async function expectReflow(page: Page, scope: Locator, what: string) {
+  const original = page.viewportSize();
+  try {
+    for (const viewport of narrowViewports) {
+      await page.setViewportSize(viewport);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      if (scrollWidth > clientWidth) {
+        const wide = await page.evaluate(() => {
+          const found: string[] = [];
+          const roots: ParentNode[] = [document];
+          while (roots.length) {
+            for (const element of roots.pop()!.querySelectorAll('*')) {
+              if (element.shadowRoot) roots.push(element.shadowRoot);
+              const box = element.getBoundingClientRect();
+              if (box.right > document.documentElement.clientWidth + 0.5) {
+                found.push(`${element.localName}.${element.className} (${Math.round(box.left)}–${Math.round(box.right)} px)`);
+              }
+            }
+          }
+          return found.slice(-12);
+        });
+        throw new Error(`${what} at ${viewport.what}: the page scrolls sideways (${scrollWidth} > ${clientWidth} px), past the edge: ${wide.join(', ')}`);
+      }
+      const outside = await scope.locator('button, input, select, textarea, [role=radio]').evaluateAll((controls) =>
+        controls
+          .map((control) => ({ control, box: control.getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 1 && box.height > 1 && (box.left < 0 || box.right > document.documentElement.clientWidth + 0.5))
+          .map(({ control, box }) => `${control.localName} "${control.textContent?.trim() || control.getAttribute('aria-label') || control.id}" spans ${Math.round(box.left)}–${Math.round(box.right)} px`),
+      );
+      if (outside.length) throw new Error(`${what} at ${viewport.what}: controls outside the viewport:\n${outside.join('\n')}`);
+    }
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+}
+
+/** With `prefers-reduced-motion: reduce` nothing in the page or any shadow root animates or transitions. */
+export async function expectNoMotion(page: Page, what: string) {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  try {
+    const moving = await page.evaluate(() => {
+      const found: string[] = [];
+      const roots: ParentNode[] = [document];
+      while (roots.length) {
+        for (const element of roots.pop()!.querySelectorAll('*')) {
+          if (element.shadowRoot) roots.push(element.shadowRoot);
+          for (const pseudo of [null, '::before', '::after']) {
+            const style = getComputedStyle(element, pseudo);
+            const transition = style.transitionDuration.split(',').some((d) => parseFloat(d) > 0);
+            if (style.animationName !== 'none' || transition) found.push(`${element.localName}${pseudo ?? ''}`);
+          }
+        }
+      }
+      return found;
+    });
+    if (moving.length) throw new Error(`${what} still moves with reduced motion: ${moving.join(', ')}`);
+  } finally {
+    await page.emulateMedia({ reducedMotion: null });
+  }
+}
+
+/**
+ * In forced-colors mode (Windows contrast themes) the focused control still shows a solid focus
+ * ring at least 2 px wide, and `visible` elements (meters, toggles) keep a size and a border.
+ */
+export async function expectForcedColorsVisible(page: Page, focused: Locator, visible: Locator[], what: string) {
+  await page.emulateMedia({ forcedColors: 'active' });
+  try {
+    const ring = await focused.evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
+    });
+    if (ring.style === 'none' || ring.width < 2) throw new Error(`${what}: no focus ring in forced colors (${JSON.stringify(ring)})`);
+    for (const element of visible) {
+      const look = await element.evaluate((e) => {
+        const style = getComputedStyle(e);
+        const box = e.getBoundingClientRect();
+        return { width: box.width, height: box.height, border: parseFloat(style.borderTopWidth), borderStyle: style.borderTopStyle };
+      });
+      if (look.width < 1 || look.height < 1 || look.border < 1 || look.borderStyle === 'none') {
+        throw new Error(`${what}: ${element} is not visible in forced colors (${JSON.stringify(look)})`);
+      }
+    }
+  } finally {
+    await page.emulateMedia({ forcedColors: null });
   }
 }

@@ -5,6 +5,7 @@ import { enterWaitingRoom } from '../test-support/call-journey.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
 import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
+import { expectForcedColorsVisible, expectNoMotion, expectReflow } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
 // Book on Sunday 28 February 2027 for Monday 09:00 in Brussels; join ten minutes before.
@@ -141,6 +142,7 @@ describe('the whole citizen journey with the keyboard only', () => {
     await keyboard.type('Saïd Tolk');
     await tabTo(page, page.getByLabel('E-mailadres van de persoon die meekomt'));
     await keyboard.type('tolk@example.org');
+    await expectReflow(page, page.locator('balie-booking-form'), 'the booking form');
     await activate(page, page.getByRole('button', { name: 'Verder' }));
     await expectFocusOn(heading('Kijk uw afspraak na'), 'the review step');
     await tabTo(page, page.getByRole('checkbox', { name: /toestemming/ }));
@@ -159,8 +161,12 @@ describe('the whole citizen journey with the keyboard only', () => {
     await activate(page, page.getByRole('button', { name: 'Beginnen' }));
     await expectFocusOn(heading('Test uw camera en microfoon'), 'the device check');
     await activate(page, page.getByRole('button', { name: 'Camera en microfoon aanzetten' }));
+    await expectFocusOn(heading('Test uw camera en microfoon'), 'the device check with the camera on');
     await expectAnnounced(page, 'Alles werkt.');
-    await activate(page, page.getByRole('button', { name: 'Naar de wachtkamer' }));
+    const toLobby = page.getByRole('button', { name: 'Naar de wachtkamer' });
+    await tabTo(page, toLobby);
+    await expectForcedColorsVisible(page, toLobby, [page.locator('balie-device-check meter')], 'the device check');
+    await keyboard.press('Enter');
     await expectFocusOn(heading('U bent in de wachtkamer'), 'the waiting room');
     await expectAnnounced(page, 'De medewerker laat u zo binnen.');
 
@@ -185,6 +191,9 @@ describe('the whole citizen journey with the keyboard only', () => {
     const unmute = page.getByRole('button', { name: 'Microfoon aan' });
     assert.equal(await unmute.getAttribute('aria-pressed'), 'true');
     await expectFocusOn(unmute, 'the same toggle');
+    await expectForcedColorsVisible(page, unmute, [unmute], 'the call controls');
+    await expectNoMotion(page, 'the call');
+    await expectReflow(page, page.locator('balie-call-view'), 'the call');
     await activate(page, page.getByRole('button', { name: 'Camera uit' }), ' ');
     assert.equal(await page.getByRole('button', { name: 'Camera aan' }).getAttribute('aria-pressed'), 'true');
     await tabTo(page, page.getByLabel('Bericht'));

@@ -108,7 +108,7 @@ export class BalieStaffConsole extends LitElement {
       }
       .waiting-alert p {
         margin: 0;
-        flex: 1 1 16rem;
+        flex: 1 1 16em;
       }
     `,
   ];

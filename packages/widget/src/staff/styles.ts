@@ -110,7 +110,7 @@ export const staffStyles = css`
   }
   .grid {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(14em, 1fr));
     gap: 0 var(--_space);
   }
   input[type='number'],

@@ -200,9 +200,45 @@ export const tokens = css`
     margin: 0;
   }
   @media (prefers-reduced-motion: reduce) {
-    * {
+    *,
+    *::before,
+    *::after {
       animation: none !important;
       transition: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
+  /* Windows contrast themes: the browser drops box-shadows and our colours; state what must stay
+     visible in system colours (https://www.w3.org/TR/css-color-adjust-1/#forced). */
+  @media (forced-colors: active) {
+    :focus-visible {
+      outline: 3px solid Highlight;
+    }
+    button,
+    .button {
+      border-color: ButtonText;
+    }
+    button[aria-pressed='true'] {
+      border-style: double;
+      border-width: 4px;
+    }
+    button[disabled] {
+      opacity: 1;
+      color: GrayText;
+      border-color: GrayText;
+    }
+    .choice:has(input:checked) {
+      border-color: Highlight;
+    }
+    .notice {
+      border: 1px solid CanvasText;
+      border-left-width: 4px;
+    }
+    meter,
+    progress {
+      forced-color-adjust: none;
+      accent-color: Highlight;
+      border: 1px solid CanvasText;
     }
   }
 `;

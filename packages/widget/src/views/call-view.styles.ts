@@ -3,8 +3,8 @@ import { css } from 'lit';
 export const callStyles = css`
   .tiles {
     display: grid;
-    gap: 0.5rem;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 14rem), 1fr));
+    gap: 0.5em;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 14em), 1fr));
   }
   .tile {
     position: relative;
@@ -28,8 +28,8 @@ export const callStyles = css`
     flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
-    gap: 0.25rem 0.5rem;
-    padding: 0.25rem 0.5rem;
+    gap: 0.25em 0.5em;
+    padding: 0.25em 0.5em;
     background: rgb(0 0 0 / 75%);
     color: #fff;
   }
@@ -38,18 +38,20 @@ export const callStyles = css`
     opacity: 0.9;
   }
   .volume input {
-    width: 7rem;
+    width: 7em;
     min-height: 24px;
   }
   .controls {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.5rem;
+    gap: 0.5em;
     align-items: center;
     margin: var(--_space) 0;
   }
   .controls .device {
     display: inline-flex;
+    flex-wrap: wrap;
+    max-width: 100%;
     align-items: center;
     gap: 0.35em;
     margin: 0;
@@ -57,7 +59,8 @@ export const callStyles = css`
   }
   .controls .device select {
     width: auto;
-    max-width: 14em;
+    /* A long device name must not widen the page on a 320 px screen. */
+    max-width: min(14em, 100%);
   }
   .controls .choice.inline {
     margin: 0;
@@ -78,7 +81,7 @@ export const callStyles = css`
   .side {
     display: grid;
     gap: var(--_space);
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 16em), 1fr));
   }
   .people {
     margin: 0;

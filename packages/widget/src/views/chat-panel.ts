@@ -17,13 +17,13 @@ export class BalieChatPanel extends BalieView {
     css`
       ol {
         list-style: none;
-        margin: 0 0 0.5rem;
+        margin: 0 0 0.5em;
         padding: 0;
-        max-height: 16rem;
+        max-height: 16em;
         overflow-y: auto;
       }
       li {
-        margin-bottom: 0.5rem;
+        margin-bottom: 0.5em;
         overflow-wrap: anywhere;
       }
       .from {
@@ -31,7 +31,7 @@ export class BalieChatPanel extends BalieView {
       }
       form {
         display: flex;
-        gap: 0.5rem;
+        gap: 0.5em;
       }
     `,
   ];

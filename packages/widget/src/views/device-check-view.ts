@@ -36,7 +36,7 @@ export class BalieDeviceCheck extends BalieView {
       .grid {
         display: grid;
         gap: var(--_space);
-        grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(14em, 1fr));
       }
       details {
         margin-bottom: 0.5em;

@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 export const documentsPanelStyles = css`
   h4 {
-    margin: var(--_space) 0 0.25rem;
+    margin: var(--_space) 0 0.25em;
     font-size: 1em;
   }
   ul {
@@ -11,7 +11,7 @@ export const documentsPanelStyles = css`
     list-style: none;
   }
   li {
-    margin: 0.25rem 0;
+    margin: 0.25em 0;
     overflow-wrap: anywhere;
   }
   .checklist li[data-provided='true'] span {
@@ -30,7 +30,7 @@ export const documentsPanelStyles = css`
   .uploads li {
     display: grid;
     grid-template-columns: 1fr auto;
-    gap: 0.25rem 0.5rem;
+    gap: 0.25em 0.5em;
     align-items: center;
   }
   .uploads progress {
@@ -46,6 +46,6 @@ export const documentsPanelStyles = css`
   .meta {
     color: var(--_muted);
     font-size: 0.875em;
-    margin: 0 0.5rem;
+    margin: 0 0.5em;
   }
 `;

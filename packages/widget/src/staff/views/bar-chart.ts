@@ -16,7 +16,7 @@ const VALUE_SPACE = 48;
 export const barChartStyles = css`
   svg.chart {
     width: 100%;
-    max-width: 40rem;
+    max-width: 40em;
     height: auto;
     display: block;
     font-family: inherit;

@@ -16,7 +16,7 @@ export class BalieStaffDashboard extends StaffView {
     css`
       .tiles {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(11em, 1fr));
         gap: calc(var(--_space) * 0.75);
         margin: 0 0 var(--_space);
       }
@@ -51,7 +51,7 @@ export class BalieStaffDashboard extends StaffView {
       }
       .figure {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(26rem, 100%), 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(26em, 100%), 1fr));
         gap: 0 calc(var(--_space) * 2);
         align-items: start;
       }

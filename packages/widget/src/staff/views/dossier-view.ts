@@ -19,7 +19,7 @@ export class BalieStaffDossier extends StaffView {
     css`
       .columns {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(26rem, 100%), 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(26em, 100%), 1fr));
         gap: 0 calc(var(--_space) * 2.5);
         align-items: start;
       }

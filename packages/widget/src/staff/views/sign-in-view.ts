@@ -10,7 +10,7 @@ export class BalieStaffSignIn extends StaffView {
     ...StaffView.styles,
     css`
       form {
-        max-width: 26rem;
+        max-width: 26em;
       }
     `,
   ];
