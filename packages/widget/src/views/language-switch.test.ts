@@ -30,7 +30,7 @@ function offering(languages: string[]) {
 }
 
 afterEach(() => {
-  document.querySelectorAll('digitale-balie, [data-test-host]').forEach((el) => el.remove());
+  document.querySelectorAll('digitale-balie, digitale-balie-medewerker, [data-test-host]').forEach((el) => el.remove());
 });
 
 describe('language switch', () => {
@@ -75,6 +75,45 @@ describe('language switch', () => {
       await waitFor(() => deepAll(el, 'h2').find((h) => h.textContent?.includes('How would you like to talk to us?')), 'English heading');
       expect(el.getAttribute('lang')).to.equal('en');
       expect(deep(el, '[part="languages"] button[aria-current="true"]')?.lang).to.equal('en');
+    });
+  });
+
+  describe('staff console', () => {
+    const LANG_KEY = 'digitale-balie-medewerker:lang';
+    const texts = (el: Element) => deepAll(el, 'h1, h2, button').map((e) => e.textContent?.trim());
+    const mountConsole = () => {
+      const el = document.createElement('digitale-balie-medewerker');
+      el.dataset.testHost = '';
+      document.body.append(el);
+      return el;
+    };
+    afterEach(() => localStorage.removeItem(LANG_KEY));
+
+    it('offers the municipality\'s languages, speaks the one picked and remembers it on this device', async () => {
+      localStorage.removeItem(LANG_KEY);
+      const el = mountConsole();
+      const buttons = await waitFor(() => switchButtons(el).length === 4 && switchButtons(el), 'the console language switch');
+      expect(buttons.map((b) => b.lang)).to.deep.equal(['nl', 'fr', 'en', 'de']);
+      // Signed in or not (the runner's pages share cookies), a Dutch word shows first, then a French one.
+      await waitFor(() => texts(el).some((t) => t === 'Aanmelden' || t === 'Afmelden'), 'Dutch console texts');
+
+      buttons.find((b) => b.lang === 'fr')!.click();
+      await waitFor(() => texts(el).some((t) => t === 'Se connecter' || t === 'Se déconnecter'), 'French console texts');
+      expect(deep(el, 'div[lang]')?.lang).to.equal('fr');
+      expect(localStorage.getItem(LANG_KEY)).to.equal('fr');
+
+      el.remove();
+      const again = mountConsole();
+      await waitFor(() => texts(again).some((t) => t === 'Se connecter' || t === 'Se déconnecter'), 'French after a reload');
+      expect(deep(again, '[part="languages"] button[aria-current="true"]')?.lang).to.equal('fr');
+    });
+
+    it('follows the element\'s lang attribute when nobody picked one', async () => {
+      localStorage.removeItem(LANG_KEY);
+      const el = mountConsole();
+      el.setAttribute('lang', 'de');
+      await waitFor(() => texts(el).some((t) => t === 'Anmelden' || t === 'Abmelden'), 'German console texts');
+      expect(deep(el, 'div[lang]')?.lang).to.equal('de');
     });
   });
 });
