@@ -155,6 +155,7 @@ export const de: Messages = {
     send: 'Senden',
     noMessages: 'Noch keine Nachrichten.',
     participants: 'Teilnehmer',
+    controls: 'Steuerung des Gesprächs',
     leave: 'Gespräch verlassen',
     quality: { good: 'Verbindung: gut', fair: 'Verbindung: mittel', poor: 'Verbindung: schwach', unknown: 'Verbindung: wird gemessen' },
     downgraded: 'Die Verbindung ist schwach. Wir senden weniger Bild, damit der Ton gut bleibt.',

@@ -150,6 +150,7 @@ export const en: Messages = {
     send: 'Send',
     noMessages: 'No messages yet.',
     participants: 'Participants',
+    controls: 'Call controls',
     leave: 'Leave call',
     quality: { good: 'Connection: good', fair: 'Connection: fair', poor: 'Connection: weak', unknown: 'Connection: measuring' },
     downgraded: 'The connection is weak. We send less video so the sound stays clear.',

@@ -156,6 +156,7 @@ export const fr = frenchSpacing<Messages>({
     send: 'Envoyer',
     noMessages: 'Pas encore de messages.',
     participants: 'Participants',
+    controls: 'Commandes de l’appel',
     leave: 'Quitter l’appel',
     quality: { good: 'Connexion : bonne', fair: 'Connexion : moyenne', poor: 'Connexion : faible', unknown: 'Connexion : mesure en cours' },
     downgraded: 'La connexion est faible. Nous envoyons moins d’image pour que le son reste bon.',

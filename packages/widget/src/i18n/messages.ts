@@ -149,6 +149,8 @@ export interface Messages {
     send: string;
     noMessages: string;
     participants: string;
+    /** Name of the group of call buttons (microphone, camera, screen, leave). */
+    controls: string;
     leave: string;
     quality: { good: string; fair: string; poor: string; unknown: string };
     downgraded: string;

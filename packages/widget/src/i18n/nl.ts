@@ -151,6 +151,7 @@ export const nl: Messages = {
     send: 'Versturen',
     noMessages: 'Nog geen berichten.',
     participants: 'Deelnemers',
+    controls: 'Knoppen voor het gesprek',
     leave: 'Gesprek verlaten',
     quality: { good: 'Verbinding: goed', fair: 'Verbinding: matig', poor: 'Verbinding: zwak', unknown: 'Verbinding: wordt gemeten' },
     downgraded: 'De verbinding is zwak. We sturen minder beeld, zodat het geluid goed blijft.',

@@ -194,7 +194,7 @@ export class BalieCallView extends BalieView {
   override render() {
     const t = this.t.meeting;
     const remotes = [...this.remote.keys()];
-    return html`<section class="call" aria-label=${t.participants}>
+    return html`<section class="call">
       ${this.failed ? html`<p class="notice error-box" role="alert">${t.connectFailed}</p>` : nothing}
       ${remotes.length === 0 ? html`<p class="notice">${t.connecting}</p>` : nothing}
       <div class="tiles" data-count=${remotes.length + 1}>
@@ -218,7 +218,7 @@ export class BalieCallView extends BalieView {
           <figcaption>${t.you}</figcaption>
         </figure>
       </div>
-      <div class="controls" role="toolbar" aria-label=${t.participants}>
+      <div class="controls" role="group" aria-label=${t.controls}>
         <button class="secondary" aria-pressed=${String(!this.micOn)} @click=${this.toggleMic}>${this.micOn ? t.mute : t.unmute}</button>
         ${this.audioOnly ? nothing : html`<button class="secondary" aria-pressed=${String(!this.camOn)} @click=${this.toggleCam}>${this.camOn ? t.cameraOff : t.cameraOn}</button>`}
         ${'getDisplayMedia' in (navigator.mediaDevices ?? {}) && !this.audioOnly
