@@ -192,7 +192,8 @@ export class DigitaleBalie extends LitElement {
   }
 
   override render() {
-    return html`<div class="panel" part="panel">
+    // The texts' language, for screen readers too, even when it differs from the host page's.
+    return html`<div class="panel" part="panel" lang=${this.activeLang}>
       ${languageSwitch(this.offeredLangs, this.activeLang, (lang) => (this.lang = lang))}
       ${this.renderView()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>

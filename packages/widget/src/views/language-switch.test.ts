@@ -57,6 +57,8 @@ describe('language switch', () => {
         const el = await mount({ service: 'mantelzorgpremie' }, page);
         expect(el.activeLang).to.equal('nl');
         expect(switchButtons(el).map((b) => b.lang)).to.deep.equal(['nl', 'fr']);
+        // The English page holds Dutch texts: the panel says so, or a screen reader reads Dutch in English.
+        expect(deep(el, '[part="panel"]')?.lang).to.equal('nl');
       } finally {
         restore();
       }
