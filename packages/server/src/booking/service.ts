@@ -1,16 +1,17 @@
-import { DateTime } from 'luxon';
 import type { Config } from '../config.ts';
 import type { CatalogStore } from '../catalog/store.ts';
 import { localize, type Channel, type Lang, type Service } from '../catalog/types.ts';
 import type { EventBus } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { mailOutbox, type QueuedMail } from '../mail/outbox.ts';
 import { formatWhen, renderAppointmentMail, type MailKind } from '../mail/templates.ts';
 import { mailTexts } from '../mail/texts.ts';
 import type { SmsSender } from '../mail/sms.ts';
 import type { BookingInput } from './schemas.ts';
+import { offerCache } from './offer-cache.ts';
 import { slotCache } from './slot-cache.ts';
-import { computeSlots, listingRange, UNIT_MIN, unitsFor, ZONE, type Slot } from './slots.ts';
+import { addDays, computeSlots, listingRange, localDateOf, localMidnight, UNIT_MIN, unitsFor, weekdayOf, type Slot } from './slots.ts';
 import { isConflict, type Appointment, type BookingStore, type Companion, type DueReminder, type Reminder } from './store.ts';
 import { deriveToken, hashToken, newId, newNonce } from './tokens.ts';
 
@@ -31,20 +32,32 @@ export type LinkHolder =
 
 export type SlotChoice = { start: string; channel: Channel; locationId?: string | null | undefined };
 type Recipient = { name: string; email: string; token?: string };
-type MailExtra = { invitedBy?: Companion['role']; note?: string };
+type MailExtra = { invitedBy?: Companion['role']; note?: string | undefined };
+/** Whose personal link a queued mail carries: derived again from the nonce when it is sent. */
+type LinkOf = { citizen: true } | { companionId: string; nonce: string };
+/** An outbox row: the recipient and the appointment's time and place as they were when it was queued. */
+type MailPayload = {
+  to: { name: string; email: string; link?: LinkOf };
+  at: Pick<Appointment, 'startAt' | 'endAt' | 'locationId'>;
+  extra: MailExtra;
+};
 
 const MAX_COMPANIONS = 2;
 /** A reminder whose mail failed this often is given up (each tick retries it until then). */
 const REMINDER_ATTEMPTS = 5;
+/** A slot taken under the citizen's nose: offer this many others, from the first days that have them. */
+const ALTERNATIVES = 3;
+const ALTERNATIVE_DAYS = 14;
 
 export function bookingService(deps: BookingDeps) {
   const { config, catalog, store, events } = deps;
   const pending = new Set<Promise<unknown>>();
   let reminding: Promise<void> | undefined;
   const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
+  const offer = offerCache(catalog, store.catalogVersion);
 
   const requireService = (id: string): Service => {
-    const service = catalog.getService(id);
+    const service = offer.getService(id);
     if (!service || !service.active) throw notFound('This service');
     return service;
   };
@@ -56,43 +69,52 @@ export function bookingService(deps: BookingDeps) {
    * for one slot (`at`, when booking) its weekday's hours and the units it would claim. Reading every
    * claim up to the horizon made each booking slower than the last.
    */
-  function slotsFor(service: Service, q: SlotsWanted & { at?: DateTime }) {
+  function slotsFor(service: Service, q: SlotsWanted & { at?: number }) {
     const now = config.now();
     const days = listingRange(service, now, q.from, q.days);
-    const units = q.at && unitsFor(q.at.toMillis(), service);
+    const units = q.at !== undefined && unitsFor(q.at, service);
     const [from, to] = units
       ? [units[0]!, new Date(Date.parse(units.at(-1)!) + UNIT_MIN * 60_000).toISOString()]
-      : [days.from.minus({ days: 1 }).toUTC().toISO()!, days.to.plus({ days: 1 }).toUTC().toISO()!];
+      : [new Date(localMidnight(addDays(days.from, -1))).toISOString(), new Date(localMidnight(addDays(days.to, 1))).toISOString()];
     return computeSlots({
       service,
       channel: q.channel,
       locationId: q.locationId,
-      staffIds: catalog.staffIdsForService(service.id),
-      hours: catalog.listOpeningHours(q.at?.weekday),
-      closures: catalog.listClosures(),
+      staffIds: offer.staffIdsForService(service.id),
+      hours: offer.listOpeningHours(q.at === undefined ? undefined : weekdayOf(localDateOf(q.at))),
+      closures: offer.listClosures(),
       claimed: store.claimsBetween(from, to),
       now,
       fromDate: q.from,
       days: q.days,
-      at: q.at?.toMillis(),
+      at: q.at,
     });
   }
 
   /** Finds the offered slot matching a choice, or explains why it is not offered. */
   function offeredSlot(service: Service, choice: SlotChoice): Slot | undefined {
-    const at = DateTime.fromISO(choice.start, { zone: ZONE });
-    const start = new Date(choice.start).toISOString();
-    return slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: at.toISODate()!, days: 1, at }).find(
+    const at = Date.parse(choice.start);
+    const start = new Date(at).toISOString();
+    return slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: localDateOf(at), days: 1, at }).find(
       (s) => s.start === start && (s.locationId ?? null) === (choice.locationId ?? null),
     );
   }
 
+  /**
+   * The first few free slots from today, a day at a time: in a rush for one popular time every loser
+   * gets this answer, so it must not cost a fortnight's listing each.
+   */
+  function alternatives(service: Service, choice: SlotChoice) {
+    const found: Slot[] = [];
+    let date = listingRange(service, config.now(), undefined, 1).from;
+    for (let day = 0; day < ALTERNATIVE_DAYS && found.length < ALTERNATIVES; day++, date = addDays(date, 1)) {
+      found.push(...slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: date, days: 1 }));
+    }
+    return found.slice(0, ALTERNATIVES).map(publicSlot);
+  }
+
   const slotTaken = (service: Service, choice: SlotChoice) =>
-    new HttpError(409, 'slot_taken', 'This time is no longer free. Please choose another time.', {
-      alternatives: slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, days: 14 })
-        .slice(0, 3)
-        .map(publicSlot),
-    });
+    new HttpError(409, 'slot_taken', 'This time is no longer free. Please choose another time.', { alternatives: alternatives(service, choice) });
 
   const link = (a: Appointment, token: string, step?: string) => {
     const url = new URL(a.returnUrl);
@@ -102,17 +124,55 @@ export function bookingService(deps: BookingDeps) {
   };
 
   /**
-   * Sends in the background: a slow mail server must not hold up the citizen's confirmation, and a
-   * mail that cannot be built (the calendar library rejects some links) must not turn a booking that
-   * is already stored into a 500 the citizen would retry.
+   * Sends a queued mail. Its personal link comes from the nonce as it is now, so a link revoked in
+   * the meantime is not sent; the time and place are those the mail was queued with.
    */
-  function mail(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra = {}) {
-    const sending = Promise.resolve()
-      .then(() => deps.mailer.send(appointmentMail(kind, a, recipient, extra)))
-      .catch((error) => deps.log(`mail ${kind} for appointment ${a.id} failed`, error))
-      .finally(() => pending.delete(sending));
-    pending.add(sending);
+  async function sendQueued(queued: QueuedMail<MailPayload>) {
+    const a = store.get(queued.appointmentId);
+    if (!a) return; // removed after its retention period: nothing left to tell
+    const { to, at, extra } = queued.payload;
+    const token = !to.link
+      ? undefined
+      : 'citizen' in to.link
+        ? citizenToken(a)
+        : deriveToken(config.tokenSecret, 'companion', to.link.companionId, to.link.nonce);
+    await deps.mailer.send({
+      ...appointmentMail(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: to.email, token }, extra),
+      // Not the appointment id: the key shows in the outbox folder's file names, which the demo mailbox lists.
+      idempotencyKey: `mail-${queued.id}`,
+    });
   }
+
+  const outbox = mailOutbox<MailPayload>(store.db, { now: config.now, send: sendQueued, log: deps.log });
+  // Mails queued before a crash or a restart go out now.
+  void outbox.kick();
+
+  /**
+   * Queues a mail in the outbox; call it inside the transaction that makes the change (see
+   * `changeAndMail`). A slow mail server then never holds up the citizen's answer, a crash never
+   * loses the mail, and a mail that cannot be built never turns a stored booking into a 500.
+   */
+  function mail(kind: MailKind, a: Appointment, to: MailPayload['to'], extra: MailExtra = {}) {
+    outbox.enqueue(a.id, kind, { to, at: { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId }, extra });
+  }
+
+  /** Runs a change and queues its mails in one transaction, then wakes the outbox. */
+  function changeAndMail<T>(change: () => T): T {
+    const result = store.transaction(change);
+    void outbox.kick();
+    return result;
+  }
+
+  const citizenRecipient = (a: Appointment, withLink = true): MailPayload['to'] => ({
+    name: a.citizenName,
+    email: a.citizenEmail,
+    ...(withLink ? { link: { citizen: true } as const } : {}),
+  });
+  const companionRecipient = (c: Companion, withLink = true): MailPayload['to'] => ({
+    name: c.name,
+    email: c.email,
+    ...(withLink ? { link: { companionId: c.id, nonce: c.tokenNonce } } : {}),
+  });
 
   /** Like `mail`, but the caller waits for the mail to be out and learns when it failed (reminders). */
   function deliver(kind: MailKind, a: Appointment, recipient: Recipient, idempotencyKey: string): Promise<void> {
@@ -127,7 +187,7 @@ export function bookingService(deps: BookingDeps) {
 
   function appointmentMail(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra) {
     const service = requireService(a.serviceId);
-    const location = a.locationId ? catalog.listLocations().find((l) => l.id === a.locationId) : undefined;
+    const location = a.locationId ? offer.listLocations().find((l) => l.id === a.locationId) : undefined;
     return renderAppointmentMail({
       kind,
       lang: a.lang,
@@ -231,7 +291,8 @@ export function bookingService(deps: BookingDeps) {
         throw error;
       }
     });
-    return staffId ? { appointment: store.get(id)!, token } : undefined;
+    // What was just written, without reading it back.
+    return staffId ? { appointment: { ...base, staffId, status: 'booked' as const, cancelledAt: null, cancelledBy: null }, token } : undefined;
   }
 
   async function sendReminder(reminder: Reminder) {
@@ -285,24 +346,28 @@ export function bookingService(deps: BookingDeps) {
       const slot = offeredSlot(service, input);
       if (!slot) throw slotTaken(service, input);
 
-      const claimed = claimSlot(service, slot, {
-        citizenName: input.citizen.name,
-        citizenEmail: input.citizen.email,
-        citizenPhone: input.citizen.phone || null,
-        lang: input.lang,
-        intake: input.intake,
-        returnUrl: safeReturnUrl(input.returnUrl),
-        consentAt: config.now().toISOString(),
+      // The appointment, its claims, reminders, companion and mails: one commit, all or nothing.
+      const claimed = changeAndMail(() => {
+        const booked = claimSlot(service, slot, {
+          citizenName: input.citizen.name,
+          citizenEmail: input.citizen.email,
+          citizenPhone: input.citizen.phone || null,
+          lang: input.lang,
+          intake: input.intake,
+          returnUrl: safeReturnUrl(input.returnUrl),
+          consentAt: config.now().toISOString(),
+        });
+        if (!booked) return undefined;
+        mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
+        if (input.companion) {
+          const companion = newCompanion(booked.appointment.id, input.companion);
+          mail('companionInvite', booked.appointment, companionRecipient(companion), { invitedBy: companion.role });
+        }
+        return booked;
       });
       if (!claimed) throw slotTaken(service, input);
       const { appointment, token } = claimed;
       const { id, staffId } = appointment;
-
-      mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token });
-      if (input.companion) {
-        const companion = newCompanion(id, input.companion);
-        mail('companionInvite', appointment, { ...companion, token: companionToken(companion) }, { invitedBy: companion.role });
-      }
       events.emit('appointment.booked', { appointmentId: id, staffId, startAt: slot.start });
       return { appointment, token };
     },
@@ -336,7 +401,7 @@ export function bookingService(deps: BookingDeps) {
         serviceId: a.serviceId,
         service: { id: service.id, texts: service.texts, durationMin: service.durationMin, requiredDocuments: service.requiredDocuments },
         channel: a.channel,
-        location: catalog.listLocations().find((l) => l.id === a.locationId) ?? null,
+        location: offer.listLocations().find((l) => l.id === a.locationId) ?? null,
         start: a.startAt,
         end: a.endAt,
         lang: a.lang,
@@ -351,9 +416,13 @@ export function bookingService(deps: BookingDeps) {
       if (Date.parse(a.startAt) <= config.now().getTime()) {
         throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be cancelled online.');
       }
-      if (!store.cancel(a.id, config.now().toISOString(), 'citizen')) throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
-      mail('cancelled', a, { name: a.citizenName, email: a.citizenEmail });
-      for (const c of store.listCompanions(a.id)) mail('cancelled', a, c);
+      const cancelled = changeAndMail(() => {
+        if (!store.cancel(a.id, config.now().toISOString(), 'citizen')) return false;
+        mail('cancelled', a, citizenRecipient(a, false));
+        for (const c of store.listCompanions(a.id)) mail('cancelled', a, companionRecipient(c, false));
+        return true;
+      });
+      if (!cancelled) throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
       events.emit('appointment.cancelled', { appointmentId: a.id, staffId: a.staffId, by: 'citizen' });
     },
 
@@ -365,9 +434,13 @@ export function bookingService(deps: BookingDeps) {
       if (Date.parse(a.endAt) <= config.now().getTime()) {
         throw new HttpError(409, 'appointment_over', 'This appointment is over: mark it as held or as a no-show instead.');
       }
-      if (!store.cancel(a.id, config.now().toISOString(), `staff:${staffId}`)) throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');
-      mail('cancelled', a, { name: a.citizenName, email: a.citizenEmail }, { note: message });
-      for (const c of store.listCompanions(a.id)) mail('cancelled', a, c, { note: message });
+      const cancelled = changeAndMail(() => {
+        if (!store.cancel(a.id, config.now().toISOString(), `staff:${staffId}`)) return false;
+        mail('cancelled', a, citizenRecipient(a, false), { note: message });
+        for (const c of store.listCompanions(a.id)) mail('cancelled', a, companionRecipient(c, false), { note: message });
+        return true;
+      });
+      if (!cancelled) throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');
       events.emit('appointment.cancelled', { appointmentId: a.id, staffId: a.staffId, by: 'staff' });
       return store.get(a.id)!;
     },
@@ -381,23 +454,26 @@ export function bookingService(deps: BookingDeps) {
       requireChannel(service, choice.channel);
       const slot = offeredSlot(service, choice);
       if (!slot) throw slotTaken(service, choice);
-      const claimed = claimSlot(
-        service,
-        slot,
-        {
-          citizenName: original.citizenName,
-          citizenEmail: original.citizenEmail,
-          citizenPhone: original.citizenPhone,
-          lang: original.lang,
-          intake: service.id === original.serviceId ? original.intake : {},
-          returnUrl: original.returnUrl,
-          consentAt: original.consentAt,
-        },
-        by.staffId,
-      );
+      const claimed = changeAndMail(() => {
+        const booked = claimSlot(
+          service,
+          slot,
+          {
+            citizenName: original.citizenName,
+            citizenEmail: original.citizenEmail,
+            citizenPhone: original.citizenPhone,
+            lang: original.lang,
+            intake: service.id === original.serviceId ? original.intake : {},
+            returnUrl: original.returnUrl,
+            consentAt: original.consentAt,
+          },
+          by.staffId,
+        );
+        if (booked) mail('confirmation', booked.appointment, citizenRecipient(booked.appointment), { note: by.note });
+        return booked;
+      });
       if (!claimed) throw slotTaken(service, choice);
-      const { appointment, token } = claimed;
-      mail('confirmation', appointment, { name: appointment.citizenName, email: appointment.citizenEmail, token }, { note: by.note });
+      const { appointment } = claimed;
       events.emit('appointment.booked', { appointmentId: appointment.id, staffId: appointment.staffId, startAt: appointment.startAt });
       return appointment;
     },
@@ -413,19 +489,23 @@ export function bookingService(deps: BookingDeps) {
       const slot = offeredSlot(service, choice);
       if (!slot) throw slotTaken(service, choice);
       const units = unitsFor(Date.parse(slot.start), service);
-      const moved = slot.staffIds.some((staffId) => {
-        try {
-          store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units, remindersFor(slot.start));
-          return true;
-        } catch (error) {
-          if (isConflict(error)) return false;
-          throw error;
-        }
+      const updated = changeAndMail(() => {
+        const moved = slot.staffIds.some((staffId) => {
+          try {
+            store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units, remindersFor(slot.start));
+            return true;
+          } catch (error) {
+            if (isConflict(error)) return false;
+            throw error;
+          }
+        });
+        if (!moved) return undefined;
+        const now = store.get(a.id)!;
+        mail('rescheduled', now, citizenRecipient(now));
+        for (const c of store.listCompanions(a.id)) mail('rescheduled', now, companionRecipient(c));
+        return now;
       });
-      if (!moved) throw slotTaken(service, choice);
-      const updated = store.get(a.id)!;
-      mail('rescheduled', updated, { name: updated.citizenName, email: updated.citizenEmail, token: citizenToken(updated) });
-      for (const c of store.listCompanions(a.id)) mail('rescheduled', updated, { ...c, token: companionToken(c) });
+      if (!updated) throw slotTaken(service, choice);
       events.emit('appointment.rescheduled', { appointmentId: a.id, staffId: updated.staffId, startAt: updated.startAt });
       return updated;
     },
@@ -436,8 +516,11 @@ export function bookingService(deps: BookingDeps) {
       if (store.listCompanions(a.id).length >= MAX_COMPANIONS) {
         throw new HttpError(409, 'too_many_companions', `At most ${MAX_COMPANIONS} companions can join an appointment.`);
       }
-      const companion = newCompanion(a.id, input);
-      mail('companionInvite', a, { ...companion, token: companionToken(companion) }, { invitedBy: companion.role });
+      const companion = changeAndMail(() => {
+        const added = newCompanion(a.id, input);
+        mail('companionInvite', a, companionRecipient(added), { invitedBy: added.role });
+        return added;
+      });
       events.emit('appointment.companions-changed', { appointmentId: a.id, staffId: a.staffId });
       return { id: companion.id, name: companion.name, role: companion.role };
     },
@@ -454,6 +537,8 @@ export function bookingService(deps: BookingDeps) {
      * each mail carries an idempotency key, so the outbox keeps one copy and SMTP one Message-ID.
      */
     sendDueReminders(): Promise<void> {
+      // The same tick retries queued mails whose earlier attempt failed.
+      void outbox.kick();
       if (!reminding) {
         // Deferred a tick, so `reminding` is set before the run can end (and clear it).
         const run = Promise.resolve().then(() => Promise.all(store.dueReminders(config.now().toISOString(), REMINDER_ATTEMPTS).map(sendReminder)));
@@ -462,9 +547,10 @@ export function bookingService(deps: BookingDeps) {
       return reminding;
     },
 
-    /** Resolves when every mail started so far has been handed to the transport. */
+    /** Resolves when every mail started or queued so far has been handed to the transport (or failed). */
     async flush() {
       await reminding?.catch(() => undefined);
+      await outbox.idle();
       while (pending.size) await Promise.allSettled([...pending]);
     },
     citizenToken,

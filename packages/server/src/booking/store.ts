@@ -109,6 +109,7 @@ export function bookingStore(db: Db) {
     ),
     reminderSent: db.prepare('UPDATE reminders SET sent_at = ?, attempts = attempts + 1 WHERE id = ?'),
     reminderFailed: db.prepare('UPDATE reminders SET attempts = attempts + 1 WHERE id = ?'),
+    catalogVersion: db.prepare<[], number>('SELECT version FROM catalog_version').pluck(),
     // total_changes() counts this connection's writes, data_version moves on other connections' commits.
     dataVersion: db.prepare<[], { own: number; others: number }>(
       'SELECT total_changes() AS own, data_version AS others FROM pragma_data_version',
@@ -126,6 +127,10 @@ export function bookingStore(db: Db) {
   };
 
   return {
+    /** The connection, for the mail outbox that shares this store's transactions. */
+    db,
+    /** Runs `change` in one transaction (a savepoint inside another one). */
+    transaction: <T>(change: () => T): T => db.transaction(change)(),
     /**
      * Atomically writes the appointment, claims its time and schedules its reminders; throws on a
      * conflicting claim. One transaction, so a crash never leaves a booking without its reminders.
@@ -180,6 +185,8 @@ export function bookingStore(db: Db) {
     reminderSent: (id: number, atIso: string) => void s.reminderSent.run(atIso, id),
     /** Counts a failed attempt; a later tick tries again. */
     reminderFailed: (id: number) => void s.reminderFailed.run(id),
+    /** Moves on any change to services, staff, opening hours, closures or locations (triggers, migration 6). */
+    catalogVersion: () => s.catalogVersion.get()!,
     /** Differs after any write to the database, by this process or another one (for caches). */
     dataVersion(): string {
       const { own, others } = s.dataVersion.get()!;

@@ -198,4 +198,46 @@ export const migrations: string[] = [
   ALTER TABLE documents ADD COLUMN expires_at TEXT;                         -- an unfinished upload is removed after this
   CREATE INDEX documents_unfinished ON documents (expires_at) WHERE completed_at IS NULL;
   `,
+  // 6: mail outbox and catalog version (issue 7). Booking, cancelling and rescheduling write their
+  // mails here in the same transaction; a worker renders and sends them and deletes a row once its mail
+  // is out. The payload holds who gets it and what was true when it was queued; personal links are
+  // derived again from the nonces at sending, so no token is ever stored. The catalog version moves on
+  // any change to services, staff, hours, closures or locations, whoever makes it, so checking a
+  // booking can keep the offer in memory and ask only this one number.
+  `
+  CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused (sent rows are deleted): it is the mail's idempotency key
+    appointment_id TEXT NOT NULL REFERENCES appointments(id),
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,                -- JSON
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,     -- wall-clock ms
+    last_error TEXT,
+    failed_at TEXT                        -- given up after the last attempt
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE failed_at IS NULL;
+  CREATE INDEX opening_hours_by_weekday ON opening_hours (weekday, staff_id, start_time);
+  CREATE INDEX slot_claims_by_unit ON slot_claims (unit_at); -- the claims of a time range, any staff member
+  CREATE TABLE catalog_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+  INSERT INTO catalog_version (id, version) VALUES (1, 0);
+  CREATE TRIGGER services_insert AFTER INSERT ON services BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER services_update AFTER UPDATE ON services BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER services_delete AFTER DELETE ON services BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER staff_insert AFTER INSERT ON staff BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER staff_update AFTER UPDATE ON staff BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER staff_delete AFTER DELETE ON staff BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER staff_services_insert AFTER INSERT ON staff_services BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER staff_services_update AFTER UPDATE ON staff_services BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER staff_services_delete AFTER DELETE ON staff_services BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER opening_hours_insert AFTER INSERT ON opening_hours BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER opening_hours_update AFTER UPDATE ON opening_hours BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER opening_hours_delete AFTER DELETE ON opening_hours BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER closures_insert AFTER INSERT ON closures BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER closures_update AFTER UPDATE ON closures BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER closures_delete AFTER DELETE ON closures BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER locations_insert AFTER INSERT ON locations BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER locations_update AFTER UPDATE ON locations BEGIN UPDATE catalog_version SET version = version + 1; END;
+  CREATE TRIGGER locations_delete AFTER DELETE ON locations BEGIN UPDATE catalog_version SET version = version + 1; END;
+  `,
 ];

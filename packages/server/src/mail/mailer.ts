@@ -49,11 +49,17 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
   }
   mkdirSync(opts.outboxDir, { recursive: true });
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  /** The file name (without extension) a keyed mail already has in the outbox, if any. */
-  const existing = async (key: string) => {
-    const suffix = `-${key}.eml`;
-    return (await readdir(opts.outboxDir)).find((f) => f.endsWith(suffix))?.slice(0, -'.eml'.length);
-  };
+  /**
+   * The file name (without extension) of each keyed mail in the outbox. Read from the folder once,
+   * then kept up to date here: reading a folder of thousands of mails for every mail was quadratic.
+   * Names are `<sentAt, 24 characters>-<key>`.
+   */
+  let names: Promise<Map<string, string>> | undefined;
+  const keyed = () =>
+    (names ??= readdir(opts.outboxDir).then(
+      (files) => new Map(files.filter((f) => f.endsWith('.eml')).map((f) => [f.slice(25, -'.eml'.length), f.slice(0, -'.eml'.length)])),
+    ));
+  const existing = async (key: string) => (await keyed()).get(key);
   /** Written under a temporary name, then renamed: a killed process leaves no half-written mail behind. */
   const writeWhole = async (name: string, data: string | Buffer) => {
     const path = join(opts.outboxDir, name);
@@ -68,6 +74,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       // Asynchronous: creating files is slow on some disks and must not stall the requests around it.
       // The summary comes second, so the mailbox page never lists a mail whose .eml is missing.
       await writeWhole(`${file}.eml`, info.message as Buffer);
+      if (idempotencyKey) (await keyed()).set(idempotencyKey, file);
       const entry: OutboxEntry = { file: `${file}.eml`, to: message.to, subject: message.subject, text: message.text, sentAt };
       await writeWhole(`${file}.json`, JSON.stringify(entry));
     },
