@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
@@ -33,6 +34,23 @@ describe('axe-core finds no WCAG 2.2 A/AA violation in any view', () => {
     companionToken = linkToken((await sentMails(server)).find((m) => m.to === 'tolk@example.org')!.text);
   });
   after(() => journey.close());
+
+  it('the check itself fails on a nameless button and too faint text deep inside the shadow roots', async () => {
+    const page = await journey.page();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Mantelzorgpremie' }).waitFor();
+    await page.locator('balie-booking-view h2').evaluate((heading) => {
+      const faint = Object.assign(document.createElement('p'), { textContent: 'Vage tekst' });
+      faint.style.color = '#bbb'; // the CSSOM, since the page's CSP refuses style attributes
+      heading.after(document.createElement('button'), faint);
+    });
+    await assert.rejects(expectNoAxeViolations(page, 'a broken service step'), (error: Error) => {
+      assert.match(error.message, /button-name .*balie-booking-view/);
+      assert.match(error.message, /color-contrast/);
+      return true;
+    });
+    await page.close();
+  });
 
   it('booking: service, channel, time, details with errors, review, confirmation', async () => {
     const page = await journey.page();
@@ -140,11 +158,17 @@ describe('axe-core finds no WCAG 2.2 A/AA violation in any view', () => {
     await expectNoAxeViolations(citizen, 'the feedback survey with an error');
   });
 
-  it('staff agenda and impact dashboard', async () => {
+  it('staff agenda, impact dashboard, services, opening hours and account', async () => {
     await staff.getByRole('button', { name: 'Impact' }).click();
     await staff.getByRole('heading', { name: 'Impact' }).first().waitFor();
     await staff.locator('[data-view]').getByRole('table').first().or(staff.getByText('Geen')).first().waitFor();
     await expectNoAxeViolations(staff, 'the impact dashboard');
+    for (const view of ['Diensten', 'Openingsuren', 'Account']) {
+      await staff.getByRole('navigation').getByRole('button', { name: view }).click();
+      await staff.getByRole('heading', { name: view, exact: true }).waitFor();
+      await staff.getByText('Even geduld…').waitFor({ state: 'detached' });
+      await expectNoAxeViolations(staff, `the console's ${view}`);
+    }
     await staff.getByRole('button', { name: 'Agenda' }).click();
     await staff.getByRole('row', { name: /Marie/ }).waitFor();
     await expectNoAxeViolations(staff, 'the agenda');
