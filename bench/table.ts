@@ -17,6 +17,8 @@ export interface Benchmark {
   name: string;
   /** The figures it reports: a benchmark that throws still gets a failed row for each. */
   ids: string[];
+  /** How long it may take before it counts as hung (default in run.ts). */
+  timeLimitMs?: number;
   run(): Promise<Figure[]>;
 }
 
