@@ -37,6 +37,23 @@ export const barChartStyles = css`
   .chart .muted {
     fill: var(--_muted);
   }
+  /* Contrast themes: series stay apart in system colours. */
+  @media (forced-colors: active) {
+    .chart text {
+      fill: CanvasText;
+    }
+    .chart .axis,
+    .chart .primary {
+      stroke: CanvasText;
+      fill: CanvasText;
+    }
+    .chart .ok {
+      fill: Highlight;
+    }
+    .chart .muted {
+      fill: GrayText;
+    }
+  }
 `;
 
 /**
