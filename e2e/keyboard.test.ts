@@ -204,6 +204,8 @@ describe('the whole citizen journey with the keyboard only', () => {
     // The interpreter leaves: announced, the call goes on.
     await companion.close();
     await expectAnnounced(page, 'Saïd Tolk heeft het gesprek verlaten.');
+    // The civil servant's console says it too.
+    await staff.getByRole('status').filter({ hasText: 'Saïd Tolk heeft het gesprek verlaten.' }).waitFor({ state: 'attached' });
 
     // Upload through the file chooser, opened with the keyboard; success and refusal are announced.
     const documents = page.locator('balie-call-view balie-documents-panel');

@@ -146,7 +146,9 @@ export class BalieStaffCall extends BalieView {
         ? html`<balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join} .signalling=${this.signalling}
             .media=${this.media} .participants=${this.participants}
             .documents=${{ kind: 'staff', appointmentId: this.appointmentId, csrfHeader: this.csrfHeader, csrfToken: this.csrfToken }}
-            @leave=${() => this.emit('close')} @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}></balie-call-view>`
+            @leave=${() => this.emit('close')} @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}
+            @participant-joined=${(e: CustomEvent<{ name: string }>) => this.announce(this.t.meeting.joined(e.detail.name))}
+            @participant-left=${(e: CustomEvent<{ name: string }>) => this.announce(this.t.meeting.left(e.detail.name))}></balie-call-view>`
         : html`<p>${this.t.meeting.connecting}</p>`}
       <form @submit=${this.end}>
         <div class="field">
