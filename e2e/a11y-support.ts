@@ -141,3 +141,33 @@ export async function expectForcedColorsVisible(page: Page, focused: Locator, vi
     await page.emulateMedia({ forcedColors: null });
   }
 }
+
+/**
+ * The host page's root font size (`html { font-size: 62.5% }` and the like) changes nothing in the
+ * widget: the boxes of `targets` keep their size when the root font size goes to 10 px and to 40 px
+ * (styles set through the CSSOM: the page's CSP refuses style attributes, not CSSOM changes).
+ */
+export async function expectIndependentOfRootFontSize(page: Page, targets: Locator[], what: string) {
+  const measure = () =>
+    Promise.all(targets.map((target) => target.evaluate((e) => {
+      const box = e.getBoundingClientRect();
+      return `${Math.round(box.width)}×${Math.round(box.height)}`;
+    })));
+  // The host page's own layout may follow its root font size; pin the element's width so only the
+  // widget's own sizes are compared.
+  const host = page.locator('digitale-balie').first();
+  await host.evaluate((e) => ((e as HTMLElement).style.width = `${e.getBoundingClientRect().width}px`));
+  const before = await measure();
+  try {
+    for (const size of ['10px', '40px']) {
+      await page.evaluate((s) => (document.documentElement.style.fontSize = s), size);
+      const after = await measure();
+      if (after.join() !== before.join()) {
+        throw new Error(`${what} changes with the host's root font size ${size}: ${before.join(', ')} became ${after.join(', ')}`);
+      }
+    }
+  } finally {
+    await page.evaluate(() => (document.documentElement.style.fontSize = ''));
+    await host.evaluate((e) => ((e as HTMLElement).style.width = ''));
+  }
+}

@@ -5,7 +5,7 @@ import { enterWaitingRoom } from '../test-support/call-journey.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
 import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
-import { expectForcedColorsVisible, expectNoMotion, expectReflow } from './a11y-support.ts';
+import { expectForcedColorsVisible, expectIndependentOfRootFontSize, expectNoMotion, expectReflow } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
 // Book on Sunday 28 February 2027 for Monday 09:00 in Brussels; join ten minutes before.
@@ -194,6 +194,12 @@ describe('the whole citizen journey with the keyboard only', () => {
     await expectForcedColorsVisible(page, unmute, [unmute], 'the call controls');
     await expectNoMotion(page, 'the call');
     await expectReflow(page, page.locator('balie-call-view'), 'the call');
+    const call = page.locator('balie-call-view');
+    await expectIndependentOfRootFontSize(
+      page,
+      [call.locator('.controls'), call.locator('balie-chat-panel ol'), call.locator('balie-documents-panel section'), call.locator('.side')],
+      'the call',
+    );
     await activate(page, page.getByRole('button', { name: 'Camera uit' }), ' ');
     assert.equal(await page.getByRole('button', { name: 'Camera aan' }).getAttribute('aria-pressed'), 'true');
     await tabTo(page, page.getByLabel('Bericht'));
