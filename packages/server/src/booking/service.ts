@@ -54,7 +54,7 @@ export function bookingService(deps: BookingDeps) {
   const pending = new Set<Promise<unknown>>();
   let reminding: Promise<void> | undefined;
   const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
-  const offer = offerCache(catalog, store.catalogVersion);
+  const offer = offerCache(catalog, store.catalogVersion, () => store.db.inTransaction);
 
   const requireService = (id: string): Service => {
     const service = offer.getService(id);
@@ -254,7 +254,7 @@ export function bookingService(deps: BookingDeps) {
     }
   }
 
-  type CitizenFields = Pick<Appointment, 'citizenName' | 'citizenEmail' | 'citizenPhone' | 'lang' | 'intake' | 'returnUrl' | 'consentAt'>;
+  type CitizenFields = Pick<Appointment, 'citizenName' | 'citizenEmail' | 'citizenPhone' | 'lang' | 'intake' | 'metadata' | 'returnUrl' | 'consentAt'>;
 
   /**
    * Writes an appointment at an offered slot with the first staff member still free (`preferStaffId`
@@ -354,6 +354,7 @@ export function bookingService(deps: BookingDeps) {
           citizenPhone: input.citizen.phone || null,
           lang: input.lang,
           intake: input.intake,
+          metadata: input.metadata ?? {},
           returnUrl: safeReturnUrl(input.returnUrl),
           consentAt: config.now().toISOString(),
         });
@@ -464,6 +465,8 @@ export function bookingService(deps: BookingDeps) {
             citizenPhone: original.citizenPhone,
             lang: original.lang,
             intake: service.id === original.serviceId ? original.intake : {},
+            // The same case: a follow-up keeps the host page's case number or payment reference.
+            metadata: original.metadata,
             returnUrl: original.returnUrl,
             consentAt: original.consentAt,
           },

@@ -17,6 +17,8 @@ export interface Appointment {
   citizenPhone: string | null;
   lang: Lang;
   intake: Record<string, string>;
+  /** The host page's own data (balie-booking-requested): case number, payment reference… */
+  metadata: Record<string, string>;
   returnUrl: string;
   tokenNonce: string;
   tokenHash: string;
@@ -50,16 +52,16 @@ export interface Reminder {
 
 const appointmentColumns = `id, service_id AS serviceId, staff_id AS staffId, channel, location_id AS locationId,
   start_at AS startAt, end_at AS endAt, status, citizen_name AS citizenName, citizen_email AS citizenEmail,
-  citizen_phone AS citizenPhone, lang, intake, return_url AS returnUrl, token_nonce AS tokenNonce,
+  citizen_phone AS citizenPhone, lang, intake, metadata, return_url AS returnUrl, token_nonce AS tokenNonce,
   token_hash AS tokenHash, consent_at AS consentAt, created_at AS createdAt, cancelled_at AS cancelledAt,
   cancelled_by AS cancelledBy`;
 
 const companionColumns = `id, appointment_id AS appointmentId, name, email, role, token_nonce AS tokenNonce,
   token_hash AS tokenHash, created_at AS createdAt, removed_at AS removedAt`;
 
-type AppointmentRow = Omit<Appointment, 'intake'> & { intake: string };
+type AppointmentRow = Omit<Appointment, 'intake' | 'metadata'> & { intake: string; metadata: string };
 const toAppointment = (row: AppointmentRow | undefined): Appointment | undefined =>
-  row && { ...row, intake: JSON.parse(row.intake) };
+  row && { ...row, intake: JSON.parse(row.intake), metadata: JSON.parse(row.metadata) };
 
 /** True for SQLite's primary-key/unique violations: the slot was claimed by someone else first. */
 export const isConflict = (error: unknown) =>
@@ -70,9 +72,9 @@ export function bookingStore(db: Db) {
   const s = {
     insertAppointment: db.prepare(
       `INSERT INTO appointments (id, service_id, staff_id, channel, location_id, start_at, end_at, status,
-         citizen_name, citizen_email, citizen_phone, lang, intake, return_url, token_nonce, token_hash, consent_at, created_at)
+         citizen_name, citizen_email, citizen_phone, lang, intake, metadata, return_url, token_nonce, token_hash, consent_at, created_at)
        VALUES (@id, @serviceId, @staffId, @channel, @locationId, @startAt, @endAt, 'booked', @citizenName, @citizenEmail,
-         @citizenPhone, @lang, @intake, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt)`,
+         @citizenPhone, @lang, @intake, @metadata, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt)`,
     ),
     claim: db.prepare('INSERT INTO slot_claims (staff_id, unit_at, appointment_id) VALUES (?, ?, ?)'),
     releaseClaims: db.prepare('DELETE FROM slot_claims WHERE appointment_id = ?'),
@@ -136,7 +138,7 @@ export function bookingStore(db: Db) {
      * conflicting claim. One transaction, so a crash never leaves a booking without its reminders.
      */
     create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy'>, units: string[], reminders: DueReminder[] = []) => {
-      s.insertAppointment.run({ ...appointment, intake: JSON.stringify(appointment.intake) });
+      s.insertAppointment.run({ ...appointment, intake: JSON.stringify(appointment.intake), metadata: JSON.stringify(appointment.metadata) });
       claimUnits(appointment.staffId, units, appointment.id);
       replaceReminders(appointment.id, reminders);
     }),

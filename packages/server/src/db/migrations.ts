@@ -240,4 +240,9 @@ export const migrations: string[] = [
   CREATE TRIGGER locations_update AFTER UPDATE ON locations BEGIN UPDATE catalog_version SET version = version + 1; END;
   CREATE TRIGGER locations_delete AFTER DELETE ON locations BEGIN UPDATE catalog_version SET version = version + 1; END;
   `,
+  // 7: the host page's own data for a booking (balie-booking-requested), e.g. a case number or a
+  // payment reference; JSON object of at most 10 short strings, shown to staff and sent in webhooks.
+  `
+  ALTER TABLE appointments ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+  `,
 ];

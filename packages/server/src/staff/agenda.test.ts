@@ -47,6 +47,7 @@ describe('GET /api/staff/agenda', () => {
             { id: 'zorgvrager', question: 'Voor wie zorgt u?', answer: 'Mijn moeder' },
             { id: 'vraag', question: 'Wat wilt u vooral bespreken?', answer: 'Hoe vraag ik de premie aan?' },
           ],
+          metadata: {},
           readiness: { deviceCheck: 'not_done', documents: { uploaded: 0, required: 1 }, waiting: false },
           followUpOf: null,
         },

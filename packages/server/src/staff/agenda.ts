@@ -60,6 +60,8 @@ export function staffAgenda(deps: {
         const question = questions.find((q) => q.id === id);
         return { id, question: question ? localize(question.texts, STAFF_LANG).label : id, answer };
       }),
+      /** The municipality's own data from the booking page (case number, payment reference…). */
+      metadata: row.metadata,
       readiness: {
         deviceCheck: row.deviceCheck ?? 'not_done',
         documents: { uploaded: row.documentsUploaded, required: service?.requiredDocuments.length ?? 0 },

@@ -16,6 +16,7 @@ export interface StaffAppointmentRow {
   citizenName: string;
   lang: Lang;
   intake: Record<string, string>;
+  metadata: Record<string, string>;
   deviceCheck: 'passed' | 'failed' | null;
   deviceCheckAt: string | null;
   waitingSince: string | null;
@@ -32,15 +33,15 @@ export interface StaffAppointmentRow {
 
 const columns = `a.id, a.service_id AS serviceId, a.staff_id AS staffId, st.name AS staffName, a.channel,
   a.location_id AS locationId, a.start_at AS startAt, a.end_at AS endAt, a.status, a.citizen_name AS citizenName,
-  a.lang, a.intake, a.device_check AS deviceCheck, a.device_check_at AS deviceCheckAt, a.waiting_since AS waitingSince,
+  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_at AS deviceCheckAt, a.waiting_since AS waitingSince,
   (SELECT COUNT(*) FROM documents d WHERE d.appointment_id = a.id AND d.uploaded_by != 'staff'
      AND d.completed_at IS NOT NULL AND d.deleted_at IS NULL) AS documentsUploaded,
   a.notes, a.next_steps AS nextSteps, a.created_at AS createdAt, a.cancelled_at AS cancelledAt,
   a.cancelled_by AS cancelledBy, a.held_at AS heldAt, a.no_show_at AS noShowAt, a.follow_up_of AS followUpOf`;
 const from = 'FROM appointments a JOIN staff st ON st.id = a.staff_id';
 
-type Row = Omit<StaffAppointmentRow, 'intake'> & { intake: string };
-const toRow = (row: Row): StaffAppointmentRow => ({ ...row, intake: JSON.parse(row.intake) });
+type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata'> & { intake: string; metadata: string };
+const toRow = (row: Row): StaffAppointmentRow => ({ ...row, intake: JSON.parse(row.intake), metadata: JSON.parse(row.metadata) });
 
 /** What the impact dashboard counts, per appointment. */
 export interface DashboardRow {

@@ -21,6 +21,8 @@ export interface AppointmentFacts {
   status: string;
   lang: string;
   followUpOf: string | null;
+  /** The host page's own data given at booking (balie-booking-requested); `{}` when none. */
+  metadata: Record<string, string>;
   callStartedAt: string | null;
   callEndedAt: string | null;
 }
@@ -37,7 +39,7 @@ export function webhookStore(db: Db) {
     failed: db.prepare('UPDATE webhook_deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?'),
     prune: db.prepare('DELETE FROM webhook_deliveries WHERE delivered_at < ?'),
     facts: db.prepare(`SELECT id AS appointmentId, service_id AS serviceId, staff_id AS staffId, channel,
-      location_id AS locationId, start_at AS start, end_at AS end, status, lang, follow_up_of AS followUpOf,
+      location_id AS locationId, start_at AS start, end_at AS end, status, lang, follow_up_of AS followUpOf, metadata,
       call_started_at AS callStartedAt, call_ended_at AS callEndedAt
       FROM appointments WHERE id = ?`),
   };
@@ -52,7 +54,10 @@ export function webhookStore(db: Db) {
     markRetry: (id: string, nextAttemptAt: number, error: string) => void q.retry.run(nextAttemptAt, error, id),
     markFailed: (id: string, at: string, error: string) => void q.failed.run(at, error, id),
     pruneDelivered: (before: string) => q.prune.run(before).changes,
-    appointmentFacts: (id: string) => q.facts.get(id) as AppointmentFacts | undefined,
+    appointmentFacts(id: string): AppointmentFacts | undefined {
+      const row = q.facts.get(id) as (Omit<AppointmentFacts, 'metadata'> & { metadata: string }) | undefined;
+      return row && { ...row, metadata: JSON.parse(row.metadata) };
+    },
   };
 }
 

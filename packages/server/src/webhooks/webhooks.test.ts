@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { book } from '../../../../test-support/booking.ts';
-import { api, firstSlot, freePort, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { api, bookingBody, firstSlot, freePort, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { connectPeer, joinAsHolder, joinAsStaff } from '../../../../test-support/signal.ts';
 import { signIn, staffEmail } from '../../../../test-support/staff.ts';
 import { startWebhookReceiver, type ReceivedWebhook } from '../../../../test-support/webhook-receiver.ts';
@@ -82,10 +82,29 @@ describe('webhooks', () => {
         status: 'booked',
         lang: 'nl',
         followUpOf: null,
+        metadata: {},
         callStartedAt: null,
         callEndedAt: null,
       });
       assert.equal((await deliveredRow(server, event.id)).attempts, 1);
+    });
+  });
+
+  describe('when the host page added its own data to the booking (balie-booking-requested)', () => {
+    it('then the webhook and the staff dossier carry it; malformed data is a 422 naming the field', async () => {
+      const slot = await firstSlot(server.url);
+      const metadata = { caseNumber: 'WIL-2027-118', paymentReference: 'PAY-0042' };
+      const { id } = await book(server, slot, { metadata });
+      const [hook] = await receiver.waitFor(1, ofType('appointment.booked', id));
+      assert.deepEqual(JSON.parse(hook!.body).data.metadata, metadata);
+      const staff = await signIn(server, staffEmail.an);
+      assert.deepEqual((await staff.request(`/api/staff/appointments/${id}`)).body.metadata, metadata);
+
+      for (const bad of [{ 'no spaces': 'x' }, { caseNumber: 'x'.repeat(201) }, Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])), { n: 5 }]) {
+        const refused = await api(server.url, '/api/appointments', { body: bookingBody(await firstSlot(server.url), { metadata: bad }) });
+        assert.equal(refused.status, 422, JSON.stringify(bad));
+        assert.ok(Object.keys(refused.body.error.fields).some((field) => field.startsWith('metadata')), JSON.stringify(refused.body));
+      }
     });
   });
 
