@@ -10,7 +10,7 @@ const AN = { email: 'an.peeters@wilsede.invalid', password: 'wilsede-demo' };
 let server: string;
 
 /** Books the first free mantelzorgpremie video slot through the citizen API of the real server. */
-async function book(name: string): Promise<{ id: string; start: string }> {
+async function book(name: string, metadata?: Record<string, string>): Promise<{ id: string; start: string }> {
   server ??= await testServerUrl();
   const { slots } = await (await fetch(`${server}/api/services/mantelzorgpremie/slots?channel=video&days=14`)).json();
   const slot = slots[0];
@@ -26,6 +26,7 @@ async function book(name: string): Promise<{ id: string; start: string }> {
       citizen: { name, email: 'test@example.org' },
       intake: { zorgvrager: 'Mijn vader' },
       consent: true,
+      ...(metadata ? { metadata } : {}),
     }),
   });
   expect(response.status).to.equal(201);
@@ -151,7 +152,7 @@ describe('<digitale-balie-medewerker>', () => {
 
   describe('dossier', () => {
     it('opens from the agenda, focuses its heading and asks for a call with a non-composed start-call event', async () => {
-      const booked = await book('Jan Janssens');
+      const booked = await book('Jan Janssens', { caseNumber: 'WIL-2027-118' });
       const el = mount();
       await signIn(el);
       await showTeamFortnight(el);
@@ -163,6 +164,8 @@ describe('<digitale-balie-medewerker>', () => {
       await waitFor(() => heading.textContent === 'Jan – Mantelzorgpremie', 'dossier loaded');
       await waitFor(() => deepActiveElement() === heading, 'focus on the dossier heading');
       expect(dossier.shadowRoot!.textContent).to.contain('Jan Janssens');
+      // The municipality's website added its case number to the booking (balie-booking-requested).
+      expect(dossier.shadowRoot!.querySelector('[data-metadata]')?.textContent).to.contain('WIL-2027-118');
 
       const startCall = nextEvent<CustomEvent<{ appointmentId: string }>>(dossier, 'start-call');
       dossier.shadowRoot!.querySelector<HTMLButtonElement>('[data-call-slot] button')!.click();

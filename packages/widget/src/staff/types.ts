@@ -41,6 +41,8 @@ export interface AgendaItem {
   lang: string;
   companions: { name: string; role: CompanionRole }[];
   intake: { id: string; question: string; answer: string }[];
+  /** The municipality's own data from the booking page (balie-booking-requested), e.g. a case number. */
+  metadata: Record<string, string>;
   readiness: { deviceCheck: DeviceCheck; documents: { uploaded: number; required: number }; waiting: boolean };
   followUpOf: string | null;
 }

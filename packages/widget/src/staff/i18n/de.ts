@@ -121,6 +121,7 @@ export const de: StaffMessages = {
     open: 'Öffnen',
     intake: 'Antworten auf die Vorab-Fragen',
     noIntake: 'Keine Antworten.',
+    metadata: 'Daten der Website',
     preparation: 'Vorbereitung',
     deviceCheckAt: (when) => `getestet am ${when}`,
     waitingSince: (time) => `Wartet im Warteraum seit ${time}`,

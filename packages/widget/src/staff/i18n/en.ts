@@ -119,6 +119,7 @@ export const en: StaffMessages = {
     open: 'Open',
     intake: 'Answers to the intake questions',
     noIntake: 'No answers.',
+    metadata: 'Data from the website',
     preparation: 'Preparation',
     deviceCheckAt: (when) => `tested on ${when}`,
     waitingSince: (time) => `Waiting in the waiting room since ${time}`,

@@ -121,6 +121,7 @@ export const fr = frenchSpacing<StaffMessages>({
     open: 'Ouvrir',
     intake: 'Réponses aux questions préalables',
     noIntake: 'Pas de réponses.',
+    metadata: 'Données du site web',
     preparation: 'Préparation',
     deviceCheckAt: (when) => `testé le ${when}`,
     waitingSince: (time) => `Dans la salle d’attente depuis ${time}`,

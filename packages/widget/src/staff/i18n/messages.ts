@@ -112,6 +112,8 @@ export interface StaffMessages {
     open: string;
     intake: string;
     noIntake: string;
+    /** Heading over the data the municipality's website added to the booking (case number, payment…). */
+    metadata: string;
     preparation: string;
     deviceCheckAt: (when: string) => string;
     waitingSince: (time: string) => string;

@@ -121,6 +121,7 @@ export const nl: StaffMessages = {
     open: 'Openen',
     intake: 'Antwoorden op de intakevragen',
     noIntake: 'Geen antwoorden.',
+    metadata: 'Gegevens van de website',
     preparation: 'Voorbereiding',
     deviceCheckAt: (when) => `getest op ${when}`,
     waitingSince: (time) => `Wacht in de wachtzaal sinds ${time}`,

@@ -152,6 +152,10 @@ export class BalieStaffDossier extends StaffView {
           ${d.intake.length
             ? html`<dl class="summary">${d.intake.map((q) => html`<dt>${q.question}</dt><dd>${q.answer}</dd>`)}</dl>`
             : html`<p>${t.noIntake}</p>`}
+          ${Object.keys(d.metadata ?? {}).length
+            ? html`<h4>${t.metadata}</h4>
+                <dl class="summary" data-metadata>${Object.entries(d.metadata).map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>`
+            : nothing}
         </section>
         ${this.renderPreparation(d)}
       </div>
