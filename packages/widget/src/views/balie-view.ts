@@ -62,8 +62,11 @@ export class BalieView extends LitElement {
   }
 
   /** Maps a server field error to a friendly text in the citizen's language. */
-  protected fieldText(field: string): string {
+  /** A friendly text for a refused field; `serverMessage` is the API's (English) reason, if any. */
+  protected fieldText(field: string, serverMessage = ''): string {
     const t = this.t.errors;
+    // The API says "use at most N characters" for anything too long, whatever the field.
+    if (/at most/.test(serverMessage)) return t.tooLong;
     if (/email/.test(field)) return t.email;
     if (/phone/.test(field)) return t.phone;
     if (/consent/.test(field)) return t.consent;

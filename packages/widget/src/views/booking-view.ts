@@ -135,7 +135,7 @@ export class BalieBookingView extends BalieView {
       this.error = message;
       this.go('time');
     } else if (error instanceof ApiError && (error.status === 422 || error.status === 400) && Object.keys(error.fields).some((field) => !field.startsWith('metadata'))) {
-      this.fieldErrors = Object.fromEntries(Object.keys(error.fields).map((field) => [field, this.fieldText(field)]));
+      this.fieldErrors = Object.fromEntries(Object.entries(error.fields).map(([field, reason]) => [field, this.fieldText(field, reason)]));
       this.go('details');
     } else this.error = message;
   }
