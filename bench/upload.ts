@@ -98,7 +98,12 @@ async function managePage(browser: Browser, base: string, token: string) {
   const page = await newPage(browser);
   await recordBalieEvents(page);
   await page.goto(`${base}/?balie=${token}`);
-  await page.getByRole('heading', { name: 'Documenten', exact: true }).waitFor();
+  const heading = page.getByRole('heading', { name: 'Documenten', exact: true });
+  // One reload when the widget did not come up (its bundle may be being rebuilt on a shared checkout).
+  await heading.waitFor({ timeout: 15_000 }).catch(async () => {
+    await page.reload();
+    await heading.waitFor({ timeout: 15_000 });
+  });
   return page;
 }
 
@@ -164,10 +169,12 @@ export const upload: Benchmark = {
   name: 'upload',
   ids: ['upload.throughput_ratio', 'upload.resent_bytes_after_kill', 'upload.small_files_per_s'],
   async run() {
+    const t0 = Date.now();
+    const phase = (name: string) => process.env.BENCH_DEBUG && console.error(`${name} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const dataDir = mkdtempSync(join(tmpdir(), 'balie-bench-upload-'));
     const files = tempFiles();
     const servers: ChildServer[] = [];
-    let browser: Browser | undefined;
+    let launching: Promise<Browser> | undefined;
     let proxy: Awaited<ReturnType<typeof countingProxy>> | undefined;
     try {
       const port = await freePort();
@@ -179,11 +186,12 @@ export const upload: Benchmark = {
         servers.push(server);
         return server;
       };
-      const launching = chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }).then((b) => (browser = b));
+      launching = chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
       const direct = (await start()).url;
-      browser = await launching;
+      const browser = await launching;
       const big = files.write('groot.pdf', pdfBytes(BIG));
       const half = files.write('half.pdf', pdfBytes(KILLED));
+      phase('server and browser up');
       const small = Array.from({ length: SMALL.count }, (_, i) => files.write(`klein-${i}.pdf`, pdfBytes(SMALL.size)));
       const free = await slots(direct);
       let booked = 0;
@@ -208,12 +216,14 @@ export const upload: Benchmark = {
         plain.push(BIG / MB / ((await plainRequests(plainPage, plainToken, [big], 1)) / 1000));
       }
 
+      phase('throughput runs done');
       // Small files: all picked at once.
       const smallPage = await managePage(browser, direct, (await newAppointment()).token);
       const smallOurs = SMALL.count / ((await widgetUpload(smallPage, small)) / 1000);
       await smallPage.context().close();
       const smallPlain = SMALL.count / ((await plainRequests(plainPage, plainToken, small, 2)) / 1000);
 
+      phase('small files done');
       // SIGKILL at half way, through the counting proxy.
       const killPage = await managePage(browser, proxy.url, (await newAppointment()).token);
       let uploadId = '';
@@ -227,11 +237,14 @@ export const upload: Benchmark = {
       // Half way and in the middle of a chunk: at a chunk boundary the next chunk is already wholly in
       // flight, which is the worst case (one chunk), not the typical one.
       await until(() => (stored() >= KILLED / 2 + CHUNK_SIZE / 2 ? true : undefined), 'half of the file on the server', 30_000, 5);
+      phase('killing');
       servers.at(-1)!.kill('SIGKILL');
       await servers.at(-1)!.exited;
       const killedAt = stored();
       await start();
+      phase('restarted');
       await until(async () => ((await recordedEvents(killPage, 'balie-upload-completed')).length ? true : undefined), 'the resumed upload to complete');
+      phase('resumed upload done');
       const resent = proxy.sent() - KILLED;
       if (stored() !== KILLED) throw new Error(`the resumed file has ${stored()} bytes, not ${KILLED}`);
 
@@ -262,7 +275,7 @@ export const upload: Benchmark = {
         }),
       ];
     } finally {
-      await browser?.close();
+      await (await launching?.catch(() => undefined))?.close();
       for (const server of servers) server.kill('SIGKILL');
       await Promise.all(servers.map((s) => s.exited));
       await proxy?.close();
