@@ -6,8 +6,10 @@ import { nodePolyfills } from 'vite-plugin-node-polyfills';
 // municipal page pays only for the entry until the citizen interacts.
 export default defineConfig({
   publicDir: false,
-  // simple-peer 9 expects Node's events, buffer, process, util and stream; only the call chunk uses them.
-  plugins: [nodePolyfills({ include: ['events', 'buffer', 'process', 'util', 'stream'], globals: { Buffer: true, process: true, global: true } })],
+  // simple-peer 9 expects Node's events, buffer, process and stream; only the call chunk uses them. No
+  // `util`: readable-stream's browser field maps it to nothing (it only feeds debug logging there), and
+  // the shim with its dependencies was 9 KB gzip of the call chunk.
+  plugins: [nodePolyfills({ include: ['events', 'buffer', 'process', 'stream'], globals: { Buffer: true, process: true, global: true } })],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,
