@@ -171,3 +171,55 @@ export async function expectIndependentOfRootFontSize(page: Page, targets: Locat
     await host.evaluate((e) => ((e as HTMLElement).style.width = ''));
   }
 }
+
+/**
+ * Records everything the widget's live regions (role=status/alert, aria-live) say, in every shadow
+ * root, so announcements that replace each other quickly are all seen.
+ */
+export async function recordAnnouncements(page: Page) {
+  // tsx wraps the named helpers below in `__name(…)`, which the page lacks: give it one.
+  await page.evaluate('window.__name = (fn) => fn');
+  await page.locator('digitale-balie').evaluate((host) => {
+    const said: string[] = [];
+    (window as unknown as { announced: string[] }).announced = said;
+    const regions = new Set<Element>();
+    const watch = (root: ParentNode) => {
+      for (const element of root.querySelectorAll('*')) {
+        if (element.shadowRoot) watch(element.shadowRoot);
+        if (element.matches('[role=status],[role=alert],[aria-live]') && !regions.has(element)) {
+          regions.add(element);
+          const text = element.textContent?.trim();
+          if (text) said.push(text);
+        }
+      }
+    };
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        let node: Node | null = record.target;
+        while (node && !(node instanceof Element && regions.has(node))) node = node.parentNode;
+        const text = node?.textContent?.trim();
+        if (text && said.at(-1) !== text) said.push(text);
+      }
+      // New views bring new regions (and new shadow roots to observe).
+      watch(host.shadowRoot!);
+    });
+    const observeAll = (root: ParentNode) => {
+      observer.observe(root as Node, { childList: true, subtree: true, characterData: true });
+      for (const element of root.querySelectorAll('*')) if (element.shadowRoot) observeAll(element.shadowRoot);
+    };
+    watch(host.shadowRoot!);
+    observeAll(host.shadowRoot!);
+    setInterval(() => observeAll(host.shadowRoot!), 100);
+  });
+}
+
+/** Waits until a live region has said something matching `text`. */
+export async function expectAnnounced(page: Page, text: string | RegExp) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const said = await page.evaluate(() => (window as unknown as { announced: string[] }).announced);
+    if (said.some((line) => (typeof text === 'string' ? line.includes(text) : text.test(line)))) return;
+    if (Date.now() > deadline) throw new Error(`no live region said ${text}; heard:\n${said.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -5,7 +5,7 @@ import { enterWaitingRoom } from '../test-support/call-journey.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
 import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
-import { expectForcedColorsVisible, expectIndependentOfRootFontSize, expectNoMotion, expectReflow } from './a11y-support.ts';
+import { expectAnnounced, expectForcedColorsVisible, expectIndependentOfRootFontSize, expectNoMotion, expectReflow, recordAnnouncements } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
 // Book on Sunday 28 February 2027 for Monday 09:00 in Brussels; join ten minutes before.
@@ -60,58 +60,6 @@ async function expectFocusOn(target: Locator, what: string) {
   while (!(await hasFocus(target))) {
     if (Date.now() > deadline) throw new Error(`focus did not move to ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/**
- * Records everything the widget's live regions (role=status/alert, aria-live) say, in every shadow
- * root, so announcements that replace each other quickly are all seen.
- */
-async function recordAnnouncements(page: Page) {
-  // tsx wraps the named helpers below in `__name(…)`, which the page lacks: give it one.
-  await page.evaluate('window.__name = (fn) => fn');
-  await page.locator('digitale-balie').evaluate((host) => {
-    const said: string[] = [];
-    (window as unknown as { announced: string[] }).announced = said;
-    const regions = new Set<Element>();
-    const watch = (root: ParentNode) => {
-      for (const element of root.querySelectorAll('*')) {
-        if (element.shadowRoot) watch(element.shadowRoot);
-        if (element.matches('[role=status],[role=alert],[aria-live]') && !regions.has(element)) {
-          regions.add(element);
-          const text = element.textContent?.trim();
-          if (text) said.push(text);
-        }
-      }
-    };
-    const observer = new MutationObserver((records) => {
-      for (const record of records) {
-        let node: Node | null = record.target;
-        while (node && !(node instanceof Element && regions.has(node))) node = node.parentNode;
-        const text = node?.textContent?.trim();
-        if (text && said.at(-1) !== text) said.push(text);
-      }
-      // New views bring new regions (and new shadow roots to observe).
-      watch(host.shadowRoot!);
-    });
-    const observeAll = (root: ParentNode) => {
-      observer.observe(root as Node, { childList: true, subtree: true, characterData: true });
-      for (const element of root.querySelectorAll('*')) if (element.shadowRoot) observeAll(element.shadowRoot);
-    };
-    watch(host.shadowRoot!);
-    observeAll(host.shadowRoot!);
-    setInterval(() => observeAll(host.shadowRoot!), 100);
-  });
-}
-
-/** Waits until a live region has said something matching `text`. */
-async function expectAnnounced(page: Page, text: string | RegExp) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const said = await page.evaluate(() => (window as unknown as { announced: string[] }).announced);
-    if (said.some((line) => (typeof text === 'string' ? line.includes(text) : text.test(line)))) return;
-    if (Date.now() > deadline) throw new Error(`no live region said ${text}; heard:\n${said.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -203,10 +151,11 @@ describe('the whole citizen journey with the keyboard only', () => {
     await expectFocusOn(heading('Mantelzorgpremie'), 'the call');
     await expectAnnounced(page, 'Saïd Tolk neemt deel aan het gesprek.');
 
-    // Call controls: toggles say their state.
+    // Call controls: toggles keep their name and say their state (pressed = muted).
     const mute = page.getByRole('button', { name: 'Microfoon uit' });
+    assert.equal(await mute.getAttribute('aria-pressed'), 'false');
     await activate(page, mute);
-    const unmute = page.getByRole('button', { name: 'Microfoon aan' });
+    const unmute = mute;
     assert.equal(await unmute.getAttribute('aria-pressed'), 'true');
     await expectFocusOn(unmute, 'the same toggle');
     await expectForcedColorsVisible(page, unmute, [unmute], 'the call controls');
@@ -219,7 +168,7 @@ describe('the whole citizen journey with the keyboard only', () => {
       'the call',
     );
     await activate(page, page.getByRole('button', { name: 'Camera uit' }), ' ');
-    assert.equal(await page.getByRole('button', { name: 'Camera aan' }).getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByRole('button', { name: 'Camera uit' }).getAttribute('aria-pressed'), 'true');
     await tabTo(page, page.getByLabel('Bericht'));
     await keyboard.type('Goedemorgen');
     await keyboard.press('Enter');

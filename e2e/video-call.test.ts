@@ -7,6 +7,7 @@ import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { api, testClock } from '../test-support/server.ts';
 import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
+import { expectAnnounced, recordAnnouncements } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
 // Book on Sunday 28 February 2027 for Monday 09:00 in Brussels (08:00Z); join ten minutes before.
@@ -15,6 +16,16 @@ const JUST_BEFORE = '2027-03-01T07:50:00Z';
 const TURN_SECRET = 'coturn-secret-for-the-call-tests';
 
 type Journey = Awaited<ReturnType<typeof startJourney>>;
+
+/** Keeps every RTCPeerConnection the page makes in `window.__pcs`, for the test to inspect. */
+const RECORD_PEER_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  const made = [];
+  window.__pcs = made;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); made.push(this); }
+  };
+})();`;
 
 /** Books Monday 09:00 with An, with an interpreter as companion; returns both personal links. */
 async function bookCall(journey: Journey) {
@@ -112,6 +123,8 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     const familyToken = await addFamilyMember(journey, citizenToken);
     const [citizen, companion, family, staff] = [await journey.page(), await journey.page(), await journey.page(), await journey.page()];
 
+    // The test watches the citizen's connections (an init script runs before the page's CSP applies).
+    await citizen.addInitScript({ content: RECORD_PEER_CONNECTIONS });
     await enterWaitingRoom(citizen, base, citizenToken);
     await enterWaitingRoom(companion, base, companionToken);
     await enterWaitingRoom(family, base, familyToken);
@@ -136,6 +149,28 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     const before = await framesOf(staff);
     await eventually(async () => (await framesOf(staff)).every((n, i) => n > before[i]! + 10), 'frames still arriving at the civil servant');
 
+    // A network change (the browser fires "online") restarts ICE on each of the citizen's connections:
+    // new ICE credentials on both ends of each, the citizen is told, and the pictures keep coming.
+    const ufrags = () =>
+      citizen.evaluate(() =>
+        ((window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? [])
+          .filter((pc) => pc.connectionState === 'connected')
+          .map((pc) => `${/a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1]}/${/a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? '')?.[1]}`),
+      );
+    const oldUfrags = await ufrags();
+    assert.equal(oldUfrags.length, 2, 'two connections at the citizen');
+    await recordAnnouncements(citizen);
+    await citizen.evaluate(() => window.dispatchEvent(new Event('online')));
+    await eventually(async () => {
+      const now = await ufrags();
+      return now.length === 2 && now.every((pair) => !oldUfrags.includes(pair) && pair.split('/').every((u) => !oldUfrags.some((old) => old.includes(u))));
+    }, 'new ICE credentials on both connections').catch(async (error) => {
+      throw new Error(`${(error as Error).message}: before ${oldUfrags.join(' ')}, now ${(await ufrags()).join(' ')}`);
+    });
+    await expectAnnounced(citizen, 'Uw netwerk veranderde.');
+    const afterRestart = await framesOf(citizen);
+    await eventually(async () => (await framesOf(citizen)).every((n, i) => n > afterRestart[i]! + 10), 'frames after the ICE restart');
+
     // Chat over the data channel, links made clickable and safe.
     await citizen.getByLabel('Bericht').fill('Hier is de foto: https://example.org/foto');
     await citizen.getByRole('button', { name: 'Versturen' }).click();
@@ -158,7 +193,8 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     const staffShape = () => staffTile.evaluate((v) => ((v as HTMLVideoElement).videoWidth / (v as HTMLVideoElement).videoHeight).toFixed(2));
     await staff.getByRole('button', { name: 'Scherm delen' }).click();
     await eventually(async () => (await staffShape()) === (16 / 9).toFixed(2), 'the shared screen at the citizen');
-    await staff.getByRole('button', { name: 'Stoppen met delen' }).click();
+    assert.equal(await staff.getByRole('button', { name: 'Scherm delen' }).getAttribute('aria-pressed'), 'true');
+    await staff.getByRole('button', { name: 'Scherm delen' }).click();
     await eventually(async () => (await staffShape()) === (4 / 3).toFixed(2), 'the camera back at the citizen');
 
     // Mute is a pressed toggle, and the civil servant hears it: the citizen's audio level drops to silence.
@@ -166,7 +202,7 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     const loudness = () => citizenTile.evaluate(heardLevel);
     assert.ok((await loudness()) > 0.02, 'the citizen is heard before muting');
     await citizen.getByRole('button', { name: 'Microfoon uit' }).click();
-    assert.equal(await citizen.getByRole('button', { name: 'Microfoon aan' }).getAttribute('aria-pressed'), 'true');
+    assert.equal(await citizen.getByRole('button', { name: 'Microfoon uit' }).getAttribute('aria-pressed'), 'true');
     await eventually(async () => (await loudness()) < 0.01, 'silence after muting');
 
     // Staff end the call with next steps; the citizen sees them and can give feedback.

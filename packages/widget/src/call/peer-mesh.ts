@@ -22,7 +22,14 @@ type PeerEntry = {
   /** Seen in the server's list: a peer that offered before our list caught up is not dropped. */
   listed: boolean;
   timer?: ReturnType<typeof setTimeout>;
+  /** A pending ICE restart after the connection went `disconnected`. */
+  restartTimer?: ReturnType<typeof setTimeout>;
 };
+
+/** How long a `disconnected` connection may recover by itself before the offering side restarts ICE. */
+const DISCONNECTED_GRACE_MS = 2_000;
+/** Asks the offering side of a pair to restart ICE; rides in a CANDIDATE like simple-peer's own extras. */
+const ICE_RESTART = 'balie-ice-restart';
 
 /**
  * A full mesh of simple-peer connections (up to four participants). For each pair, the peer with
@@ -32,6 +39,8 @@ type PeerEntry = {
  */
 export class PeerMesh extends EventTarget {
   private readonly peers = new Map<string, PeerEntry>();
+  /** The device changed networks (Wi-Fi to mobile, back online): find a new path at once. */
+  private readonly onNetworkChange = () => this.restartIce();
 
   constructor(
     private readonly opts: {
@@ -45,6 +54,29 @@ export class PeerMesh extends EventTarget {
   ) {
     super();
     opts.signalling.onMessage((message) => this.onSignal(message));
+    globalThis.addEventListener?.('online', this.onNetworkChange);
+    networkInformation()?.addEventListener('change', this.onNetworkChange);
+  }
+
+  /**
+   * An ICE restart on every connection: new candidates over the current network, same call, no
+   * renegotiation of the media. The offering side of each pair restarts; the other side asks it to.
+   */
+  restartIce() {
+    for (const [peerId, entry] of this.peers) {
+      if (!entry.connected) continue;
+      if (entry.initiator) this.restartFrom(entry);
+      else this.opts.signalling.send('CANDIDATE', peerId, { type: ICE_RESTART });
+    }
+  }
+
+  private restartFrom(entry: PeerEntry) {
+    const pc = (entry.peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    if (!pc || typeof pc.restartIce !== 'function') return;
+    pc.restartIce();
+    // simple-peer does not listen for negotiationneeded: ask it for the (ICE-restarting) offer.
+    (entry.peer as unknown as { negotiate(): void }).negotiate();
+    this.dispatchEvent(new CustomEvent('ice-restart', { detail: entry.participant }));
   }
 
   /** Aligns the mesh with the admitted participants the server lists. */
@@ -104,6 +136,15 @@ export class PeerMesh extends EventTarget {
         // not a message of ours: ignore
       }
     });
+    peer.on('iceStateChange', (state: RTCIceConnectionState) => {
+      clearTimeout(entry.restartTimer);
+      if (state !== 'disconnected' || !entry.connected) return;
+      entry.restartTimer = setTimeout(() => {
+        if (this.peers.get(participant.peerId) !== entry) return;
+        if (entry.initiator) this.restartFrom(entry);
+        else this.opts.signalling.send('CANDIDATE', participant.peerId, { type: ICE_RESTART });
+      }, DISCONNECTED_GRACE_MS);
+    });
     peer.on('close', () => this.drop(participant.peerId));
     peer.on('error', () => this.drop(participant.peerId));
     return entry;
@@ -122,6 +163,10 @@ export class PeerMesh extends EventTarget {
       entry.listed = listed;
     }
     if (!entry && message.type === 'OFFER') entry = this.create({ peerId: message.src, name: '', role: 'citizen' }, false);
+    if ((message.payload as { type?: string } | undefined)?.type === ICE_RESTART) {
+      if (entry?.initiator && entry.connected) this.restartFrom(entry);
+      return;
+    }
     entry?.peer.signal(message.payload as SimplePeer.SignalData);
   }
 
@@ -136,6 +181,7 @@ export class PeerMesh extends EventTarget {
     if (!entry) return undefined;
     this.peers.delete(peerId);
     clearTimeout(entry.timer);
+    clearTimeout(entry.restartTimer);
     entry.peer.removeAllListeners();
     entry.peer.destroy();
     return entry;
@@ -188,6 +234,11 @@ export class PeerMesh extends EventTarget {
   }
 
   close() {
+    globalThis.removeEventListener?.('online', this.onNetworkChange);
+    networkInformation()?.removeEventListener('change', this.onNetworkChange);
     for (const peerId of [...this.peers.keys()]) this.drop(peerId);
   }
 }
+
+/** The Network Information API where the browser has it (Chromium, Android): fires on a network change. */
+const networkInformation = () => (globalThis.navigator as (Navigator & { connection?: EventTarget }) | undefined)?.connection;

@@ -137,12 +137,10 @@ export interface Messages {
     admitted: string;
     you: string;
     roles: { staff: string; citizen: string; companion: string };
+    /** Toggle buttons keep one name and say their state with aria-pressed (pressed = muted, camera off, sharing). */
     mute: string;
-    unmute: string;
     cameraOff: string;
-    cameraOn: string;
     shareScreen: string;
-    stopShare: string;
     volume: (name: string) => string;
     chat: string;
     chatLabel: string;
@@ -154,6 +152,8 @@ export interface Messages {
     leave: string;
     quality: { good: string; fair: string; poor: string; unknown: string };
     downgraded: string;
+    /** The network changed or dropped for a moment: the call looks for a new path (ICE restart). */
+    reconnecting: string;
     audioOnlyOn: string;
     joined: (name: string) => string;
     left: (name: string) => string;

@@ -80,6 +80,7 @@ export class BalieCallView extends BalieView {
     mesh.addEventListener('chat', (e) => (this.messages = [...this.messages, (e as CustomEvent<ChatMessage>).detail]));
     mesh.addEventListener('timeout', () => (this.failed = true));
     mesh.addEventListener('connect', () => (this.failed = false));
+    mesh.addEventListener('ice-restart', () => this.announce(this.t.meeting.reconnecting));
     mesh.sync(this.participants);
     this.qualityTimer = setInterval(() => void this.measure(), 4000);
   }
@@ -219,10 +220,10 @@ export class BalieCallView extends BalieView {
         </figure>
       </div>
       <div class="controls" role="group" aria-label=${t.controls}>
-        <button class="secondary" aria-pressed=${String(!this.micOn)} @click=${this.toggleMic}>${this.micOn ? t.mute : t.unmute}</button>
-        ${this.audioOnly ? nothing : html`<button class="secondary" aria-pressed=${String(!this.camOn)} @click=${this.toggleCam}>${this.camOn ? t.cameraOff : t.cameraOn}</button>`}
+        <button class="secondary" aria-pressed=${String(!this.micOn)} @click=${this.toggleMic}>${t.mute}</button>
+        ${this.audioOnly ? nothing : html`<button class="secondary" aria-pressed=${String(!this.camOn)} @click=${this.toggleCam}>${t.cameraOff}</button>`}
         ${'getDisplayMedia' in (navigator.mediaDevices ?? {}) && !this.audioOnly
-          ? html`<button class="secondary" aria-pressed=${String(this.sharing)} @click=${this.toggleShare}>${this.sharing ? t.stopShare : t.shareScreen}</button>`
+          ? html`<button class="secondary" aria-pressed=${String(this.sharing)} @click=${this.toggleShare}>${t.shareScreen}</button>`
           : nothing}
         <label class="choice inline"><input type="checkbox" .checked=${this.audioOnly} @change=${(e: Event) => this.setAudioOnly((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
         ${this.deviceSelect('audioinput', t.microphone)} ${this.audioOnly ? nothing : this.deviceSelect('videoinput', t.camera)}
