@@ -21,7 +21,7 @@ import { DEMO_PASSWORD, signIn, staffEmail } from '../test-support/staff.ts';
 import { listenOnLoopback, quantile } from './measure.ts';
 import { figure, type Benchmark } from './table.ts';
 
-const RUNS = Number(process.env.BENCH_CALL_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_CALL_RUNS ?? 5);
 const BASELINE_RUNS = Number(process.env.BENCH_CALL_BASELINE_RUNS ?? 5);
 const TURN_SECRET = 'coturn-secret-for-the-call-bench';
 // Sunday: book Monday's video slots; each run moves the clock to ten minutes before its slot.
