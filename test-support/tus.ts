@@ -89,3 +89,37 @@ export function tusClient(base: string, auth: TusAuth) {
     },
   };
 }
+
+/**
+ * A tus PATCH of `bytes` at `offset` that sends only the first `sendFirst` of them and keeps the
+ * connection open, so a test can kill the server while the request is in flight. `sent` resolves once
+ * those bytes left the client; `settled` with the status, or 0 when the connection died first.
+ */
+export function openPatch(url: string, auth: TusAuth, offset: number, bytes: Uint8Array, sendFirst: number) {
+  let sentResolve!: () => void;
+  const sent = new Promise<void>((resolve) => (sentResolve = resolve));
+  const settled = new Promise<number>((resolve) => {
+    const req = request(url, {
+      method: 'PATCH',
+      headers: {
+        'tus-resumable': '1.0.0',
+        ...authHeaders(auth),
+        'upload-offset': String(offset),
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(bytes.length),
+      },
+    });
+    req.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    const gone = () => {
+      sentResolve();
+      resolve(0);
+    };
+    req.on('error', gone);
+    req.on('close', gone);
+    req.write(bytes.subarray(0, sendFirst), () => sentResolve());
+  });
+  return { sent, settled };
+}
