@@ -63,11 +63,15 @@ export class PeerMesh extends EventTarget {
    * renegotiation of the media. The offering side of each pair restarts; the other side asks it to.
    */
   restartIce() {
+    let restarting = false;
     for (const [peerId, entry] of this.peers) {
       if (!entry.connected) continue;
+      restarting = true;
       if (entry.initiator) this.restartFrom(entry);
       else this.opts.signalling.send('CANDIDATE', peerId, { type: ICE_RESTART });
     }
+    // Told once, whichever side of each pair does the restart.
+    if (restarting) this.dispatchEvent(new Event('ice-restart'));
   }
 
   private restartFrom(entry: PeerEntry) {
@@ -76,7 +80,6 @@ export class PeerMesh extends EventTarget {
     pc.restartIce();
     // simple-peer does not listen for negotiationneeded: ask it for the (ICE-restarting) offer.
     (entry.peer as unknown as { negotiate(): void }).negotiate();
-    this.dispatchEvent(new CustomEvent('ice-restart', { detail: entry.participant }));
   }
 
   /** Aligns the mesh with the admitted participants the server lists. */
@@ -143,6 +146,7 @@ export class PeerMesh extends EventTarget {
         if (this.peers.get(participant.peerId) !== entry) return;
         if (entry.initiator) this.restartFrom(entry);
         else this.opts.signalling.send('CANDIDATE', participant.peerId, { type: ICE_RESTART });
+        this.dispatchEvent(new Event('ice-restart'));
       }, DISCONNECTED_GRACE_MS);
     });
     peer.on('close', () => this.drop(participant.peerId));
