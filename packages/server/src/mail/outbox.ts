@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../db/database.ts';
 
 /** A mail waiting in the outbox table: what to send, to whom, and about which appointment. */
@@ -13,6 +14,8 @@ export interface QueuedMail<Payload> {
 export const MAIL_ATTEMPTS = 8;
 const RETRY_BASE_MS = 30_000;
 const BATCH = 50;
+/** Mails rendered in one turn of the event loop; their file or SMTP writes overlap. */
+const PER_TURN = 8;
 
 /**
  * The mail outbox: a row is written in the same transaction as the change it tells about (a
@@ -51,7 +54,7 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
     }
   }
 
-  /** One pass over everything due, in batches; mails of one batch go out side by side. */
+  /** One pass over everything due, in batches; a few mails of a batch go out side by side. */
   async function drain() {
     do {
       again = false;
@@ -61,7 +64,12 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
         const rows = s.due.all(opts.now().getTime(), after, BATCH);
         if (!rows.length) break;
         after = rows.at(-1)!.id;
-        await Promise.all(rows.map((row) => sendOne({ ...row, payload: JSON.parse(row.payload) as Payload })));
+        // A few mails per turn of the event loop, each turn after the requests that are waiting:
+        // rendering (.ics, MIME) runs on the thread that answers citizens, and they come first.
+        for (let i = 0; i < rows.length; i += PER_TURN) {
+          await nextTurn();
+          await Promise.all(rows.slice(i, i + PER_TURN).map((row) => sendOne({ ...row, payload: JSON.parse(row.payload) as Payload })));
+        }
       }
     } while (again);
   }
