@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { enterWaitingRoom } from '../test-support/call-journey.ts';
+import { enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
-import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
 import { expectAnnounced, expectForcedColorsVisible, expectIndependentOfRootFontSize, expectNoMotion, expectReflow, recordAnnouncements } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
@@ -140,12 +139,7 @@ describe('the whole citizen journey with the keyboard only', () => {
     const companion = await journey.page();
     await enterWaitingRoom(companion, base, linkToken(invite.text));
     const staff = await journey.page();
-    await staff.goto(`${base}/medewerker`);
-    await staff.getByLabel('E-mailadres').fill(staffEmail.an);
-    await staff.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-    await staff.getByRole('button', { name: 'Aanmelden' }).click();
-    await staff.getByRole('row', { name: /Marie/ }).getByRole('button', { name: /Dossier van Marie/ }).click();
-    await staff.getByRole('button', { name: 'Gesprek starten' }).click();
+    await startCallAsStaff(staff, base);
     await staff.getByRole('button', { name: 'Iedereen binnenlaten' }).click();
     await expectAnnounced(page, 'U bent binnengelaten.');
     await expectFocusOn(heading('Mantelzorgpremie'), 'the call');

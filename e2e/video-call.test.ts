@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
-import { enterWaitingRoom } from '../test-support/call-journey.ts';
+import { enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { api, testClock } from '../test-support/server.ts';
-import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
 import { expectAnnounced, recordAnnouncements } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
@@ -50,17 +49,6 @@ async function addFamilyMember(journey: Journey, citizenToken: string) {
   assert.equal(added.status, 201, JSON.stringify(added.body));
   const invite = (await sentMails(journey.server)).find((m) => m.to === 'jan@example.org')!;
   return linkToken(invite.text);
-}
-
-/** The civil servant: sign in, open the dossier, start the call. */
-async function startCallAsStaff(page: Page, base: string) {
-  await page.goto(`${base}/medewerker`);
-  await page.getByLabel('E-mailadres').fill(staffEmail.an);
-  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.getByRole('row', { name: /Marie/ }).getByRole('button', { name: /Dossier van Marie/ }).click();
-  await page.getByRole('button', { name: 'Gesprek starten' }).click();
-  await page.getByRole('heading', { name: /Videogesprek met Marie/ }).waitFor();
 }
 
 /** Polls `check` until it is true; fails with `what` after the timeout. */

@@ -1,16 +1,10 @@
-import type { Channel } from '../api/types.ts';
+import type { BalieBookingConfirmedDetail } from './booking-confirmed.ts';
 
 /** At most this many metadata keys; keys are letters, digits, `-` and `_` (≤ 40), values ≤ 200 characters. */
 export const MAX_METADATA_KEYS = 10;
 
 /** What the citizen is about to book. Carries no name, e-mail address or phone number. */
-export interface BalieBookingRequestedDetail {
-  serviceId: string;
-  start: string;
-  end: string;
-  channel: Channel;
-  locationId: string | null;
-  companions: number;
+export interface BalieBookingRequestedDetail extends Omit<BalieBookingConfirmedDetail, 'appointmentId'> {
   /**
    * The integrator's own data for this booking, e.g. a case number or a payment reference. Fill it
    * in a listener: it is stored with the appointment, shown in the staff dossier and sent in the
