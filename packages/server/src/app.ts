@@ -28,6 +28,8 @@ import { staffFeature } from './staff/feature.ts';
 import { webhooksFeature } from './webhooks/feature.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
+/** Koa reports these as errors of a request, but they are the client's: it went away mid-answer. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 export const paths = {
   widgetDist: join(root, 'dist/widget'),
   demoSite: join(root, 'packages/demo-site/public'),
@@ -68,7 +70,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const webhooks = webhooksFeature({ config, db, events, log });
 
   const app = new Koa({ proxy: false });
-  app.on('error', (error) => log('unhandled koa error', error));
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    // A client that went away mid-answer (closed tab, lost network) is not a failure of ours.
+    if (!CLIENT_GONE.has(error.code ?? '')) log('unhandled koa error', error);
+  });
   app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
   app.use(errorHandler(log));
   app.use(
