@@ -59,8 +59,9 @@ export class PeerMesh extends EventTarget {
   }
 
   /**
-   * An ICE restart on every connection: new candidates over the current network, same call, no
-   * renegotiation of the media. The offering side of each pair restarts; the other side asks it to.
+   * An ICE restart on every connection: a new offer/answer with fresh ICE credentials finds a path
+   * over the current network; the call and its tracks stay. The offering side of each pair
+   * restarts; the other side asks it to.
    */
   restartIce() {
     let restarting = false;
