@@ -2,31 +2,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { findElement, type Documented, type ElementDeclaration, type Manifest } from '../packages/demo-site/src/docs/manifest.ts';
 
 // custom-elements.json is what integrators' IDEs read; the build generates it from JSDoc. These checks
 // keep the JSDoc complete: whatever the citizen element dispatches or reads must be in the manifest.
 const widget = join(import.meta.dirname, '../packages/widget');
 const manifestFile = join(widget, JSON.parse(readFileSync(join(widget, 'package.json'), 'utf8')).customElements);
 
-interface Documented {
-  name: string;
-  description?: string;
-  type?: { text: string };
-}
-interface Declaration {
-  name: string;
-  tagName?: string;
-  customElement?: boolean;
-  attributes?: Documented[];
-  events?: Documented[];
-  cssProperties?: Documented[];
-  cssParts?: Documented[];
-}
-
-function element(tagName: string): Declaration {
+function element(tagName: string): ElementDeclaration {
   assert.ok(existsSync(manifestFile), `${manifestFile} is missing: run npm run build`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { modules: { declarations?: Declaration[] }[] };
-  const found = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.customElement && d.tagName === tagName);
+  const found = findElement(JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest, tagName);
   assert.ok(found, `<${tagName}> in the manifest`);
   return found;
 }

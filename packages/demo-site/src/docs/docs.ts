@@ -5,25 +5,7 @@
  * keep in step. Everything is rendered as text, never as HTML.
  */
 
-export {};
-
-interface Documented {
-  name: string;
-  description?: string;
-  type?: { text: string };
-}
-interface Declaration {
-  name: string;
-  tagName?: string;
-  customElement?: boolean;
-  attributes?: Documented[];
-  events?: Documented[];
-  cssProperties?: Documented[];
-  cssParts?: Documented[];
-}
-interface Manifest {
-  modules: { declarations?: Declaration[] }[];
-}
+import { findElement, type Manifest } from './manifest.ts';
 
 /** A cell's Markdown: `code` spans become <code>, the rest stays text. */
 function markdownCell(cell: string): Node[] {
@@ -63,9 +45,8 @@ async function renderManifest() {
   const bodies = [...document.querySelectorAll<HTMLTableSectionElement>('tbody[data-manifest]')];
   if (!bodies.length) return;
   const manifest = await fetchJson<Manifest>('/widget/custom-elements.json');
-  const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
   for (const body of bodies) {
-    const element = declarations.find((d) => d.customElement && d.tagName === (body.dataset.element ?? 'digitale-balie'));
+    const element = findElement(manifest, body.dataset.element ?? 'digitale-balie');
     const list = body.dataset.manifest as 'attributes' | 'events' | 'cssProperties' | 'cssParts';
     for (const item of element?.[list] ?? []) {
       const cells: (string | Node[])[] = [code(item.name), markdownCell(item.description ?? '')];
