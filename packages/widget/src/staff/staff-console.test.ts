@@ -1,37 +1,20 @@
 import { expect } from 'chai';
 import '../index.ts';
 import type { DigitaleBalieMedewerker } from '../digitale-balie-medewerker.ts';
-import { deep, deepAll, nextEvent, testServerUrl, type, waitFor } from '../test-support/dom.ts';
+import { bookVideo } from '../test-support/booking.ts';
+import { deep, deepAll, nextEvent, type, waitFor } from '../test-support/dom.ts';
 
 // The seeded demo beheerder (test-support/staff.ts); the console reaches the server through the
 // test runner's same-origin proxy for /api/* (web-test-runner.config.mjs).
 const AN = { email: 'an.peeters@wilsede.invalid', password: 'wilsede-demo' };
 
-let server: string;
-
 /** Books the first free mantelzorgpremie video slot through the citizen API of the real server. */
 async function book(name: string, metadata?: Record<string, string>): Promise<{ id: string; start: string }> {
-  server ??= await testServerUrl();
-  const { slots } = await (await fetch(`${server}/api/services/mantelzorgpremie/slots?channel=video&days=14`)).json();
-  const slot = slots[0];
-  const response = await fetch(`${server}/api/appointments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      serviceId: 'mantelzorgpremie',
-      start: slot.start,
-      channel: slot.channel,
-      locationId: slot.locationId,
-      lang: 'nl',
-      citizen: { name, email: 'test@example.org' },
-      intake: { zorgvrager: 'Mijn vader' },
-      consent: true,
-      ...(metadata ? { metadata } : {}),
-    }),
+  const { status, body } = await bookVideo({
+    overrides: { citizen: { name, email: 'test@example.org' }, intake: { zorgvrager: 'Mijn vader' }, ...(metadata ? { metadata } : {}) },
   });
-  expect(response.status).to.equal(201);
-  const { appointment } = await response.json();
-  return { id: appointment.id, start: appointment.start };
+  expect(status).to.equal(201);
+  return { id: body.appointment.id, start: body.appointment.start };
 }
 
 function mount(): DigitaleBalieMedewerker {

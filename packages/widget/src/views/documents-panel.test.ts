@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import '../index.ts';
 import type { DigitaleBalie } from '../digitale-balie.ts';
 import type { BalieReadyEvent, BalieUploadCompletedEvent, BalieUploadProgressEvent } from '../events/index.ts';
+import { bookVideo } from '../test-support/booking.ts';
 import { deep, deepAll, nextEvent, testServerUrl, waitFor } from '../test-support/dom.ts';
 import type { BalieDocumentsPanel } from './documents-panel.ts';
 
@@ -10,24 +11,11 @@ let server: string;
 /** Books a free video slot and returns the personal link token and the appointment id. */
 async function booking(extra: Record<string, unknown> = {}) {
   server ??= await testServerUrl();
-  const slots = (await (await fetch(`${server}/api/services/mantelzorgpremie/slots?channel=video&days=28`)).json()).slots;
-  const slot = slots[Math.floor(Math.random() * slots.length)];
-  const response = await fetch(`${server}/api/appointments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      serviceId: 'mantelzorgpremie',
-      start: slot.start,
-      channel: 'video',
-      locationId: null,
-      lang: 'nl',
-      citizen: { name: 'Marie Claes', email: `marie-${Date.now()}@example.org` },
-      intake: { zorgvrager: 'Mijn ouders' },
-      consent: true,
-      ...extra,
-    }),
+  const { body } = await bookVideo({
+    days: 28,
+    pick: 'any',
+    overrides: { citizen: { name: 'Marie Claes', email: `marie-${Date.now()}@example.org` }, ...extra },
   });
-  const body = await response.json();
   return { token: body.token as string, id: body.appointment.id as string };
 }
 

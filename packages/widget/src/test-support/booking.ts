@@ -1,0 +1,28 @@
+import { testServerUrl } from './dom.ts';
+
+/**
+ * Books a video appointment for the mantelzorgpremie through the real server's API, as the booking
+ * view would; `overrides` replace fields of the body (citizen, companion, metadata…). `pick` chooses
+ * among the free slots of the coming `days`: the first, or any (so tests in one run do not collide).
+ */
+export async function bookVideo(opts: { days?: number; pick?: 'first' | 'any'; overrides?: Record<string, unknown> } = {}) {
+  const server = await testServerUrl();
+  const { slots } = await (await fetch(`${server}/api/services/mantelzorgpremie/slots?channel=video&days=${opts.days ?? 14}`)).json();
+  const slot = opts.pick === 'any' ? slots[Math.floor(Math.random() * slots.length)] : slots[0];
+  const response = await fetch(`${server}/api/appointments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      serviceId: 'mantelzorgpremie',
+      start: slot.start,
+      channel: slot.channel,
+      locationId: slot.locationId,
+      lang: 'nl',
+      citizen: { name: 'Marie Claes', email: 'marie@example.org' },
+      intake: { zorgvrager: 'Mijn ouders' },
+      consent: true,
+      ...opts.overrides,
+    }),
+  });
+  return { status: response.status, body: await response.json() };
+}
