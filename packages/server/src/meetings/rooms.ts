@@ -3,8 +3,8 @@ import type { CompanionRole } from '../catalog/types.ts';
 /** Who takes part in a meeting. Staff are always admitted; citizens and companions wait until admitted. */
 export type MeetingRole = 'staff' | 'citizen' | 'companion';
 
-/** One signalling connection, as the rest of the server sees it. */
-export interface ConnectedPeer {
+/** A peer the signalling server may let in: everything it needs to know about the person behind it. */
+export interface AuthorizedPeer {
   peerId: string;
   meetingId: string;
   role: MeetingRole;
@@ -17,6 +17,10 @@ export interface ConnectedPeer {
   name: string;
   /** What a companion comes as (carer, family, interpreter), so the others see an interpreter as one. */
   companionRole?: CompanionRole;
+}
+
+/** One signalling connection, as the rest of the server sees it. */
+export interface ConnectedPeer extends AuthorizedPeer {
   /** Ends the connection, e.g. when staff end the meeting. */
   close(code: number, reason: string): void;
 }

@@ -1,12 +1,11 @@
 import { DateTime } from 'luxon';
 import type { LinkHolder } from '../booking/service.ts';
-import type { CompanionRole } from '../catalog/types.ts';
 import { ZONE } from '../booking/slots.ts';
 import type { EventBus } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { StaffAccount } from '../staff/identity.ts';
 import { iceServersFor, newPeerId, type PeerCredentials } from './credentials.ts';
-import type { MeetingRole, MeetingRooms } from './rooms.ts';
+import type { AuthorizedPeer, MeetingRole, MeetingRooms } from './rooms.ts';
 import type { MeetingRow, MeetingStore } from './store.ts';
 
 const MINUTE = 60_000;
@@ -31,16 +30,6 @@ export interface MeetingServiceDeps {
   /** `relayOnly`: every call goes through TURN, so participants never see each other's IP address. */
   turn: { urls: string[]; secret: string | undefined; relayOnly: boolean };
   now: () => Date;
-}
-
-/** A peer the signalling server may let in: everything it needs to know about the person behind it. */
-export interface AuthorizedPeer {
-  peerId: string;
-  meetingId: string;
-  role: MeetingRole;
-  holder: string;
-  name: string;
-  companionRole?: CompanionRole;
 }
 
 /** Over: ended by staff, or the outcome was recorded in the dossier. */
