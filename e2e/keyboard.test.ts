@@ -166,7 +166,9 @@ describe('the whole citizen journey with the keyboard only', () => {
     await tabTo(page, page.getByLabel('Bericht'));
     await keyboard.type('Goedemorgen');
     await keyboard.press('Enter');
-    await staff.getByText('Goedemorgen').waitFor();
+    // The civil servant gets it in the chat list, and read out by the console's live region.
+    await staff.locator('balie-chat-panel').getByText('Goedemorgen').waitFor();
+    await staff.getByRole('status').filter({ hasText: ': Goedemorgen' }).first().waitFor();
 
     // The interpreter leaves: announced, the call goes on.
     await companion.close();

@@ -85,7 +85,7 @@ async function wholeJourney(journey: Journey, open: (page: Page) => Promise<void
 
   await citizen.getByLabel('Bericht').fill('Ik stuur het attest nu door.');
   await citizen.getByRole('button', { name: 'Versturen' }).click();
-  await staffPage.getByText('Ik stuur het attest nu door.').waitFor();
+  await staffPage.locator('balie-chat-panel').getByText('Ik stuur het attest nu door.').waitFor();
 
   const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
   await citizen.locator('balie-documents-panel #file-input').setInputFiles({ name: 'attest.pdf', mimeType: 'application/pdf', buffer: pdf });

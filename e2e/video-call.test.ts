@@ -167,6 +167,12 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     const link = staff.getByRole('link', { name: 'https://example.org/foto' });
     await link.waitFor();
     assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    // What others write is read out with the writer's name; one's own words are not read back.
+    await staff.getByLabel('Bericht').fill('Goed ontvangen, dank u.');
+    await staff.getByRole('button', { name: 'Versturen' }).click();
+    await expectAnnounced(citizen, /: Goed ontvangen, dank u\.$/);
+    const heard = await citizen.evaluate(() => (window as unknown as { announced: string[] }).announced);
+    assert.ok(!heard.some((line) => line.includes('Hier is de foto')), `own message read back: ${heard.join(' | ')}`);
 
     // A reload (or a lost network) brings the citizen back: admission belongs to the person, so no
     // second admission is needed, and the pictures flow again.

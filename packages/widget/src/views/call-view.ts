@@ -77,7 +77,11 @@ export class BalieCallView extends BalieView {
         this.emit('participant-left', this.joinedAs.get(peerId) ?? { name: this.nameOf(peerId), role: '' });
       }
     });
-    mesh.addEventListener('chat', (e) => (this.messages = [...this.messages, (e as CustomEvent<ChatMessage>).detail]));
+    mesh.addEventListener('chat', (e) => {
+      const message = (e as CustomEvent<ChatMessage>).detail;
+      this.messages = [...this.messages, message];
+      this.announce(`${message.from}: ${message.text}`);
+    });
     mesh.addEventListener('timeout', () => (this.failed = true));
     mesh.addEventListener('connect', () => (this.failed = false));
     mesh.addEventListener('ice-restart', () => this.announce(this.t.meeting.reconnecting));

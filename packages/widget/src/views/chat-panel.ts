@@ -8,7 +8,8 @@ const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
 
 /**
  * Chat over the data channel: nothing is stored on the server. Text is rendered as text (Lit escapes
- * it); only http(s) addresses become links, opened in a new tab without access to this page.
+ * it); only http(s) addresses become links, opened in a new tab without access to this page. The list
+ * is not a live region: the call view announces what others write, never one's own words back.
  */
 @customElement('balie-chat-panel')
 export class BalieChatPanel extends BalieView {
@@ -53,7 +54,7 @@ export class BalieChatPanel extends BalieView {
     const t = this.t.meeting;
     return html`<section aria-labelledby="chat-h">
       <h3 id="chat-h">${t.chat}</h3>
-      <ol aria-live="polite">
+      <ol>
         ${this.messages.length === 0 ? html`<li class="hint">${t.noMessages}</li>` : ''}
         ${this.messages.map(
           (m) => html`<li><span class="from">${m.from}</span> <span class="hint">${formatDate(m.at, this.t, 'time')}</span><br />${this.linkify(m.text)}</li>`,
