@@ -59,8 +59,10 @@ export function upgradeStatus(url: string, headers: Record<string, string> = {})
 export interface TestPeer {
   join: MeetingJoin;
   socket: WebSocket;
-  /** Every message received after OPEN, in order. */
+  /** Every relayed message received after OPEN, in order. */
   received: { type: string; src?: string; dst?: string; payload?: unknown }[];
+  /** The server's own MEETING-CHANGED notices, kept apart from relayed signals. */
+  notices: { type: string; src?: string }[];
   /** Resolves with the next message of this type from `src` (when given), or rejects after `timeoutMs`. */
   next(type: string, opts?: { src?: string; timeoutMs?: number }): Promise<{ type: string; src?: string; payload?: unknown }>;
   signal(type: string, dst: string, payload?: unknown): void;
@@ -73,6 +75,7 @@ export interface TestPeer {
 export function connectPeer(server: TestServer, join: MeetingJoin): Promise<TestPeer> {
   const socket = new WebSocket(signalUrl(server, join));
   const received: TestPeer['received'] = [];
+  const notices: TestPeer['notices'] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
   );
@@ -80,12 +83,14 @@ export function connectPeer(server: TestServer, join: MeetingJoin): Promise<Test
     join,
     socket,
     received,
+    notices,
     closed,
     async next(type, opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 2000);
+      const list = type === 'MEETING-CHANGED' ? notices : received;
       for (;;) {
-        const index = received.findIndex((m) => m.type === type && (opts.src === undefined || m.src === opts.src));
-        if (index >= 0) return received.splice(index, 1)[0]!;
+        const index = list.findIndex((m) => m.type === type && (opts.src === undefined || m.src === opts.src));
+        if (index >= 0) return list.splice(index, 1)[0]!;
         if (Date.now() > deadline) throw new Error(`no ${type} for ${join.name} within ${opts.timeoutMs ?? 2000} ms`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -97,6 +102,7 @@ export function connectPeer(server: TestServer, join: MeetingJoin): Promise<Test
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
       if (message.type === 'OPEN') resolve(peer);
+      else if (message.type === 'MEETING-CHANGED') notices.push(message);
       else received.push(message);
     });
     socket.on('unexpected-response', (_request, response) => reject(new Error(`upgrade refused with ${response.statusCode}`)));

@@ -180,6 +180,8 @@ describe('meetings', () => {
       assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [] });
 
       const host = await connectPeer(server, await joinAsStaff(staff, video.id));
+      // The waiting citizen is told at once that the meeting changed (the civil servant came).
+      await citizen.next('MEETING-CHANGED');
       assert.equal(host.join.role, 'staff');
       assert.equal(host.join.admitted, true);
       assert.equal(host.join.name, 'An Peeters');
@@ -191,7 +193,11 @@ describe('meetings', () => {
 
       // Admission: the signals sent while waiting never arrive; new ones do.
       assertApiError(await staff.request(`/api/staff/appointments/${video.id}/admit`, { body: { peerId: 'f'.repeat(32) } }), 404, 'peer_not_waiting');
+      citizen.notices.length = 0;
       assert.equal((await staff.request(`/api/staff/appointments/${video.id}/admit`, { body: { peerId: citizen.join.peerId } })).status, 204);
+      // Admission reaches the waiting citizen over its socket, not at its next poll; the notice says
+      // only that something changed, so the state route (and its credential check) stays the source.
+      assert.deepEqual(await citizen.next('MEETING-CHANGED'), { type: 'MEETING-CHANGED' });
       assert.ok(await events.next('agenda-changed').then(async function untilAdmitted(e): Promise<boolean> {
         return e.change === 'admitted' || untilAdmitted(await events.next('agenda-changed'));
       }));

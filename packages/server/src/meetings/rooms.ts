@@ -19,10 +19,19 @@ export interface AuthorizedPeer {
   companionRole?: CompanionRole;
 }
 
+/**
+ * What the server itself tells a connected peer, next to the signals PeerJS relays: only that its
+ * meeting changed (someone came, left or was admitted). The peer then asks the meeting-state route,
+ * which checks its credential as ever; the notice carries nothing to leak.
+ */
+export const MEETING_CHANGED = { type: 'MEETING-CHANGED' } as const;
+
 /** One signalling connection, as the rest of the server sees it. */
 export interface ConnectedPeer extends AuthorizedPeer {
   /** Ends the connection, e.g. when staff end the meeting. */
   close(code: number, reason: string): void;
+  /** Sends a server notice on this connection (see MEETING_CHANGED). */
+  notify(notice: typeof MEETING_CHANGED): void;
 }
 
 export interface PeerView {
@@ -42,27 +51,43 @@ export function meetingRooms() {
   const peers = new Map<string, ConnectedPeer>();
   const admitted = new Map<string, Set<string>>();
   const listeners = new Set<(meetingId: string) => void>();
-  const changed = (meetingId: string) => {
+  /** The same connections by meeting: a change in one meeting never walks every peer of the server. */
+  const byMeeting = new Map<string, Set<ConnectedPeer>>();
+  const inMeeting = (meetingId: string) => [...(byMeeting.get(meetingId) ?? [])];
+  /**
+   * Tells the listeners, and every connected peer of the meeting but `except`: a waiting citizen
+   * learns at once that they were admitted, and those in the call that someone joined, without
+   * waiting for a poll. The peer that just connected is left out: PeerJS has not sent it OPEN yet.
+   */
+  const changed = (meetingId: string, except?: ConnectedPeer) => {
     for (const listener of listeners) listener(meetingId);
+    for (const peer of inMeeting(meetingId)) if (peer !== except) peer.notify(MEETING_CHANGED);
   };
 
   const isAdmitted = (meetingId: string, role: MeetingRole, holder: string) =>
     role === 'staff' || (admitted.get(meetingId)?.has(holder) ?? false);
-  const inMeeting = (meetingId: string) => [...peers.values()].filter((p) => p.meetingId === meetingId);
 
   return {
     isAdmitted,
 
     /** Registers a connection; a newer connection with the same peer id replaces the older one. */
     connect(peer: ConnectedPeer) {
+      const replaced = peers.get(peer.peerId);
+      if (replaced) byMeeting.get(replaced.meetingId)?.delete(replaced);
       peers.set(peer.peerId, peer);
-      changed(peer.meetingId);
+      let room = byMeeting.get(peer.meetingId);
+      if (!room) byMeeting.set(peer.meetingId, (room = new Set()));
+      room.add(peer);
+      changed(peer.meetingId, peer);
     },
 
     /** Forgets a connection, unless a newer one already took its peer id. */
     disconnect(peer: ConnectedPeer) {
       if (peers.get(peer.peerId) !== peer) return;
       peers.delete(peer.peerId);
+      const room = byMeeting.get(peer.meetingId);
+      room?.delete(peer);
+      if (room?.size === 0) byMeeting.delete(peer.meetingId);
       changed(peer.meetingId);
     },
 

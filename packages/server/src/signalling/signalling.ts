@@ -103,7 +103,13 @@ export function signalling(deps: SignallingDeps) {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const guarded = ws as GuardedSocket;
-      const connected: ConnectedPeer = { ...peer, close: (code, reason) => guarded.close(code, reason) };
+      const connected: ConnectedPeer = {
+        ...peer,
+        close: (code, reason) => guarded.close(code, reason),
+        notify: (notice) => {
+          if (guarded.readyState === guarded.OPEN) guarded.send(JSON.stringify(notice));
+        },
+      };
       guarded.gate = messageGate({
         peerId: peer.peerId,
         rooms: deps.rooms,

@@ -12,7 +12,8 @@ const OPEN_TIMEOUT_MS = 10_000;
 /**
  * A client of the PeerJS signalling protocol (the server is the npm `peer` package): connect with
  * `id` and `token`, wait for OPEN, then relay OFFER/ANSWER/CANDIDATE/LEAVE to other peers.
- * The server drops a client that sends no HEARTBEAT for 90 s, so we send one every 20 s.
+ * The server drops a client that sends no HEARTBEAT for 90 s, so we send one every 20 s. Our server
+ * also sends MEETING-CHANGED when someone comes, leaves or is admitted: a `meeting-changed` event.
  */
 export class SignallingClient extends EventTarget {
   private socket?: WebSocket;
@@ -59,6 +60,9 @@ export class SignallingClient extends EventTarget {
         } else if (message.type === 'ERROR' || message.type === 'ID-TAKEN') {
           clearTimeout(timer);
           reject(new Error('signalling_refused'));
+        } else if (message.type === 'MEETING-CHANGED') {
+          // Our server's own notice (someone came, left or was admitted), not a relayed signal.
+          this.dispatchEvent(new Event('meeting-changed'));
         } else if (this.handler) this.handler(message);
         else this.early.push(message);
       });

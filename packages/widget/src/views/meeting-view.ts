@@ -12,7 +12,8 @@ import type { DeviceChoice } from './device-check-view.ts';
 import './feedback-view.ts';
 
 type Step = 'welcome' | 'device' | 'device-done' | 'lobby' | 'call' | 'left' | 'ended';
-const POLL_MS = 2000;
+/** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
+const POLL_MS = 10_000;
 /** A remote participant as the call view reports them joining or leaving. */
 type Who = { name: string; role: string };
 
@@ -77,6 +78,8 @@ export class BalieMeetingView extends BalieView {
       await this.signalling.connect();
       const signalling = this.signalling;
       signalling.addEventListener('close', () => void this.signallingLost(signalling));
+      // Admission and arrivals come as a notice on the socket; the poll is only a safety net.
+      signalling.addEventListener('meeting-changed', () => void this.refresh());
       this.emit('lobby-entered', this.join.role);
       this.announce(this.t.meeting.lobbyText);
       await this.refresh();

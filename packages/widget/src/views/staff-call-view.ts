@@ -15,7 +15,8 @@ interface StaffMeetingState {
   ended: boolean;
 }
 
-const POLL_MS = 2000;
+/** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
+const POLL_MS = 10_000;
 
 /**
  * The civil servant's side of a call, opened from the dossier: joins as staff, shows who waits in
@@ -75,6 +76,7 @@ export class BalieStaffCall extends BalieView {
       await this.media.start();
       this.signalling = SignallingClient.for(this.server || location.origin, join);
       await this.signalling.connect();
+      this.signalling.addEventListener('meeting-changed', () => void this.refresh());
       this.join = join;
       await this.refresh();
       this.poll = setInterval(() => void this.refresh(), POLL_MS);
