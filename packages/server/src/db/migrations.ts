@@ -245,4 +245,14 @@ export const migrations: string[] = [
   `
   ALTER TABLE appointments ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
   `,
+  // 8: who was let into a meeting (the person, not the peer id: 'citizen', 'companion:<id>',
+  // 'staff:<id>'), so a server restart during a call does not send everyone back to the waiting room.
+  // Removed when the meeting ends; nothing personal in it.
+  `
+  CREATE TABLE meeting_admissions (
+    appointment_id TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,
+    PRIMARY KEY (appointment_id, holder)
+  ) WITHOUT ROWID;
+  `,
 ];

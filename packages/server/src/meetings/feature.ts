@@ -27,9 +27,10 @@ export interface MeetingsFeatureDeps {
  */
 export function meetingsFeature(deps: MeetingsFeatureDeps) {
   const { config } = deps;
-  const rooms = meetingRooms();
+  const store = meetingStore(deps.db);
+  const rooms = meetingRooms(store.admissions);
   const meetings = meetingService({
-    store: meetingStore(deps.db),
+    store,
     rooms,
     credentials: peerCredentials(config.tokenSecret),
     events: deps.events,

@@ -258,6 +258,41 @@ describe('meetings', () => {
   });
 });
 
+describe('a server restart during a call', () => {
+  it('when the server restarts, then admitted people rejoin straight into the call; ending the meeting forgets them', async () => {
+    const first = await startTestServer({ clock: testClock(MONDAY) });
+    let second: TestServer | undefined;
+    try {
+      const { id, token } = await book(first, await firstSlot(first.url));
+      first.clock.set(DURING);
+      const staff = await signIn(first, staffEmail.an);
+      const citizen = await connectPeer(first, await joinAsHolder(first, token));
+      await connectPeer(first, await joinAsStaff(staff, id));
+      assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: {} })).status, 204);
+      await first.stop();
+      assert.equal((await citizen.closed).code, 1006, 'the restart cut the socket');
+
+      // Same data directory, a new process: the citizen's page joins again and is let straight in.
+      second = await startTestServer({ clock: testClock(DURING), dataDir: first.dataDir });
+      const rejoined = await joinAsHolder(second, token);
+      assert.equal(rejoined.admitted, true);
+      const back = await connectPeer(second, rejoined);
+      const host = await connectPeer(second, await joinAsStaff(await signIn(second, staffEmail.an), id));
+      host.signal('OFFER', back.join.peerId, { sdp: 'offer after restart' });
+      assert.deepEqual((await back.next('OFFER')).payload, { sdp: 'offer after restart' });
+
+      const holders = () => second!.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(id);
+      assert.deepEqual(holders(), ['citizen']);
+      const staffAgain = await signIn(second, staffEmail.an);
+      assert.equal((await staffAgain.request(`/api/staff/appointments/${id}/end`, { body: {} })).status, 204);
+      assert.deepEqual(holders(), [], 'nothing kept once the meeting ended');
+    } finally {
+      await first.stop();
+      await (second ?? first).cleanup();
+    }
+  });
+});
+
 describe('meetings with TURN configured', () => {
   let server: TestServer;
   const secret = 'coturn-shared-secret-for-tests';

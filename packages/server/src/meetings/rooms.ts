@@ -43,17 +43,33 @@ export interface PeerView {
 
 const view = ({ peerId, name, role, companionRole }: ConnectedPeer): PeerView => ({ peerId, name, role, ...(companionRole ? { companionRole } : {}) });
 
+/** Where admissions outlive the process: the people (holders) let into each meeting. */
+export interface AdmissionStore {
+  holders(meetingId: string): string[];
+  add(meetingId: string, holders: string[]): void;
+  forget(meetingId: string): void;
+}
+
 /**
- * In-memory presence: which peers are connected to signalling and who has been admitted. It is
- * per process, like the PeerJS server itself (DESIGN.md: sticky routing per appointment to scale).
+ * Presence: which peers are connected to signalling, in memory and per process like the PeerJS
+ * server itself (DESIGN.md: sticky routing per appointment to scale). Who has been admitted is kept
+ * in `admissions` too, so after a restart the participants' pages reconnect straight into the call.
  */
-export function meetingRooms() {
+export function meetingRooms(admissions: AdmissionStore) {
   const peers = new Map<string, ConnectedPeer>();
-  const admitted = new Map<string, Set<string>>();
-  const listeners = new Set<(meetingId: string) => void>();
   /** The same connections by meeting: a change in one meeting never walks every peer of the server. */
   const byMeeting = new Map<string, Set<ConnectedPeer>>();
   const inMeeting = (meetingId: string) => [...(byMeeting.get(meetingId) ?? [])];
+  /** `admissions` of the meetings someone is connected to: every relayed signal asks it. */
+  const admitted = new Map<string, Set<string>>();
+  const admittedIn = (meetingId: string) => {
+    const cached = admitted.get(meetingId);
+    if (cached) return cached;
+    const holders = new Set(admissions.holders(meetingId));
+    if (byMeeting.has(meetingId)) admitted.set(meetingId, holders);
+    return holders;
+  };
+  const listeners = new Set<(meetingId: string) => void>();
   /**
    * Tells the listeners, and every connected peer of the meeting but `except`: a waiting citizen
    * learns at once that they were admitted, and those in the call that someone joined, without
@@ -64,8 +80,7 @@ export function meetingRooms() {
     for (const peer of inMeeting(meetingId)) if (peer !== except) peer.notify(MEETING_CHANGED);
   };
 
-  const isAdmitted = (meetingId: string, role: MeetingRole, holder: string) =>
-    role === 'staff' || (admitted.get(meetingId)?.has(holder) ?? false);
+  const isAdmitted = (meetingId: string, role: MeetingRole, holder: string) => role === 'staff' || admittedIn(meetingId).has(holder);
 
   return {
     isAdmitted,
@@ -87,7 +102,10 @@ export function meetingRooms() {
       peers.delete(peer.peerId);
       const room = byMeeting.get(peer.meetingId);
       room?.delete(peer);
-      if (room?.size === 0) byMeeting.delete(peer.meetingId);
+      if (room?.size === 0) {
+        byMeeting.delete(peer.meetingId);
+        admitted.delete(peer.meetingId);
+      }
       changed(peer.meetingId);
     },
 
@@ -98,8 +116,8 @@ export function meetingRooms() {
       const waiting = inMeeting(meetingId).filter((p) => !isAdmitted(meetingId, p.role, p.holder));
       const chosen = peerIds ? waiting.filter((p) => peerIds.includes(p.peerId)) : waiting;
       if (!chosen.length) return [];
-      let holders = admitted.get(meetingId);
-      if (!holders) admitted.set(meetingId, (holders = new Set()));
+      admissions.add(meetingId, chosen.map((peer) => peer.holder));
+      const holders = admittedIn(meetingId);
       for (const peer of chosen) holders.add(peer.holder);
       changed(meetingId);
       return chosen.map(view);
@@ -131,6 +149,7 @@ export function meetingRooms() {
     /** Disconnects everyone in a meeting and forgets its admissions. */
     close(meetingId: string, code: number, reason: string) {
       for (const peer of inMeeting(meetingId)) peer.close(code, reason);
+      admissions.forget(meetingId);
       admitted.delete(meetingId);
     },
 

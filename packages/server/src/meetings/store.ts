@@ -1,6 +1,7 @@
 import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
+import type { AdmissionStore } from './rooms.ts';
 
 /** The part of an appointment a meeting needs. */
 export interface MeetingRow {
@@ -43,9 +44,21 @@ export function meetingStore(db: Db) {
     deviceCheck: db.prepare('UPDATE appointments SET device_check = ?, device_check_audio_only = ?, device_check_at = ? WHERE id = ?'),
     claimFeedback: db.prepare('UPDATE appointments SET feedback_given = 1 WHERE id = ? AND feedback_given = 0'),
     insertFeedback: db.prepare('INSERT INTO feedback (service_id, score, comment, created_at) VALUES (?, ?, ?, ?)'),
+    admitted: db.prepare<[string], string>('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck(),
+    admit: db.prepare('INSERT OR IGNORE INTO meeting_admissions (appointment_id, holder) VALUES (?, ?)'),
+    forgetAdmissions: db.prepare('DELETE FROM meeting_admissions WHERE appointment_id = ?'),
+  };
+
+  const admissions: AdmissionStore = {
+    holders: (appointmentId) => s.admitted.all(appointmentId),
+    add: db.transaction((appointmentId: string, holders: string[]) => {
+      for (const holder of holders) s.admit.run(appointmentId, holder);
+    }),
+    forget: (appointmentId) => void s.forgetAdmissions.run(appointmentId),
   };
 
   return {
+    admissions,
     get: (id: string) => s.byId.get(id),
     companion: (appointmentId: string, companionId: string) => s.companion.get(companionId, appointmentId),
     staffName: (id: string) => s.staffName.get(id),
