@@ -5,6 +5,7 @@ import { book, offeredStarts } from '../test-support/booking.ts';
 import { enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
+import { signIn, staffEmail } from '../test-support/staff.ts';
 import { api, testClock } from '../test-support/server.ts';
 import { expectAnnounced, recordAnnouncements } from './a11y-support.ts';
 import { startJourney } from './support.ts';
@@ -107,7 +108,7 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
 
   it('waits, is admitted and sees and hears each other peer to peer; chat arrives; the end shows next steps and feedback', async () => {
     const base = journey.server.url;
-    const { citizenToken, companionToken } = await bookCall(journey);
+    const { id: appointmentId, citizenToken, companionToken } = await bookCall(journey);
     const familyToken = await addFamilyMember(journey, citizenToken);
     const [citizen, companion, family, staff] = [await journey.page(), await journey.page(), await journey.page(), await journey.page()];
 
@@ -201,11 +202,21 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     assert.equal(await citizen.getByRole('button', { name: 'Microfoon uit' }).getAttribute('aria-pressed'), 'true');
     await eventually(async () => (await loudness()) < 0.01, 'silence after muting');
 
-    // Staff end the call with next steps; the citizen sees them and can give feedback.
+    // A colleague plans a follow-up from the dossier during the call (a week later, by video).
+    const next = (await offeredStarts(journey.server, 'channel=video&from=2027-03-08&days=1'))[0]!;
+    const colleague = await signIn(journey.server, staffEmail.chloe);
+    const planned = await colleague.request(`/api/staff/appointments/${appointmentId}/follow-up`, { body: { start: next, channel: 'video', locationId: null } });
+    assert.equal(planned.status, 201, JSON.stringify(planned.body));
+
+    // Staff end the call with next steps; the citizen sees them, the follow-up, and can give feedback.
     await staff.getByLabel('Volgende stappen voor de burger').fill('Stuur het attest van de huisarts.');
     await staff.getByRole('button', { name: 'Gesprek beëindigen' }).click();
     await citizen.getByRole('heading', { name: 'Het gesprek is afgelopen' }).waitFor();
     await citizen.getByText('Stuur het attest van de huisarts.').waitFor();
+    await citizen.getByRole('heading', { name: 'Uw volgende afspraak' }).waitFor();
+    const followUp = citizen.locator('dl.follow-up');
+    assert.match(await followUp.innerText(), /Mantelzorgpremie[\s\S]*maandag 8 maart 2027 om 09:00[\s\S]*Videogesprek van thuis uit/);
+    await citizen.getByText('U krijgt er een e-mail over met uw persoonlijke link.').waitFor();
     await citizen.getByRole('radio', { name: '5 – heel goed' }).check();
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByText('Bedankt voor uw mening!').waitFor();

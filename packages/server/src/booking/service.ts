@@ -411,6 +411,24 @@ export function bookingService(deps: BookingDeps) {
       };
     },
 
+    /**
+     * The follow-up staff planned from this appointment, for the citizen's end-of-call screen: when,
+     * how and what, never its link (that goes by mail). Companions are not shown the citizen's next visit.
+     */
+    followUpFor(holder: LinkHolder) {
+      if (holder.role !== 'citizen') return null;
+      const next = store.nextFollowUp(holder.appointment.id);
+      if (!next) return null;
+      const service = requireService(next.serviceId);
+      return {
+        start: next.startAt,
+        end: next.endAt,
+        channel: next.channel,
+        service: { id: service.id, texts: service.texts },
+        location: offer.listLocations().find((l) => l.id === next.locationId) ?? null,
+      };
+    },
+
     cancel(holder: LinkHolder) {
       requireCitizen(holder);
       const a = holder.appointment;

@@ -83,6 +83,9 @@ export function bookingStore(db: Db) {
     ),
     byId: db.prepare<[string], AppointmentRow>(`SELECT ${appointmentColumns} FROM appointments WHERE id = ?`),
     byTokenHash: db.prepare<[string], AppointmentRow>(`SELECT ${appointmentColumns} FROM appointments WHERE token_hash = ?`),
+    nextFollowUp: db.prepare<[string], AppointmentRow>(
+      `SELECT ${appointmentColumns} FROM appointments WHERE follow_up_of = ? AND status = 'booked' ORDER BY start_at LIMIT 1`,
+    ),
     between: db.prepare<[string, string], AppointmentRow>(
       `SELECT ${appointmentColumns} FROM appointments WHERE start_at >= ? AND start_at < ? ORDER BY start_at`,
     ),
@@ -166,6 +169,8 @@ export function bookingStore(db: Db) {
     }),
     get: (id: string) => toAppointment(s.byId.get(id)),
     findByTokenHash: (hash: string) => toAppointment(s.byTokenHash.get(hash)),
+    /** The first still-booked follow-up staff planned from this appointment. */
+    nextFollowUp: (id: string) => toAppointment(s.nextFollowUp.get(id)),
     listBetween: (fromIso: string, toIso: string) => s.between.all(fromIso, toIso).map((r) => toAppointment(r)!),
     claimsBetween(fromIso: string, toIso: string): Map<string, Set<string>> {
       const claimed = new Map<string, Set<string>>();

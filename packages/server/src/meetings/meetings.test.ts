@@ -177,7 +177,7 @@ describe('meetings', () => {
         ended: false,
       });
       assert.equal((await staff.request(`/api/staff/appointments/${video.id}`)).body.readiness.waiting, true);
-      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [] });
+      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [], followUp: null });
 
       const host = await connectPeer(server, await joinAsStaff(staff, video.id));
       // The waiting citizen is told at once that the meeting changed (the civil servant came).
@@ -225,6 +225,14 @@ describe('meetings', () => {
       assert.equal((await state(server, companionToken)).body.admitted, true);
       assert.equal((await state(server, companionToken)).body.participants.length, 3);
 
+      // During the call the civil servant plans a follow-up from the dossier.
+      const next = await firstSlot(server.url, 'mantelzorgpremie', 'channel=video&from=2027-03-08');
+      const planned = await staff.request(`/api/staff/appointments/${video.id}/follow-up`, {
+        body: { start: next.start, channel: next.channel, locationId: next.locationId },
+      });
+      assert.equal(planned.status, 201, JSON.stringify(planned.body));
+      assert.equal((await state(server, video.token)).body.followUp, null, 'shown at the end, not during the call');
+
       // Ending: every socket is closed, and the meeting cannot be joined again.
       assertApiError(await api(server.url, '/api/meeting/feedback', { token: video.token, body: { score: 5 } }), 409, 'meeting_not_ended');
       const ended = await staff.request(`/api/staff/appointments/${video.id}/end`, { body: { nextSteps: 'Stuur het attest door.' } });
@@ -234,7 +242,22 @@ describe('meetings', () => {
       assertApiError(await staff.request(`/api/staff/appointments/${video.id}/join`, { body: {} }), 410, 'meeting_ended');
       assert.equal(await upgradeStatus(signalUrl(server, reloaded)), 410);
       assertApiError(await staff.request(`/api/staff/appointments/${video.id}/end`, { body: {} }), 409, 'meeting_ended');
-      assert.deepEqual((await state(server, video.token)).body, { admitted: false, ended: true, nextSteps: 'Stuur het attest door.', participants: [] });
+      // The citizen's end screen names the follow-up (when, how, what; its link goes by mail only);
+      // the companion, who is not invited to it, is not shown the citizen's next visit.
+      const ending = (await state(server, video.token)).body;
+      assert.deepEqual(
+        { ...ending, followUp: { ...ending.followUp, service: ending.followUp?.service.id } },
+        {
+          admitted: false,
+          ended: true,
+          nextSteps: 'Stuur het attest door.',
+          participants: [],
+          followUp: { start: next.start, end: planned.body.end, channel: 'video', service: 'mantelzorgpremie', location: null },
+        },
+      );
+      assert.equal(ending.followUp.service.texts.nl.name, 'Mantelzorgpremie');
+      assert.ok(!JSON.stringify(ending).includes(planned.body.id), 'nothing that leads to the follow-up itself');
+      assert.equal((await state(server, companionToken)).body.followUp, null);
       assert.deepEqual((await staff.request(`/api/staff/appointments/${video.id}/meeting`)).body, { waiting: [], participants: [], ended: true });
       assert.equal(column(server, video.id, 'status'), 'held');
       assert.equal(column(server, video.id, 'call_ended_at'), new Date(DURING).toISOString());

@@ -20,7 +20,8 @@ export function meetingRoutes(booking: BookingService, meetings: MeetingService)
     const who = holder(ctx);
     parseQuery(ctx, stateQuerySchema);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = meetings.stateFor(who);
+    const state = meetings.stateFor(who);
+    ctx.body = { ...state, followUp: state.ended ? booking.followUpFor(who) : null };
   });
 
   router.post('/device-check', (ctx) => {

@@ -96,6 +96,16 @@ export interface MeetingState {
   ended: boolean;
   nextSteps: string | null;
   participants: MeetingParticipant[];
+  /** Once ended, for the citizen: the follow-up staff planned (its link comes by mail only). */
+  followUp: FollowUp | null;
+}
+
+export interface FollowUp {
+  start: string;
+  end: string;
+  channel: Channel;
+  service: Pick<Service, 'id' | 'texts'>;
+  location: Location | null;
 }
 
 /** A document of the appointment, visible to its participants once its content passed the checks. */

@@ -164,6 +164,8 @@ export const de: Messages = {
     connectFailed: 'Die Verbindung klappt nicht. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
     endedTitle: 'Das Gespräch ist vorbei',
     nextSteps: 'Nächste Schritte',
+    followUpTitle: 'Ihr nächster Termin',
+    followUpMail: 'Sie erhalten dazu eine E-Mail mit Ihrem persönlichen Link.',
     feedbackTitle: 'Wie war Ihr Gespräch?',
     feedbackQuestion: 'Geben Sie eine Note von 1 (schlecht) bis 5 (sehr gut). Das ist anonym und freiwillig.',
     scores: ['1 – schlecht', '2', '3', '4', '5 – sehr gut'],

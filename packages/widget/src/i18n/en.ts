@@ -159,6 +159,8 @@ export const en: Messages = {
     connectFailed: 'The connection does not work. Check your internet and try again.',
     endedTitle: 'The call has ended',
     nextSteps: 'Next steps',
+    followUpTitle: 'Your next appointment',
+    followUpMail: 'You will get an e-mail about it with your personal link.',
     feedbackTitle: 'How was your call?',
     feedbackQuestion: 'Give a score from 1 (bad) to 5 (very good). This is anonymous and optional.',
     scores: ['1 – bad', '2', '3', '4', '5 – very good'],

@@ -165,6 +165,8 @@ export const fr = frenchSpacing<Messages>({
     connectFailed: 'La connexion ne fonctionne pas. Vérifiez votre connexion internet et réessayez.',
     endedTitle: 'L’appel est terminé',
     nextSteps: 'Prochaines étapes',
+    followUpTitle: 'Votre prochain rendez-vous',
+    followUpMail: 'Vous recevez un e-mail à ce sujet avec votre lien personnel.',
     feedbackTitle: 'Comment s’est passé votre appel ?',
     feedbackQuestion: 'Donnez une note de 1 (mauvais) à 5 (très bien). C’est anonyme et facultatif.',
     scores: ['1 – mauvais', '2', '3', '4', '5 – très bien'],

@@ -33,6 +33,11 @@ export function formatDate(iso: string, t: Messages, style: 'day' | 'time' | 'fu
   return new Intl.DateTimeFormat(t.locale, options).format(new Date(iso));
 }
 
+/** How the citizen meets the municipality: by video, or at a named counter with its address. */
+export function whereText(t: Messages, location: { name: string; address: string } | null): string {
+  return location ? t.booking.counter(`${location.name}, ${location.address}`) : t.booking.video;
+}
+
 /** The local calendar date (YYYY-MM-DD) of an instant, in Europe/Brussels. */
 export function localDate(iso: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));

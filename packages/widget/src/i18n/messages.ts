@@ -161,6 +161,8 @@ export interface Messages {
     connectFailed: string;
     endedTitle: string;
     nextSteps: string;
+    followUpTitle: string;
+    followUpMail: string;
     feedbackTitle: string;
     feedbackQuestion: string;
     scores: string[];

@@ -160,6 +160,8 @@ export const nl: Messages = {
     connectFailed: 'De verbinding lukt niet. Controleer uw internet en probeer opnieuw.',
     endedTitle: 'Het gesprek is afgelopen',
     nextSteps: 'Volgende stappen',
+    followUpTitle: 'Uw volgende afspraak',
+    followUpMail: 'U krijgt er een e-mail over met uw persoonlijke link.',
     feedbackTitle: 'Hoe was uw gesprek?',
     feedbackQuestion: 'Geef een score van 1 (slecht) tot 5 (heel goed). Dit is anoniem en niet verplicht.',
     scores: ['1 – slecht', '2', '3', '4', '5 – heel goed'],

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BalieApi } from '../api/client.ts';
 import { localize, type AppointmentView, companionRoles, type CompanionRole, type Slot } from '../api/types.ts';
-import { formatDate } from '../i18n/index.ts';
+import { formatDate, whereText } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
 import './documents-panel.ts';
 import './slot-picker.ts';
@@ -118,7 +118,7 @@ export class BalieManageView extends BalieView {
     const errorBox = this.error ? html`<p class="notice error-box" role="alert">${this.error}</p>` : nothing;
     if (!a) return html`<h2 tabindex="-1" data-step-heading>${t.title}</h2>${errorBox}${this.error ? nothing : html`<p>${this.t.common.loading}</p>`}`;
     const canChange = a.role === 'citizen' && a.status === 'booked';
-    const where = a.location ? this.t.booking.counter(`${a.location.name}, ${a.location.address}`) : this.t.booking.video;
+    const where = whereText(this.t, a.location);
 
     if (this.mode === 'reschedule') {
       return html`<h2 tabindex="-1" data-step-heading>${this.t.booking.chooseTime}</h2>${errorBox}

@@ -1,10 +1,10 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type BalieApi } from '../api/client.ts';
-import { localize, type AppointmentView, type MeetingJoin, type MeetingParticipant } from '../api/types.ts';
+import { localize, type AppointmentView, type FollowUp, type MeetingJoin, type MeetingParticipant } from '../api/types.ts';
 import { SignallingClient } from '../call/signalling.ts';
 import { MediaDevicesController } from '../controllers/media-devices.ts';
-import { formatDate } from '../i18n/index.ts';
+import { formatDate, whereText } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
 import './call-view.ts';
 import './device-check-view.ts';
@@ -30,6 +30,7 @@ export class BalieMeetingView extends BalieView {
   @state() private join?: MeetingJoin;
   @state() private participants: MeetingParticipant[] = [];
   @state() private nextSteps: string | null = null;
+  @state() private followUp: FollowUp | null = null;
 
   private media = new MediaDevicesController(this);
   private signalling?: SignallingClient;
@@ -131,7 +132,7 @@ export class BalieMeetingView extends BalieView {
     try {
       const state = await this.api.meetingState(this.join.peerId);
       this.participants = state.participants;
-      if (state.ended) return this.finish('ended-by-staff', state.nextSteps);
+      if (state.ended) return this.finish('ended-by-staff', state.nextSteps, state.followUp);
       if (state.admitted && this.step === 'lobby') {
         this.callStartedAt = Date.now();
         this.announce(this.t.meeting.admitted);
@@ -151,10 +152,11 @@ export class BalieMeetingView extends BalieView {
     this.media.stop();
   }
 
-  private finish(reason: 'ended-by-staff' | 'left', nextSteps: string | null = null) {
+  private finish(reason: 'ended-by-staff' | 'left', nextSteps: string | null = null, followUp: FollowUp | null = null) {
     const wasInCall = this.step === 'call';
     this.hangUp();
     this.nextSteps = nextSteps;
+    this.followUp = followUp;
     if (wasInCall || reason === 'ended-by-staff') {
       this.emit('call-ended', { reason, durationSeconds: this.callStartedAt ? Math.round((Date.now() - this.callStartedAt) / 1000) : 0 });
     }
@@ -207,6 +209,15 @@ export class BalieMeetingView extends BalieView {
       case 'ended':
         return html`<h2 tabindex="-1" data-step-heading>${t.endedTitle}</h2>
           ${this.nextSteps ? html`<h3>${t.nextSteps}</h3><p class="next-steps">${this.nextSteps}</p>` : nothing}
+          ${this.followUp
+            ? html`<h3>${t.followUpTitle}</h3>
+                <dl class="summary follow-up">
+                  <dt>${this.t.booking.summaryService}</dt><dd>${localize(this.followUp.service.texts, this.lang).name}</dd>
+                  <dt>${this.t.booking.summaryWhen}</dt><dd>${formatDate(this.followUp.start, this.t)}</dd>
+                  <dt>${this.t.booking.summaryWhere}</dt><dd>${whereText(this.t, this.followUp.location)}</dd>
+                </dl>
+                <p>${t.followUpMail}</p>`
+            : nothing}
           <balie-feedback-view .t=${this.t} .lang=${this.lang} .server=${this.server} .token=${this.token}
             @submitted=${(e: CustomEvent<number>) => this.emit('feedback', e.detail)}></balie-feedback-view>`;
     }
