@@ -10,6 +10,9 @@ export default defineConfig({
   // `util`: readable-stream's browser field maps it to nothing (it only feeds debug logging there), and
   // the shim with its dependencies was 9 KB gzip of the call chunk.
   plugins: [nodePolyfills({ include: ['events', 'buffer', 'process', 'stream'], globals: { Buffer: true, process: true, global: true } })],
+  // simple-peer logs through `debug` (with `ms`), which only speaks when localStorage.debug is set; the
+  // widget never sets it, so a silent stand-in keeps about 2 KB gzip out of the call chunk.
+  resolve: { alias: { debug: resolve(import.meta.dirname, 'packages/widget/src/call/no-debug.cjs') } },
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,
