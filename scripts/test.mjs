@@ -38,8 +38,8 @@ const nodeTests = (name, dirs) => {
 const stages = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'lint', command: ['npx', 'eslint', '.'] },
-  // The bundle, custom-elements.json from the elements' JSDoc, the demo site's scripts (one check: all are the build).
-  { name: 'build', command: ['sh', '-c', 'npx vite build --logLevel warn && npm run --silent manifest && npm run --silent demo'] },
+  // The bundle, its TypeScript declarations, custom-elements.json from the elements' JSDoc, the demo site's scripts (one check: all are the build).
+  { name: 'build', command: ['sh', '-c', 'npx vite build --logLevel warn && npm run --silent types && npm run --silent manifest && npm run --silent demo'] },
   nodeTests('server', ['packages/server/src']),
   { name: 'widget', command: ['node', '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js'], counts: join(tmp, 'widget-counts.json') },
   nodeTests('e2e', ['e2e']),
