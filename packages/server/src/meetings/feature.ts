@@ -8,7 +8,7 @@ import { signalling, type SignallingLimits } from '../signalling/signalling.ts';
 import { peerCredentials } from './credentials.ts';
 import { meetingRooms } from './rooms.ts';
 import { meetingRoutes, staffMeetingRoutes } from './routes.ts';
-import { meetingService, SIGNAL } from './service.ts';
+import { meetingService, meetingWindow, SIGNAL } from './service.ts';
 import { meetingStore } from './store.ts';
 
 export interface MeetingsFeatureDeps {
@@ -28,6 +28,8 @@ export interface MeetingsFeatureDeps {
 export function meetingsFeature(deps: MeetingsFeatureDeps) {
   const { config } = deps;
   const store = meetingStore(deps.db);
+  // A meeting nobody ended keeps its admissions until its window closes; a start clears those.
+  store.forgetClosedAdmissions(new Date(config.now().getTime() - meetingWindow.closesAfterEndMs).toISOString());
   const rooms = meetingRooms(store.admissions);
   const meetings = meetingService({
     store,

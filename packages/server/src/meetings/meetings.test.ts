@@ -316,6 +316,29 @@ describe('a server restart during a call', () => {
   });
 });
 
+describe('admissions of a meeting nobody ended', () => {
+  it('when the server starts after the meeting window closed, then its admissions are gone', async () => {
+    const first = await startTestServer({ clock: testClock(MONDAY) });
+    let later: TestServer | undefined;
+    try {
+      const { id, token } = await book(first, await firstSlot(first.url));
+      first.clock.set(DURING);
+      const staff = await signIn(first, staffEmail.an);
+      await connectPeer(first, await joinAsHolder(first, token));
+      assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: {} })).status, 204);
+      const holders = (server: TestServer) => server.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(id);
+      assert.deepEqual(holders(first), ['citizen']);
+      await first.stop();
+      // The slot ended at 08:30 UTC; its meeting could be joined until 10:30.
+      later = await startTestServer({ clock: testClock('2027-03-01T10:31:00Z'), dataDir: first.dataDir });
+      assert.deepEqual(holders(later), []);
+    } finally {
+      await first.stop();
+      await (later ?? first).cleanup();
+    }
+  });
+});
+
 describe('meetings with TURN configured', () => {
   let server: TestServer;
   const secret = 'coturn-shared-secret-for-tests';

@@ -47,6 +47,9 @@ export function meetingStore(db: Db) {
     admitted: db.prepare<[string], string>('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck(),
     admit: db.prepare('INSERT OR IGNORE INTO meeting_admissions (appointment_id, holder) VALUES (?, ?)'),
     forgetAdmissions: db.prepare('DELETE FROM meeting_admissions WHERE appointment_id = ?'),
+    forgetClosedAdmissions: db.prepare(
+      'DELETE FROM meeting_admissions WHERE appointment_id IN (SELECT id FROM appointments WHERE end_at < ?)',
+    ),
   };
 
   const admissions: AdmissionStore = {
@@ -56,9 +59,12 @@ export function meetingStore(db: Db) {
     }),
     forget: (appointmentId) => void s.forgetAdmissions.run(appointmentId),
   };
+  /** Admissions of meetings that can no longer be joined (they ended before `endedBefore`, unclosed). */
+  const forgetClosedAdmissions = (endedBefore: string) => s.forgetClosedAdmissions.run(endedBefore).changes;
 
   return {
     admissions,
+    forgetClosedAdmissions,
     get: (id: string) => s.byId.get(id),
     companion: (appointmentId: string, companionId: string) => s.companion.get(companionId, appointmentId),
     staffName: (id: string) => s.staffName.get(id),
