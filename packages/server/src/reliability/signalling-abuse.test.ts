@@ -100,9 +100,12 @@ describe('reliability: signalling abuse', () => {
   it('when peers signal across meetings, to waiting peers, as a waiting peer or with a forged src, then nothing arrives; within a meeting it does, from the real sender', async () => {
     const one = await meeting(first);
     const two = await meeting(second);
+    await sleep(50); // meeting two's own comings settle before listening for stray notices
+    for (const peer of [two.host, two.citizen]) peer.notices.length = 0;
     const waiting = await connectPeer(server, await joinAsHolder(server, first.companionToken));
     open.push(waiting);
     assert.equal(waiting.join.admitted, false, 'the companion waits to be admitted');
+    await one.host.next('MEETING-CHANGED'); // meeting one hears that someone came
     const outsiders = [two.host, two.citizen];
 
     for (const target of [...outsiders, waiting]) {
@@ -130,6 +133,7 @@ describe('reliability: signalling abuse', () => {
     assert.deepEqual((await one.citizen.next('OFFER')).payload, { sdp: 'same meeting' });
     await sleep(150); // messages of one socket are handled in order; a little slack covers the other sockets
     assert.deepEqual([...two.host.received, ...two.citizen.received, ...waiting.received], []);
+    assert.deepEqual([...two.host.notices, ...two.citizen.notices], [], 'meeting one\'s comings are not told to meeting two');
     assert.deepEqual(one.host.received.filter((m) => m.type === 'OFFER'), [], 'nothing from the waiting room');
     assert.equal(one.citizen.socket.readyState, WebSocket.OPEN, 'dropped frames do not end the socket');
   });
