@@ -6,7 +6,7 @@ import { book, offeredStarts } from '../test-support/booking.ts';
 import { enterWaitingRoom } from '../test-support/call-journey.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
-import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
+import { DEMO_PASSWORD, signIn, staffEmail } from '../test-support/staff.ts';
 import { expectNoAxeViolations } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
@@ -18,6 +18,7 @@ describe('axe-core finds no WCAG 2.2 A/AA violation in any view', () => {
   let journey: Awaited<ReturnType<typeof startJourney>>;
   let base: string;
   let citizenToken: string;
+  let appointmentId: string;
   let companionToken: string;
   let staff: Page;
   before(async () => {
@@ -26,7 +27,7 @@ describe('axe-core finds no WCAG 2.2 A/AA violation in any view', () => {
     // Marie's call with An on Monday 09:00, booked first so the booking journey below takes another time.
     const server = journey.server;
     const start = (await offeredStarts(server, 'channel=video&from=2027-03-01&days=1'))[0]!;
-    ({ token: citizenToken } = await book(
+    ({ token: citizenToken, id: appointmentId } = await book(
       server,
       { start, channel: 'video', locationId: null },
       { companion: { name: 'Saïd Tolk', email: 'tolk@example.org', role: 'interpreter' } },
@@ -150,9 +151,15 @@ describe('axe-core finds no WCAG 2.2 A/AA violation in any view', () => {
     await expectNoAxeViolations(citizen, 'the call of three, with a refused upload');
     await expectNoAxeViolations(staff, 'the staff side of the call');
 
+    // A follow-up planned during the call shows on the end screen too.
+    const next = (await offeredStarts(journey.server, 'channel=video&from=2027-03-08&days=1'))[0]!;
+    const colleague = await signIn(journey.server, staffEmail.chloe);
+    const planned = await colleague.request(`/api/staff/appointments/${appointmentId}/follow-up`, { body: { start: next, channel: 'video', locationId: null } });
+    assert.equal(planned.status, 201, JSON.stringify(planned.body));
     await staff.getByRole('button', { name: 'Gesprek beëindigen' }).click();
     await citizen.getByRole('heading', { name: 'Het gesprek is afgelopen' }).waitFor();
-    await expectNoAxeViolations(citizen, 'the end screen with the feedback survey');
+    await citizen.getByRole('heading', { name: 'Uw volgende afspraak' }).waitFor();
+    await expectNoAxeViolations(citizen, 'the end screen with the follow-up and the feedback survey');
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByRole('alert').waitFor();
     await expectNoAxeViolations(citizen, 'the feedback survey with an error');
