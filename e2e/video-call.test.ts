@@ -6,7 +6,7 @@ import { enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey
 import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { signIn, staffEmail } from '../test-support/staff.ts';
-import { api, testClock } from '../test-support/server.ts';
+import { api, startTestServer, testClock } from '../test-support/server.ts';
 import { expectAnnounced, recordAnnouncements } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
@@ -226,6 +226,50 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     const dashboard = await staff.evaluate(() => fetch('/api/staff/dashboard?from=2027-03-01&to=2027-03-31').then((r) => r.json()));
     assert.equal(dashboard.satisfaction?.average, 5);
     assert.equal(dashboard.satisfaction?.distribution['5'], 1);
+  });
+});
+
+describe('a server restart during a call', () => {
+  let journey: Journey;
+  before(async () => {
+    journey = await startJourney({ clock: testClock(SUNDAY) });
+  });
+  after(() => journey.close());
+
+  it('both pages join again by themselves, nobody waits to be admitted again, and the pictures come back', async () => {
+    const first = journey.server;
+    const { citizenToken } = await bookCall(journey);
+    const [citizen, staff] = [await journey.page(), await journey.page()];
+    await enterWaitingRoom(citizen, first.url, citizenToken);
+    await startCallAsStaff(staff, first.url);
+    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    await Promise.all([remoteFrames(citizen, 1), remoteFrames(staff, 1)]);
+    // Remote tiles are named by the other side's peer id; a rejoin brings new ones.
+    const tiles = (page: Page) => page.locator('video[data-peer]:not([data-peer="self"])');
+    const peersBefore = { citizen: await tiles(citizen).evaluateAll((list) => list.map((v) => v.getAttribute('data-peer'))), staff: await tiles(staff).evaluateAll((list) => list.map((v) => v.getAttribute('data-peer'))) };
+    const freshPictures = (page: Page, old: (string | null)[]) =>
+      eventually(
+        async () =>
+          (await tiles(page).evaluateAll(
+            (list, seen) =>
+              list.filter((v) => !seen.includes(v.getAttribute('data-peer')) && (v as HTMLVideoElement).videoWidth > 0 && (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames > 0).length,
+            old,
+          )) > 0,
+        'pictures over a new connection',
+      );
+
+    // The server goes down (a deploy): both pages lose signalling and say they are connecting.
+    await first.stop();
+    await Promise.all([citizen.getByText('Verbinden…').first().waitFor(), staff.getByText('Verbinden…').first().waitFor()]);
+    const again = await startTestServer({ clock: testClock(JUST_BEFORE), dataDir: first.dataDir, port: Number(new URL(first.url).port) });
+    try {
+      // Back in the call on both sides, without a second admission, with new connections and pictures.
+      await Promise.all([freshPictures(citizen, peersBefore.citizen), freshPictures(staff, peersBefore.staff)]);
+      await citizen.getByRole('button', { name: 'Gesprek verlaten' }).waitFor();
+      assert.equal(await staff.getByRole('button', { name: /binnenlaten/ }).count(), 0, 'nobody in the waiting room');
+    } finally {
+      await again.stop();
+    }
   });
 });
 

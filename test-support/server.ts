@@ -38,6 +38,8 @@ export async function startTestServer(
     env?: Record<string, string>;
     clock?: TestClock;
     dataDir?: string;
+    /** A given port, e.g. to restart a server where open pages expect it. */
+    port?: number;
     overrides?: Partial<Config>;
     /** `logLines` gets exactly what the production log writes (JSON lines, e-mail addresses masked). */
     productionLog?: boolean;
@@ -47,7 +49,7 @@ export async function startTestServer(
   const clock = opts.clock ?? testClock();
   const logLines: string[] = [];
   // A concrete port, so PUBLIC_URL (and every link in a mail) points at this very server.
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const config = loadConfig(
     { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env },
     { dataDir, port, now: clock.now, ...opts.overrides },

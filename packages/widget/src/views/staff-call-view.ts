@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import ky from 'ky';
+import ky, { HTTPError } from 'ky';
 import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
 import { SignallingClient } from '../call/signalling.ts';
 import { MediaDevicesController } from '../controllers/media-devices.ts';
@@ -17,6 +17,8 @@ interface StaffMeetingState {
 
 /** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
 const POLL_MS = 10_000;
+/** Tries to join again after the signalling socket was lost (a server restart, a network change). */
+const RECONNECT_ATTEMPTS = 5;
 
 /**
  * The civil servant's side of a call, opened from the dossier: joins as staff, shows who waits in
@@ -39,6 +41,8 @@ export class BalieStaffCall extends BalieView {
   private media = new MediaDevicesController(this);
   private signalling?: SignallingClient;
   private poll?: ReturnType<typeof setInterval>;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private attempt = 0;
   private alerted = new Set<string>();
 
   private get http() {
@@ -74,15 +78,43 @@ export class BalieStaffCall extends BalieView {
     try {
       const join = await this.http.post('join').json<MeetingJoin>();
       await this.media.start();
-      this.signalling = SignallingClient.for(this.server || location.origin, join);
-      await this.signalling.connect();
-      this.signalling.addEventListener('meeting-changed', () => void this.refresh());
+      const signalling = SignallingClient.for(this.server || location.origin, join);
+      this.signalling = signalling;
+      await signalling.connect();
+      signalling.addEventListener('meeting-changed', () => void this.refresh());
+      signalling.addEventListener('close', () => void this.signallingLost(signalling));
       this.join = join;
+      this.attempt = 0;
+      this.error = '';
       await this.refresh();
+      clearInterval(this.poll);
       this.poll = setInterval(() => void this.refresh(), POLL_MS);
     } catch (error) {
-      this.error = this.fail(error);
+      // While reconnecting, a server that is not back yet is tried again; a refusal is final.
+      const refused = error instanceof HTTPError && error.response.status < 500;
+      if (this.attempt > 0 && this.attempt < RECONNECT_ATTEMPTS && !refused) this.reconnect();
+      else this.error = this.fail(error);
     }
+  }
+
+  /**
+   * The signalling socket closed without us closing it: the server restarted or the network changed.
+   * The call view goes (its connections belong to the old peer id) and the console joins again; the
+   * citizen's page does the same and, admitted already, comes straight back into the call.
+   */
+  private async signallingLost(signalling: SignallingClient) {
+    if (this.signalling !== signalling) return;
+    this.signalling = undefined;
+    this.join = undefined;
+    this.media.stop();
+    await this.refresh();
+    if (!this.ended) this.reconnect();
+  }
+
+  private reconnect() {
+    this.attempt++;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.start(), Math.min(1000 * 2 ** this.attempt, 15_000));
   }
 
   private async refresh() {
@@ -123,7 +155,10 @@ export class BalieStaffCall extends BalieView {
 
   private hangUp() {
     clearInterval(this.poll);
-    this.signalling?.close();
+    clearTimeout(this.reconnectTimer);
+    const signalling = this.signalling;
+    this.signalling = undefined;
+    signalling?.close();
     this.media.stop();
   }
 
