@@ -27,6 +27,21 @@ const RECORD_PEER_CONNECTIONS = `(() => {
   };
 })();`;
 
+/**
+ * Books the call, brings the citizen into the waiting room and the civil servant into the call, and
+ * admits her; the citizen's page records its RTCPeerConnections (`window.__pcs`).
+ */
+async function admittedPair(journey: Journey) {
+  const base = journey.server.url;
+  const { citizenToken } = await bookCall(journey);
+  const [citizen, staff] = [await journey.page(), await journey.page()];
+  await citizen.addInitScript({ content: RECORD_PEER_CONNECTIONS });
+  await enterWaitingRoom(citizen, base, citizenToken);
+  await startCallAsStaff(staff, base);
+  await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+  return { citizen, staff };
+}
+
 /** Books Monday 09:00 with An, with an interpreter as companion; returns both personal links. */
 async function bookCall(journey: Journey) {
   const server = journey.server;
@@ -238,11 +253,7 @@ describe('a server restart during a call', () => {
 
   it('both pages join again by themselves, nobody waits to be admitted again, and the pictures come back', async () => {
     const first = journey.server;
-    const { citizenToken } = await bookCall(journey);
-    const [citizen, staff] = [await journey.page(), await journey.page()];
-    await enterWaitingRoom(citizen, first.url, citizenToken);
-    await startCallAsStaff(staff, first.url);
-    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    const { citizen, staff } = await admittedPair(journey);
     await Promise.all([remoteFrames(citizen, 1), remoteFrames(staff, 1)]);
     // Remote tiles are named by the other side's peer id; a rejoin brings new ones.
     const tiles = (page: Page) => page.locator('video[data-peer]:not([data-peer="self"])');
@@ -291,16 +302,7 @@ function relayOnlyCall(serverSecret: string) {
     await journey.close();
     await coturn.stop();
   });
-  return async () => {
-    const base = journey.server.url;
-    const { citizenToken } = await bookCall(journey);
-    const [citizen, staff] = [await journey.page(), await journey.page()];
-    await citizen.addInitScript({ content: RECORD_PEER_CONNECTIONS });
-    await enterWaitingRoom(citizen, base, citizenToken);
-    await startCallAsStaff(staff, base);
-    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
-    return { citizen, staff };
-  };
+  return () => admittedPair(journey);
 }
 
 describe('video call relayed through coturn', () => {

@@ -281,17 +281,26 @@ describe('meetings', () => {
   });
 });
 
-describe('a server restart during a call', () => {
-  it('when the server restarts, then admitted people rejoin straight into the call; ending the meeting forgets them', async () => {
-    const first = await startTestServer({ clock: testClock(MONDAY) });
+describe('admissions across a server restart', () => {
+  const holders = (server: TestServer, id: string) => server.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(id);
+
+  /** A server with a call in which staff admitted the citizen; the server is stopped again by the caller. */
+  async function admittedCall() {
+    const server = await startTestServer({ clock: testClock(MONDAY) });
+    const { id, token } = await book(server, await firstSlot(server.url));
+    server.clock.set(DURING);
+    const staff = await signIn(server, staffEmail.an);
+    const citizen = await connectPeer(server, await joinAsHolder(server, token));
+    await connectPeer(server, await joinAsStaff(staff, id));
+    assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: {} })).status, 204);
+    assert.deepEqual(holders(server, id), ['citizen']);
+    return { server, id, token, citizen };
+  }
+
+  it('when the server restarts during the call, then admitted people rejoin straight into it; ending the meeting forgets them', async () => {
+    const { server: first, id, token, citizen } = await admittedCall();
     let second: TestServer | undefined;
     try {
-      const { id, token } = await book(first, await firstSlot(first.url));
-      first.clock.set(DURING);
-      const staff = await signIn(first, staffEmail.an);
-      const citizen = await connectPeer(first, await joinAsHolder(first, token));
-      await connectPeer(first, await joinAsStaff(staff, id));
-      assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: {} })).status, 204);
       await first.stop();
       assert.equal((await citizen.closed).code, 1006, 'the restart cut the socket');
 
@@ -304,34 +313,24 @@ describe('a server restart during a call', () => {
       host.signal('OFFER', back.join.peerId, { sdp: 'offer after restart' });
       assert.deepEqual((await back.next('OFFER')).payload, { sdp: 'offer after restart' });
 
-      const holders = () => second!.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(id);
-      assert.deepEqual(holders(), ['citizen']);
+      assert.deepEqual(holders(second, id), ['citizen']);
       const staffAgain = await signIn(second, staffEmail.an);
       assert.equal((await staffAgain.request(`/api/staff/appointments/${id}/end`, { body: {} })).status, 204);
-      assert.deepEqual(holders(), [], 'nothing kept once the meeting ended');
+      assert.deepEqual(holders(second, id), [], 'nothing kept once the meeting ended');
     } finally {
       await first.stop();
       await (second ?? first).cleanup();
     }
   });
-});
 
-describe('admissions of a meeting nobody ended', () => {
-  it('when the server starts after the meeting window closed, then its admissions are gone', async () => {
-    const first = await startTestServer({ clock: testClock(MONDAY) });
+  it('when the server starts after the window of a meeting nobody ended, then its admissions are gone', async () => {
+    const { server: first, id } = await admittedCall();
     let later: TestServer | undefined;
     try {
-      const { id, token } = await book(first, await firstSlot(first.url));
-      first.clock.set(DURING);
-      const staff = await signIn(first, staffEmail.an);
-      await connectPeer(first, await joinAsHolder(first, token));
-      assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: {} })).status, 204);
-      const holders = (server: TestServer) => server.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(id);
-      assert.deepEqual(holders(first), ['citizen']);
       await first.stop();
       // The slot ended at 08:30 UTC; its meeting could be joined until 10:30.
       later = await startTestServer({ clock: testClock('2027-03-01T10:31:00Z'), dataDir: first.dataDir });
-      assert.deepEqual(holders(later), []);
+      assert.deepEqual(holders(later, id), []);
     } finally {
       await first.stop();
       await (later ?? first).cleanup();
