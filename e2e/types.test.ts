@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
+import { startTestServer } from '../test-support/server.ts';
 
 // The declarations the build ships in dist/widget/types, compiled as an integrator's own strict
 // TypeScript would: the elements by tag name, every event by name with its detail, nothing `any`.
@@ -75,5 +76,17 @@ document.addEventListener('balie-booking-confirmed', (e) => console.log(e.detail
     );
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0]!, /citizenEmail.*does not exist on type 'BalieBookingConfirmedDetail'/);
+  });
+
+  it('when a script-tag integrator fetches them from the server, then they come as text next to the bundle', async () => {
+    const server = await startTestServer();
+    try {
+      const response = await fetch(`${server.url}/widget/types/index.d.ts`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'text/plain; charset=utf-8');
+      assert.match(await response.text(), /export \{ DigitaleBalie \} from '\.\/digitale-balie\.js';/);
+    } finally {
+      await server.cleanup();
+    }
   });
 });

@@ -114,7 +114,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
     if (ctx.path === '/custom-elements.json') return serve(dirname(paths.manifest), { maxage: 300_000 })(ctx, next);
-    await serve(paths.widgetDist, { maxage: 300_000 })(ctx, next);
+    await serve(paths.widgetDist, {
+      maxage: 300_000,
+      // TypeScript declarations are text to read or save, not the video type `.ts` maps to.
+      setHeaders: (res, path) => path.endsWith('.d.ts') && res.setHeader('Content-Type', 'text/plain; charset=utf-8'),
+    })(ctx, next);
   });
   app.use(serve(paths.demoSite, { index: 'index.html' }));
   app.use(serve(paths.demoBuild));
