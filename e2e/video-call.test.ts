@@ -269,9 +269,10 @@ describe('a server restart during a call', () => {
         'pictures over a new connection',
       );
 
-    // The server goes down (a deploy): both pages lose signalling and say they are connecting.
+    // The server goes down (a deploy): both pages lose signalling and say they are connecting (the
+    // console also through its live region, for a civil servant using a screen reader).
     await first.stop();
-    await Promise.all([citizen.getByText('Verbinden…').first().waitFor(), staff.getByText('Verbinden…').first().waitFor()]);
+    await Promise.all([citizen.getByText('Verbinden…').first().waitFor(), staff.getByRole('status').filter({ hasText: /^Verbinden…$/ }).waitFor()]);
     const again = await startTestServer({ clock: testClock(JUST_BEFORE), dataDir: first.dataDir, port: Number(new URL(first.url).port) });
     try {
       // Back in the call on both sides, without a second admission, with new connections and pictures.

@@ -108,7 +108,9 @@ export class BalieStaffCall extends BalieView {
     this.join = undefined;
     this.media.stop();
     await this.refresh();
-    if (!this.ended) this.reconnect();
+    if (this.ended) return;
+    this.announce(this.t.meeting.connecting);
+    this.reconnect();
   }
 
   private reconnect() {
