@@ -81,6 +81,12 @@ export class BalieStaffCall extends BalieView {
       const signalling = SignallingClient.for(this.server || location.origin, join);
       this.signalling = signalling;
       await signalling.connect();
+      // Hung up (the call ended, or the console left it) while joining: let go of what was just opened.
+      if (!this.isConnected || this.signalling !== signalling) {
+        signalling.close();
+        this.media.stop();
+        return;
+      }
       signalling.addEventListener('meeting-changed', () => void this.refresh());
       signalling.addEventListener('close', () => void this.signallingLost(signalling));
       this.join = join;
