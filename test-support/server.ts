@@ -105,26 +105,14 @@ export async function api(
   return { status: response.status, body, headers: response.headers };
 }
 
-/** A valid booking body for the first offered slot; override what the test is about. */
+/** The first slot a service offers (video by default). */
 export async function firstSlot(base: string, serviceId = 'mantelzorgpremie', query = 'channel=video') {
   const { body } = await api(base, `/api/services/${serviceId}/slots?${query}`);
   if (!body.slots?.length) throw new Error(`no slots offered for ${serviceId}`);
   return body.slots[0] as { start: string; end: string; channel: 'video' | 'counter'; locationId: string | null };
 }
 
-export function bookingBody(slot: { start: string; channel: string; locationId: string | null }, overrides: Record<string, unknown> = {}) {
-  return {
-    serviceId: 'mantelzorgpremie',
-    start: slot.start,
-    channel: slot.channel,
-    locationId: slot.locationId,
-    lang: 'nl',
-    citizen: { name: 'Marie Claes', email: 'marie@example.org' },
-    intake: { zorgvrager: 'Mijn ouders' },
-    consent: true,
-    ...overrides,
-  };
-}
+export { bookingBody } from './booking-body.ts';
 
 /** A port that was free a moment ago, on loopback. */
 export function freePort(): Promise<number> {

@@ -1,3 +1,4 @@
+import { bookingBody } from '../../../../test-support/booking-body.ts';
 import { testServerUrl } from './dom.ts';
 
 /**
@@ -12,17 +13,7 @@ export async function bookVideo(opts: { days?: number; pick?: 'first' | 'any'; o
   const response = await fetch(`${server}/api/appointments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      serviceId: 'mantelzorgpremie',
-      start: slot.start,
-      channel: slot.channel,
-      locationId: slot.locationId,
-      lang: 'nl',
-      citizen: { name: 'Marie Claes', email: 'marie@example.org' },
-      intake: { zorgvrager: 'Mijn ouders' },
-      consent: true,
-      ...opts.overrides,
-    }),
+    body: JSON.stringify(bookingBody(slot, opts.overrides)),
   });
   return { status: response.status, body: await response.json() };
 }
