@@ -48,7 +48,8 @@ export function meetingStore(db: Db) {
     admit: db.prepare('INSERT OR IGNORE INTO meeting_admissions (appointment_id, holder) VALUES (?, ?)'),
     forgetAdmissions: db.prepare('DELETE FROM meeting_admissions WHERE appointment_id = ?'),
     forgetClosedAdmissions: db.prepare(
-      'DELETE FROM meeting_admissions WHERE appointment_id IN (SELECT id FROM appointments WHERE end_at < ?)',
+      // Walks the few admission rows and looks each appointment up by key, not every appointment.
+      'DELETE FROM meeting_admissions WHERE (SELECT end_at FROM appointments WHERE id = appointment_id) < ?',
     ),
   };
 
