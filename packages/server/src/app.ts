@@ -69,7 +69,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const meetings = meetingsFeature({ config, db, booking, events, log });
   const webhooks = webhooksFeature({ config, db, events, log });
 
-  const app = new Koa({ proxy: false });
+  // ctx.ip is the client's address: the socket's, or with TRUST_PROXY the one our own proxies saw
+  // (the rightmost entries of X-Forwarded-For, which a client cannot forge past them).
+  const app = new Koa({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   app.on('error', (error: NodeJS.ErrnoException) => {
     // A client that went away mid-answer (closed tab, lost network) is not a failure of ours.
     if (!CLIENT_GONE.has(error.code ?? '')) log('unhandled koa error', error);
@@ -142,7 +144,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async start(port = config.port) {
       await new Promise<void>((done, fail) => {
         server.once('error', fail);
-        server.listen(port, () => done());
+        server.listen(port, config.host, () => done());
       });
       const tick = () => booking.sendDueReminders().catch((error) => log('reminders failed', error));
       void tick();

@@ -7,6 +7,13 @@ import { langs, type Lang } from './catalog/types.ts';
 /** Typed server configuration. Built once at start-up from the environment, then never changed. */
 export interface Config {
   port: number;
+  /** Interface to listen on (HOST); the demo default keeps the mailbox and every personal link on this machine. */
+  host: string;
+  /**
+   * Number of reverse proxies in front of the server (TRUST_PROXY). 0: the client address is the
+   * socket's, X-Forwarded-For is ignored; n: the address the n-th proxy from us saw.
+   */
+  trustProxy: number;
   publicUrl: string;
   dataDir: string;
   smtpUrl: string | undefined;
@@ -53,6 +60,14 @@ const url = z.url({ message: 'must be an absolute URL such as https://balie.exam
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, 'must be an interface address such as 127.0.0.1, 0.0.0.0 or ::')
+    .default('127.0.0.1'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be false, true (one proxy) or the number of proxies in front of the server')
+    .default('false'),
   PUBLIC_URL: url.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SMTP_URL: z
@@ -116,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const port = overrides.port ?? e.PORT;
   return {
     port,
+    host: e.HOST,
+    trustProxy: e.TRUST_PROXY === 'true' ? 1 : e.TRUST_PROXY === 'false' ? 0 : Number(e.TRUST_PROXY),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     dataDir,
     smtpUrl: e.SMTP_URL,

@@ -36,6 +36,9 @@ export function errorHandler(log: (message: string, error: unknown) => void) {
     } catch (error) {
       const { status, body } = toResponse(error);
       if (status >= 500) log(`${ctx.method} ${ctx.path} failed`, error);
+      // A throttle says when to come back (RFC 9110 §10.2.3); clients and the widget read it.
+      const retryAfter = error instanceof HttpError ? error.details?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
       ctx.status = status;
       ctx.body = body;
     }
