@@ -78,8 +78,16 @@ export class BalieApi {
     this.call(() => this.http.post('appointments', { json: request }).json<{ token: string; appointment: AppointmentView }>());
   getAppointment = () => this.call(() => this.http.get('appointment').json<AppointmentView>());
   cancel = () => this.call(() => this.http.delete('appointment').json<{ status: string }>());
+  /**
+   * The body is built field by field: the server's schema is strict, and a whole slot (with `end`)
+   * passed through a structural `Pick` was refused with 422 (issue 11).
+   */
   reschedule = (slot: Pick<Slot, 'start' | 'channel' | 'locationId'>) =>
-    this.call(() => this.http.post('appointment/reschedule', { json: slot }).json<AppointmentView>());
+    this.call(() =>
+      this.http
+        .post('appointment/reschedule', { json: { start: slot.start, channel: slot.channel, locationId: slot.locationId } })
+        .json<AppointmentView>(),
+    );
   addCompanion = (companion: { name: string; email: string; role: Companion['role'] }) =>
     this.call(() => this.http.post('appointment/companions', { json: companion }).json<Companion>());
   removeCompanion = (id: string) => this.call(() => this.http.delete(`appointment/companions/${encodeURIComponent(id)}`).then(() => undefined));

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sentMails } from '../test-support/outbox.ts';
+import { bookOnDemoSite, openMail, startJourney } from './support.ts';
+
+/**
+ * What a citizen does from the personal link after booking, pressed as a person would: every button
+ * here once failed or had no test (issue 11). Each step checks what the citizen sees and what the
+ * server now holds.
+ */
+describe('manage view: the buttons a citizen presses after booking', () => {
+  let journey: Awaited<ReturnType<typeof startJourney>>;
+  before(async () => {
+    journey = await startJourney();
+  });
+  after(() => journey.close());
+
+  const appointmentRow = () =>
+    journey.server.app.db.prepare('SELECT id, start_at AS startAt FROM appointments ORDER BY rowid DESC LIMIT 1').get() as { id: string; startAt: string };
+
+  it('moves the appointment to another time: the old time is free again and a mail says so', async () => {
+    const page = await journey.page();
+    const base = journey.server.url;
+    await bookOnDemoSite(page, base);
+    const before = appointmentRow();
+
+    const mail = await openMail(page, base, 'Uw afspraak is bevestigd');
+    await mail.locator('a[href*="balie="]').first().click();
+    await page.getByRole('heading', { name: 'Uw afspraak' }).waitFor();
+
+    await page.getByRole('button', { name: 'Ander tijdstip kiezen' }).click();
+    // The first free slot is the booked one's neighbour: the booked time itself is no longer offered.
+    const slot = page.getByRole('radio', { name: / om \d\d:\d\d$/ }).nth(1);
+    const label = (await slot.getAttribute('aria-label'))!;
+    await slot.check();
+    await page.getByRole('button', { name: /^Verplaatsen naar / }).click();
+
+    // What the citizen sees: the new time, no error box.
+    const time = label.split(' om ')[1]!;
+    await page.getByRole('paragraph').filter({ hasText: /Uw afspraak is verplaatst naar/ }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error is shown');
+    await page.getByText(new RegExp(time)).first().waitFor();
+
+    // What the server holds: the same appointment at the new time, the old time offered again.
+    const after = appointmentRow();
+    assert.equal(after.id, before.id);
+    assert.notEqual(after.startAt, before.startAt);
+    const day = before.startAt.slice(0, 10);
+    const slots = await fetch(`${base}/api/services/mantelzorgpremie/slots?channel=video&from=${day}&days=1`).then((r) => r.json());
+    assert.ok(slots.slots.some((s: { start: string }) => s.start === before.startAt), 'the old time is free again');
+
+    // And a mail tells the citizen.
+    await openMail(page, base, 'Uw afspraak is verplaatst', time);
+  });
+
+  it('adds a companion after booking and removes them again', async () => {
+    const page = await journey.page();
+    const base = journey.server.url;
+    const mail = await openMail(page, base, 'Uw afspraak is bevestigd');
+    await mail.locator('a[href*="balie="]').first().click();
+    await page.getByRole('heading', { name: 'Uw afspraak' }).waitFor();
+    await page.getByText('Er komt niemand mee.').waitFor();
+
+    await page.getByRole('button', { name: 'Iemand toevoegen' }).click();
+    await page.getByLabel('Naam van de persoon die meekomt').fill('Jan Claes');
+    await page.getByLabel('E-mailadres van de persoon die meekomt').fill('jan@example.org');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByRole('paragraph').filter({ hasText: 'Jan Claes is toegevoegd en krijgt een e-mail met een eigen link.' }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Jan Claes' }).waitFor();
+    const { id } = appointmentRow();
+    const companions = () => journey.server.app.db.prepare('SELECT name FROM companions WHERE appointment_id = ? AND removed_at IS NULL').pluck().all(id);
+    assert.deepEqual(companions(), ['Jan Claes']);
+    // The invitation went to the companion.
+    for (let i = 0; i < 40 && !(await sentMails(journey.server)).some((m) => m.to.includes('jan@example.org')); i++) await page.waitForTimeout(100);
+    assert.ok((await sentMails(journey.server)).some((m) => m.to.includes('jan@example.org')), 'the companion got an invitation');
+
+    await page.getByRole('button', { name: 'Jan Claes verwijderen' }).click();
+    await page.getByRole('paragraph').filter({ hasText: 'Jan Claes is verwijderd.' }).waitFor();
+    await page.getByText('Er komt niemand mee.').waitFor();
+    assert.deepEqual(companions(), []);
+  });
+});
