@@ -255,4 +255,12 @@ export const migrations: string[] = [
     PRIMARY KEY (appointment_id, holder)
   ) WITHOUT ROWID;
   `,
+  // 9: invitations mailed per appointment, over its whole life (issue 10). Adding and removing a
+  // companion again and again mailed an invitation in the municipality's name each time; the count
+  // never goes down, so the cap holds whatever is removed. Existing appointments start from their
+  // companion rows (removed ones included: each was mailed an invitation).
+  `
+  ALTER TABLE appointments ADD COLUMN companion_invitations INTEGER NOT NULL DEFAULT 0;
+  UPDATE appointments SET companion_invitations = (SELECT count(*) FROM companions WHERE companions.appointment_id = appointments.id);
+  `,
 ];
