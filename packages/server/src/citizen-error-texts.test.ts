@@ -32,6 +32,7 @@ const notForCitizens: Record<string, string> = {
   not_your_upload: 'the widget only resumes its own uploads',
   not_your_document: 'the widget only offers to delete the citizen’s own documents',
   length_required: 'tus protocol: Uppy always sends Upload-Length',
+  invalid_upload_url: 'tus protocol: Uppy only uses /files and the upload addresses the server gave it',
   method_not_allowed: 'a route asked with a method the widget never uses',
   bad_request: 'a body the widget never sends (not JSON, too large) or a signalling upgrade without its credential',
   malformed_request: 'unreadable HTTP, never sent by a browser',

@@ -1,4 +1,5 @@
 import { EVENTS, Server as TusServer } from '@tus/server';
+import { randomBytes } from 'node:crypto';
 import type { FileStore } from '@tus/file-store';
 import type { Context, Next } from 'koa';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
@@ -9,6 +10,33 @@ import type { StaffAccount } from '../staff/identity.ts';
 import type { Actor, DocumentsService } from './service.ts';
 
 export const FILES_PATH = '/files';
+
+/** The ids we give uploads: 128 random bits as 32 hex digits, the same as tus's own default (Uid.rand). */
+const newUploadId = () => randomBytes(16).toString('hex');
+const FILES_TARGET = /^\/files(?:\/([0-9a-f]{32}))?$/;
+
+/**
+ * What a raw request target (`req.url`, untouched) names: the collection (`/files`), one upload
+ * (`/files/<id>`), or nothing we serve (undefined). @tus/server on its own reads the id from the last
+ * `/` segment of the whole URL, query included (BaseHandler.getFileIdFromRequest, `/([^/]+)\/?$/`,
+ * then decoded), while Koa's `ctx.path` drops the query: `/files/<mine>?x=/<yours>` was authorized as
+ * <mine> and acted on as <yours>. So tus gets its id from this function too, and anything but those
+ * two exact shapes is refused: no query, no extra or empty segment, no `%2F`, `\`, `;` or `..`.
+ */
+export function filesTarget(rawUrl: string): { id?: string } | undefined {
+  const match = FILES_TARGET.exec(rawUrl);
+  if (!match) return undefined;
+  return match[1] ? { id: match[1] } : {};
+}
+
+type TusRequest = { url: string; runtime?: { node?: { req: { url?: string | undefined } } | undefined } | undefined };
+/** The raw target of a request tus hands us: the Node request's own `url`, as Koa saw it. */
+const rawTarget = (req: TusRequest) => {
+  const raw = req.runtime?.node?.req.url;
+  if (raw !== undefined) return raw;
+  const url = new URL(req.url);
+  return url.pathname + url.search;
+};
 
 /** Our error shape, also for answers tus writes (its hooks throw our HttpError). */
 const errorBody = (error: HttpError) => JSON.stringify({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
@@ -51,6 +79,14 @@ export function tusEndpoint(deps: {
     // Our CSRF header must pass a staff console's same-origin preflight-free request; listed for clarity.
     allowedHeaders: ['X-CSRF-Token'],
     disableTerminationForFinishedUploads: true,
+    namingFunction: newUploadId,
+    // The id tus acts on is the one we authorized: both come from `filesTarget` on the raw target.
+    getFileIdFromRequest: (req) => filesTarget(rawTarget(req))?.id,
+    // tus calls this with the id it will act on, before touching the store. A POST's id is the one
+    // just named for it: onUploadCreate binds that upload to its creator.
+    async onIncomingRequest(req, id) {
+      if (req.method !== 'POST') documents.requireUploader(actorOf(req), id);
+    },
     async onUploadCreate(req, upload) {
       const metadata = upload.metadata ?? {};
       const bound = documents.begin(actorOf(req), {
@@ -92,6 +128,7 @@ export function tusEndpoint(deps: {
     middleware: async function tusUploads(ctx: Context, next: Next) {
       if (ctx.path !== FILES_PATH && !ctx.path.startsWith(`${FILES_PATH}/`)) return next();
       ctx.set('Cache-Control', 'no-store');
+      const target = filesTarget(ctx.req.url ?? '');
       if (ctx.method !== 'OPTIONS') {
         // Our refusals must be readable cross-origin like tus's own answers.
         const origin = ctx.get('origin');
@@ -99,15 +136,19 @@ export function tusEndpoint(deps: {
           ctx.set('Access-Control-Allow-Origin', origin);
           ctx.vary('Origin');
         }
+      }
+      if (!target) throw new HttpError(400, 'invalid_upload_url', 'An upload address is /files or /files/<upload id>, with nothing added to it.');
+      if (ctx.method !== 'OPTIONS') {
         if (ctx.method === 'GET') throw new HttpError(405, 'method_not_allowed', 'Documents are downloaded through /api, not here.');
         const actor = authenticate(ctx);
         if (ctx.method === 'POST') {
-          if (ctx.path !== FILES_PATH) throw new HttpError(404, 'not_found', 'There is nothing at this address.');
+          if (target.id) throw new HttpError(404, 'not_found', 'There is nothing at this address.');
           const length = ctx.get('upload-length');
           if (!/^\d{1,15}$/.test(length)) throw new HttpError(400, 'length_required', 'Send the size of the file in Upload-Length.');
           documents.checkSize(Number(length));
         } else {
-          documents.requireUploader(actor, ctx.path.slice(FILES_PATH.length + 1));
+          // Refused here already, before tus reads a byte; tus checks the same id again in onIncomingRequest.
+          documents.requireUploader(actor, target.id ?? '');
         }
         actors.set(ctx.req, actor);
       }
