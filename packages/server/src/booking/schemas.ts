@@ -1,9 +1,9 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { channels, companionRoles, langs } from '../catalog/types.ts';
+import { personName } from './person-name.ts';
 
 const id = z.string().min(1).max(64).regex(/^[\w-]+$/, 'must contain only letters, digits, - and _');
-const name = z.string().trim().min(1, 'please fill in a name').max(120, 'use at most 120 characters');
 const email = z.email('must be a valid e-mail address such as naam@voorbeeld.be').max(254);
 const phone = z
   .string()
@@ -11,7 +11,7 @@ const phone = z
   .max(32)
   .refine((value) => value === '' || isValidPhoneNumber(value, 'BE'), 'must be a valid phone number such as 0470 12 34 56');
 
-export const companionSchema = z.strictObject({ name, email, role: z.enum(companionRoles) });
+export const companionSchema = z.strictObject({ name: personName, email, role: z.enum(companionRoles) });
 
 export const slotChoiceSchema = z.strictObject({
   start: z.iso.datetime({ message: 'must be a date and time such as 2027-03-29T07:00:00.000Z' }),
@@ -22,7 +22,7 @@ export const slotChoiceSchema = z.strictObject({
 export const bookingSchema = slotChoiceSchema.extend({
   serviceId: id,
   lang: z.enum(langs).default('nl'),
-  citizen: z.strictObject({ name, email, phone: phone.optional() }),
+  citizen: z.strictObject({ name: personName, email, phone: phone.optional() }),
   companion: companionSchema.nullish(),
   intake: z.record(id, z.string().max(2000, 'use at most 2000 characters')).default({}),
   consent: z.literal(true, 'consent is needed to book'),

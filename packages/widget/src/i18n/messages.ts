@@ -28,6 +28,16 @@ export interface Messages {
     /** The page the widget sits on stopped the booking (balie-booking-requested was cancelled). */
     notBooked: string;
     tooManyCompanions: string;
+    /** rate_limited: too many requests from this address or link (429 with Retry-After). */
+    rateLimited: string;
+    /** too_many_bookings: this e-mail address holds the most appointments to come it may. */
+    tooManyBookings: string;
+    /** too_many_invitations: the appointment's lifetime cap on companion invitations is reached. */
+    tooManyInvitations: string;
+    /** A name with a line break or a control character. */
+    nameLine: string;
+    /** A name with a link, web address or e-mail address in it. */
+    nameLink: string;
     /** appointment_started: too late to change it online. */
     started: string;
     /** channel_not_offered */

@@ -67,6 +67,9 @@ export class BalieView extends LitElement {
     const t = this.t.errors;
     // The API says "use at most N characters" for anything too long, whatever the field.
     if (/at most/.test(serverMessage)) return t.tooLong;
+    // A name with a link or a line break (issue 10): the schema's wording in server/src/booking/person-name.ts.
+    if (/link, web address/.test(serverMessage)) return t.nameLink;
+    if (/one line/.test(serverMessage)) return t.nameLine;
     if (/email/.test(field)) return t.email;
     if (/phone/.test(field)) return t.phone;
     if (/consent/.test(field)) return t.consent;

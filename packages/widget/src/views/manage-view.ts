@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { BalieApi } from '../api/client.ts';
+import { ApiError, type BalieApi } from '../api/client.ts';
 import { localize, type AppointmentView, companionRoles, type CompanionRole, type Slot } from '../api/types.ts';
 import { formatDate, whereText } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
@@ -94,11 +94,19 @@ export class BalieManageView extends BalieView {
     this.companionErrors = errors;
     if (Object.keys(errors).length) return;
     void this.act(async () => {
-      const companion = await this.api.addCompanion({
-        name: String(data.get('name')).trim(),
-        email: String(data.get('email')).trim(),
-        role: data.get('role') as CompanionRole,
-      });
+      const companion = await this.api
+        .addCompanion({
+          name: String(data.get('name')).trim(),
+          email: String(data.get('email')).trim(),
+          role: data.get('role') as CompanionRole,
+        })
+        .catch((error: unknown) => {
+          // A name or address the server refused (a link in the name…) is shown at its field.
+          if (error instanceof ApiError && error.status === 422) {
+            this.companionErrors = Object.fromEntries(Object.entries(error.fields).map(([field, reason]) => [field, this.fieldText(field, reason)]));
+          }
+          throw error;
+        });
       this.appointment = { ...this.appointment!, companions: [...this.appointment!.companions, companion] };
       return this.t.manage.companionAdded(companion.name);
     });
