@@ -28,6 +28,10 @@ export interface Config {
   maxUploadBytes: number;
   /** Largest total of the documents of one appointment, in bytes (MAX_APPOINTMENT_MB). */
   maxAppointmentBytes: number;
+  /** Largest total of all stored documents, in bytes (MAX_STORED_GB). */
+  maxStoredBytes: number;
+  /** Free disk a new upload must leave, in bytes (MIN_FREE_DISK_MB). */
+  minFreeDiskBytes: number;
   /** clamd to scan every finished upload with (CLAMAV_HOST, `host` or `host:port`); none: no scan. */
   clamav: { host: string; port: number } | undefined;
   reminderOffsetsMinutes: number[];
@@ -91,6 +95,8 @@ const envSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(100),
   MAX_APPOINTMENT_MB: z.coerce.number().int().min(1).max(102_400).default(500),
+  MAX_STORED_GB: z.coerce.number().positive().max(1_000_000).default(50),
+  MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(100_000_000).default(1024),
   CLAMAV_HOST: z
     .string()
     .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name or IPv4 address, optionally with :port (default 3310)')
@@ -144,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retentionDays: e.RETENTION_DAYS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     maxAppointmentBytes: e.MAX_APPOINTMENT_MB * 1024 * 1024,
+    maxStoredBytes: Math.floor(e.MAX_STORED_GB * 1024 ** 3),
+    minFreeDiskBytes: e.MIN_FREE_DISK_MB * 1024 * 1024,
     clamav: e.CLAMAV_HOST ? { host: e.CLAMAV_HOST.split(':')[0]!, port: Number(e.CLAMAV_HOST.split(':')[1] ?? 3310) } : undefined,
     reminderOffsetsMinutes: e.REMINDER_OFFSETS_MINUTES.split(',').map(Number),
     reminderIntervalMs: e.REMINDER_INTERVAL_MS,

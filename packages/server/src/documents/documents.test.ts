@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -279,6 +279,52 @@ describe('documents retention', () => {
       assert.equal(sha256(Buffer.from(await response.arrayBuffer())), sha256(keep));
     } finally {
       await second.cleanup();
+    }
+  });
+});
+
+describe('room for documents on the server (MAX_STORED_GB, MIN_FREE_DISK_MB)', () => {
+  const MiB = 1024 * 1024;
+  const rows = (server: TestServer) => server.app.db.prepare('SELECT COUNT(*) FROM documents').pluck().get();
+  const files = (server: TestServer) => readdirSync(documentsDir(server)).length;
+
+  it('when all documents would go over MAX_STORED_GB, then 507 storage_full before any byte; a cancelled upload frees the room', async () => {
+    // 3 MiB for the whole server; every appointment may hold 4.
+    const server = await startTestServer({ clock: testClock(MONDAY), env: { MAX_UPLOAD_MB: '2', MAX_APPOINTMENT_MB: '4', MAX_STORED_GB: String(3 / 1024) } });
+    try {
+      const people = [];
+      for (let i = 0; i < 3; i++) people.push(tusClient(server.url, { token: (await book(server, await firstSlot(server.url))).token }));
+      const [a, b, c] = people as [ReturnType<typeof tusClient>, ReturnType<typeof tusClient>, ReturnType<typeof tusClient>];
+      const first = pdf(MiB - 100);
+      assert.equal((await a.upload(first, { filename: 'a.pdf' })).status, 204, 'a finished document counts');
+      const running = await b.create(MiB, { filename: 'b.pdf' });
+      assert.equal(running.status, 201, 'an unfinished upload counts by its announced size');
+      const used = first.length + MiB;
+      assert.equal((await c.create(3 * MiB - used, { filename: 'exactly.pdf' })).status, 201, 'up to the cap exactly is fine');
+      const [rowsBefore, filesBefore] = [rows(server), files(server)];
+
+      const refused = assertApiError(await c.create(10, { filename: 'one-too-many.pdf' }), 507, 'storage_full');
+      assert.match(refused.message, /storage is full/);
+      assert.deepEqual([rows(server), files(server)], [rowsBefore, filesBefore], 'nothing was created');
+      assert.ok(server.logLines.some((l) => l.includes('MAX_STORED_GB')), 'the operator reads why in the log');
+
+      assert.equal((await b.remove(running.url)).status, 204);
+      assert.equal((await c.upload(pdf(64), { filename: 'now-it-fits.pdf' })).status, 204);
+    } finally {
+      await server.cleanup();
+    }
+  });
+
+  it('when a new upload could leave less free disk than MIN_FREE_DISK_MB, then 507 storage_full and nothing is created', async () => {
+    // No test machine has a hundred terabytes free: every new upload is refused.
+    const server = await startTestServer({ clock: testClock(MONDAY), env: { MIN_FREE_DISK_MB: '100000000' } });
+    try {
+      const client = tusClient(server.url, { token: (await book(server, await firstSlot(server.url))).token });
+      assertApiError(await client.create(1000, { filename: 'a.pdf' }), 507, 'storage_full');
+      assert.equal(rows(server), 0);
+      assert.ok(server.logLines.some((l) => l.includes('MIN_FREE_DISK_MB')));
+    } finally {
+      await server.cleanup();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { FileStore } from '@tus/file-store';
 import type Koa from 'koa';
 import type { Context } from 'koa';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BookingService } from '../booking/service.ts';
 import { bookingStore } from '../booking/store.ts';
@@ -44,6 +45,10 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
     files: {
       path: (id) => join(datastore.directory, id),
       remove: (id) => datastore.remove(id),
+      freeBytes: async () => {
+        const disk = await statfs(datastore.directory);
+        return disk.bavail * disk.bsize;
+      },
     },
     appointment: (id) => appointments.get(id),
     service: (id) => deps.catalog.getService(id),
@@ -53,6 +58,8 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
       unfinishedExpiryMs: deps.policy?.unfinishedExpiryMs ?? 24 * HOUR,
       maxUploadBytes: config.maxUploadBytes,
       maxAppointmentBytes: config.maxAppointmentBytes,
+      maxStoredBytes: config.maxStoredBytes,
+      minFreeDiskBytes: config.minFreeDiskBytes,
       retentionDays: config.retentionDays,
     },
     now: config.now,

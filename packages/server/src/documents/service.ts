@@ -16,6 +16,10 @@ export interface DocumentsPolicy {
   unfinishedExpiryMs: number;
   maxUploadBytes: number;
   maxAppointmentBytes: number;
+  /** All stored documents together, unfinished uploads by their announced size (MAX_STORED_GB). */
+  maxStoredBytes: number;
+  /** A new upload is refused when it could leave less free disk than this (MIN_FREE_DISK_MB). */
+  minFreeDiskBytes: number;
   retentionDays: number;
 }
 
@@ -23,10 +27,19 @@ export interface DocumentsPolicy {
 export interface DocumentFiles {
   path(id: string): string;
   remove(id: string): Promise<void>;
+  /** Bytes still free for us on the disk that holds the files. */
+  freeBytes(): Promise<number>;
 }
 
 const DAY = 86_400_000;
 const MB = 1024 * 1024;
+
+/**
+ * The refusal when the server has no room: 507 Insufficient Storage (RFC 4918 §11.5), so monitoring
+ * sees a server-side problem; the widget does not retry it and tells the citizen what to do instead.
+ */
+const storageFull = () =>
+  new HttpError(507, 'storage_full', 'The municipality cannot take in more documents just now: its storage is full. Please try again later, or bring the document to your appointment.');
 
 /** Refusals as answers: the status fits the reason, the code is what the widget translates. */
 const refusals: Record<RefusalCode, { status: number; message: string }> = {
@@ -105,6 +118,25 @@ export function documentsService(deps: {
     }
   }
 
+  /**
+   * Before any byte is sent (tus `POST`): refuses a new upload that would take all stored documents
+   * over MAX_STORED_GB, or could leave less than MIN_FREE_DISK_MB free on the disk. Running uploads
+   * count by what they may still write (their announced size: an overestimate by what they already
+   * wrote, on the safe side). `begin` checks the cap again inside the insert's transaction.
+   */
+  async function checkRoom(size: number) {
+    const stored = store.storedBytes();
+    if (stored + size > policy.maxStoredBytes) {
+      deps.log(`upload refused: documents take ${stored} bytes, MAX_STORED_GB allows ${policy.maxStoredBytes}`);
+      throw storageFull();
+    }
+    const free = await files.freeBytes();
+    if (free - store.unfinishedBytes() - size < policy.minFreeDiskBytes) {
+      deps.log(`upload refused: ${free} bytes free on the documents disk, MIN_FREE_DISK_MB keeps ${policy.minFreeDiskBytes}`);
+      throw storageFull();
+    }
+  }
+
   const appointmentOf = (actor: Actor, appointmentId: string | undefined) => {
     if (actor.kind === 'holder') {
       const own = actor.holder.appointment;
@@ -150,6 +182,8 @@ export function documentsService(deps: {
 
     checkSize,
 
+    checkRoom,
+
     /** Binds a new upload to the actor's appointment and records it; returns the metadata tus keeps. */
     begin(actor: Actor, input: { id: string; size: number; appointmentId?: string | undefined; filename?: string | null | undefined; requiredDocumentId?: string | null | undefined }) {
       const appointment = appointmentOf(actor, input.appointmentId);
@@ -174,8 +208,9 @@ export function documentsService(deps: {
           createdAt: at.toISOString(),
           expiresAt: new Date(at.getTime() + policy.unfinishedExpiryMs).toISOString(),
         },
-        policy.maxAppointmentBytes,
+        { appointment: policy.maxAppointmentBytes, stored: policy.maxStoredBytes },
       );
+      if (!result.inserted && result.over === 'stored') throw storageFull();
       if (!result.inserted) {
         throw new HttpError(413, 'appointment_full', `The documents of this appointment may together be at most ${policy.maxAppointmentBytes / MB} MB.`, {
           maxBytes: policy.maxAppointmentBytes,

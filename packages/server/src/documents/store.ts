@@ -40,6 +40,12 @@ export function documentsStore(db: Db) {
     bytesUsed: db.prepare<[string], { used: number }>(
       'SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE appointment_id = ? AND deleted_at IS NULL',
     ),
+    /** Everything that counts against MAX_STORED_GB, likewise. */
+    storedBytes: db.prepare<[], { used: number }>('SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE deleted_at IS NULL'),
+    /** Announced sizes of the uploads still running: room on disk they may yet take. */
+    unfinishedBytes: db.prepare<[], { used: number }>(
+      'SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE completed_at IS NULL AND deleted_at IS NULL',
+    ),
     complete: db.prepare(
       'UPDATE documents SET completed_at = @at, sha256 = @sha256, content_type = @contentType, expires_at = NULL WHERE id = @id AND completed_at IS NULL',
     ),
@@ -57,15 +63,20 @@ export function documentsStore(db: Db) {
     get: (id: string) => s.get.get(id),
     visible: (appointmentId: string) => s.visible.all(appointmentId),
     /**
-     * Records a new upload unless it would take the appointment over `maxBytes`; one transaction, so two
-     * uploads started at once cannot both squeeze under the limit.
+     * Records a new upload unless it would take the appointment over `appointment` bytes or all stored
+     * documents over `stored`; one transaction, so two uploads started at once cannot both squeeze under
+     * a limit.
      */
-    insertWithin: db.transaction((row: Omit<DocumentRow, 'sha256' | 'completedAt' | 'deletedAt'>, maxBytes: number) => {
+    insertWithin: db.transaction((row: Omit<DocumentRow, 'sha256' | 'completedAt' | 'deletedAt'>, max: { appointment: number; stored: number }) => {
+      const stored = s.storedBytes.get()!.used;
+      if (stored + row.size > max.stored) return { inserted: false as const, over: 'stored' as const, used: stored };
       const used = s.bytesUsed.get(row.appointmentId)!.used;
-      if (used + row.size > maxBytes) return { inserted: false as const, used };
+      if (used + row.size > max.appointment) return { inserted: false as const, over: 'appointment' as const, used };
       s.insert.run(row);
       return { inserted: true as const, used };
     }),
+    storedBytes: () => s.storedBytes.get()!.used,
+    unfinishedBytes: () => s.unfinishedBytes.get()!.used,
     complete: (id: string, done: { at: string; sha256: string; contentType: string }) => s.complete.run({ id, ...done }).changes === 1,
     markDeleted: (id: string, at: string) => s.markDeleted.run(at, id).changes === 1,
     remove: (id: string) => void s.remove.run(id),

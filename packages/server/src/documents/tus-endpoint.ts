@@ -146,6 +146,7 @@ export function tusEndpoint(deps: {
           const length = ctx.get('upload-length');
           if (!/^\d{1,15}$/.test(length)) throw new HttpError(400, 'length_required', 'Send the size of the file in Upload-Length.');
           documents.checkSize(Number(length));
+          await documents.checkRoom(Number(length));
         } else {
           // Refused here already, before tus reads a byte; tus checks the same id again in onIncomingRequest.
           documents.requireUploader(actor, target.id ?? '');

@@ -217,6 +217,7 @@ export const de: Messages = {
       scan_failed: 'Wir konnten diese Datei gerade nicht auf Viren prüfen. Versuchen Sie es später erneut.',
       upload_expired: 'Diese Datei wurde nicht rechtzeitig ganz gesendet. Wählen Sie sie bitte noch einmal aus.',
       appointment_closed: 'Sie können keine Dokumente mehr schicken: Der Termin hat schon stattgefunden oder wurde abgesagt.',
+      storage_full: 'Die Gemeinde kann im Moment keine Dokumente empfangen. Versuchen Sie es später erneut, oder bringen Sie das Dokument zu Ihrem Termin mit.',
       network: 'Die Verbindung ist unterbrochen. Wir machen weiter, sobald Sie wieder online sind.',
       generic: 'Das Senden hat nicht geklappt. Versuchen Sie es erneut.',
     },

@@ -210,6 +210,7 @@ export const en: Messages = {
       scan_failed: 'We could not check this file for viruses just now. Please try again later.',
       upload_expired: 'This file was not sent completely in time. Please choose it again.',
       appointment_closed: 'You can no longer send documents: the appointment has taken place or was cancelled.',
+      storage_full: 'The municipality cannot receive documents right now. Please try again later, or bring the document to your appointment.',
       network: 'The connection was lost. We will continue as soon as you are back online.',
       generic: 'Sending did not work. Please try again.',
     },

@@ -218,6 +218,7 @@ export const fr = frenchSpacing<Messages>({
       scan_failed: 'Nous n’avons pas pu vérifier ce fichier contre les virus pour le moment. Réessayez plus tard.',
       upload_expired: 'Ce fichier n’a pas été envoyé entièrement à temps. Choisissez-le à nouveau.',
       appointment_closed: 'Vous ne pouvez plus envoyer de documents : le rendez-vous a déjà eu lieu ou a été annulé.',
+      storage_full: 'La commune ne peut pas recevoir de documents pour le moment. Réessayez plus tard, ou apportez le document à votre rendez-vous.',
       network: 'La connexion est perdue. Nous continuerons dès que vous serez de nouveau en ligne.',
       generic: 'L’envoi n’a pas fonctionné. Réessayez.',
     },

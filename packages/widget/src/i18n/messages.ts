@@ -217,6 +217,8 @@ export interface Messages {
       scan_failed: string;
       upload_expired: string;
       appointment_closed: string;
+      /** The server has no room for documents (507): try later or bring it along. */
+      storage_full: string;
       network: string;
       generic: string;
     };

@@ -211,6 +211,7 @@ export const nl: Messages = {
       scan_failed: 'We konden dit bestand nu niet op virussen controleren. Probeer het later opnieuw.',
       upload_expired: 'Dit bestand werd niet op tijd volledig verstuurd. Kies het opnieuw.',
       appointment_closed: 'U kunt geen documenten meer sturen: de afspraak heeft al plaatsgevonden of werd geannuleerd.',
+      storage_full: 'De gemeente kan op dit moment geen documenten meer ontvangen. Probeer het later opnieuw, of breng het document mee naar uw afspraak.',
       network: 'De verbinding is weggevallen. We gaan verder zodra u weer online bent.',
       generic: 'Het versturen is niet gelukt. Probeer het opnieuw.',
     },
