@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { generousLimits } from './limits.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,7 +26,7 @@ export async function startChildServer(opts: { dataDir: string; port: number; en
   const url = `http://127.0.0.1:${opts.port}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: root,
-    env: { ...env, DATA_DIR: opts.dataDir, PORT: String(opts.port), PUBLIC_URL: url, ...opts.env },
+    env: { ...env, DATA_DIR: opts.dataDir, PORT: String(opts.port), PUBLIC_URL: url, ...generousLimits, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../packages/server/src/app.ts';
 import { loadConfig, type Config } from '../packages/server/src/config.ts';
 import { createLog } from '../packages/server/src/log.ts';
+import { generousLimits } from './limits.ts';
 
 export interface TestClock {
   now: () => Date;
@@ -51,7 +52,7 @@ export async function startTestServer(
   // A concrete port, so PUBLIC_URL (and every link in a mail) points at this very server.
   const port = opts.port ?? (await freePort());
   const config = loadConfig(
-    { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env },
+    { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...generousLimits, ...opts.env },
     { dataDir, port, now: clock.now, ...opts.overrides },
   );
   const app = createApp(config, {

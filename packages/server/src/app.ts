@@ -18,6 +18,7 @@ import { documentsFeature, type DocumentsFeatureDeps } from './documents/feature
 import { createEventBus } from './events.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { errorHandler } from './http/errors.ts';
+import { publicRateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createLog, type Log } from './log.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -92,13 +93,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
     }),
   );
   app.use(meetings.signallingHttp); // PeerJS reads its own requests: before any body parser
+  const limits = publicRateLimits(config.rateLimits);
+  app.use(limits.uploads); // new uploads per address and link, before tus takes the request
   app.use(documents.uploads(staff.authenticate)); // so does tus, under /files
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
 
   staff.mount(app);
   meetings.mount(app); // after the staff gate, which guards its /api/staff routes
   documents.mount(app); // likewise
-  const citizen = bookingRoutes(booking);
+  const citizen = bookingRoutes(booking, limits);
   app.use(citizen.routes()).use(citizen.allowedMethods());
   app.use(publicConfigRoutes(config).routes());
   if (config.demoMailbox && !config.smtpUrl) {

@@ -50,8 +50,24 @@ export interface Config {
   demoMailbox: boolean;
   /** Password given to the seeded demo staff accounts that have none yet. */
   demoStaffPassword: string;
+  /** Booked appointments still to come that one e-mail address may hold (MAX_BOOKINGS_PER_EMAIL; 0: no cap). */
+  maxActiveBookingsPerEmail: number;
+  /** Requests per client address and per personal link on the public routes, per window; 0: no limit. */
+  rateLimits: RateLimits;
   /** The clock; tests replace it to travel to a DST weekend. */
   now: () => Date;
+}
+
+export interface RateLimits {
+  windowSeconds: number;
+  /** POST /api/appointments per client address. */
+  bookingsPerAddress: number;
+  /** Reschedules and companion additions or removals (each mails someone). */
+  changesPerAddress: number;
+  changesPerLink: number;
+  /** New uploads (tus creation, POST /files) by link holders. */
+  uploadsPerAddress: number;
+  uploadsPerLink: number;
 }
 
 const csv = (value: string | undefined) =>
@@ -116,6 +132,14 @@ const envSchema = z.object({
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   DEMO_MAILBOX: z.enum(['true', 'false']).optional(),
+  MAX_BOOKINGS_PER_EMAIL: z.coerce.number().int().min(0).max(1000).default(3),
+  // Defaults an honest citizen never meets, even behind an address many share (mobile networks' NAT).
+  RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  RATE_LIMIT_BOOKINGS_PER_ADDRESS: z.coerce.number().int().min(0).default(10),
+  RATE_LIMIT_CHANGES_PER_ADDRESS: z.coerce.number().int().min(0).default(60),
+  RATE_LIMIT_CHANGES_PER_LINK: z.coerce.number().int().min(0).default(15),
+  RATE_LIMIT_UPLOADS_PER_ADDRESS: z.coerce.number().int().min(0).default(200),
+  RATE_LIMIT_UPLOADS_PER_LINK: z.coerce.number().int().min(0).default(60),
   DEMO_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).default('wilsede-demo'),
 });
 
@@ -165,6 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // Default: on only for a local demo (no SMTP, served on localhost), never on a public address.
     demoMailbox: e.DEMO_MAILBOX ? e.DEMO_MAILBOX === 'true' : !e.SMTP_URL && isLocal(e.PUBLIC_URL ?? 'http://localhost'),
     demoStaffPassword: e.DEMO_STAFF_PASSWORD,
+    maxActiveBookingsPerEmail: e.MAX_BOOKINGS_PER_EMAIL,
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_MINUTES * 60,
+      bookingsPerAddress: e.RATE_LIMIT_BOOKINGS_PER_ADDRESS,
+      changesPerAddress: e.RATE_LIMIT_CHANGES_PER_ADDRESS,
+      changesPerLink: e.RATE_LIMIT_CHANGES_PER_LINK,
+      uploadsPerAddress: e.RATE_LIMIT_UPLOADS_PER_ADDRESS,
+      uploadsPerLink: e.RATE_LIMIT_UPLOADS_PER_LINK,
+    },
     now: () => new Date(),
     ...overrides,
   };

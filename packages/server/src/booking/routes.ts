@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { PublicRateLimits } from '../http/rate-limit.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import { companionSchema, bookingSchema, slotChoiceSchema, slotQuerySchema } from './schemas.ts';
 import type { BookingService } from './service.ts';
@@ -7,8 +8,11 @@ import type { BookingService } from './service.ts';
 /** The token from `Authorization: Bearer <token>`: the widget never uses cookies. */
 export const bearerToken = (ctx: Context) => /^Bearer (\S+)$/.exec(ctx.get('authorization'))?.[1];
 
-/** Citizen booking API: thin routes that hand validated input to the booking service. */
-export function bookingRoutes(booking: BookingService) {
+/**
+ * Citizen booking API: thin routes that hand validated input to the booking service. The limits sit
+ * on the routes themselves, so they match exactly what the router matches (any case, trailing slash).
+ */
+export function bookingRoutes(booking: BookingService, limits: Pick<PublicRateLimits, 'booking' | 'changes'>) {
   const router = new Router({ prefix: '/api' });
 
   router.get('/services', (ctx) => {
@@ -30,7 +34,7 @@ export function bookingRoutes(booking: BookingService) {
     ctx.body = { slots: booking.listSlots(ctx.params.id!, q) };
   });
 
-  router.post('/appointments', (ctx) => {
+  router.post('/appointments', limits.booking, (ctx) => {
     const { appointment, token } = booking.book(parseBody(ctx, bookingSchema));
     ctx.status = 201;
     ctx.body = { token, appointment: booking.view({ role: 'citizen', appointment }) };
@@ -46,19 +50,19 @@ export function bookingRoutes(booking: BookingService) {
     ctx.body = { status: 'cancelled' };
   });
 
-  router.post('/appointment/reschedule', (ctx) => {
+  router.post('/appointment/reschedule', limits.changes, (ctx) => {
     const holder = booking.resolveToken(bearerToken(ctx));
     const appointment = booking.reschedule(holder, parseBody(ctx, slotChoiceSchema));
     ctx.body = booking.view({ role: 'citizen', appointment });
   });
 
-  router.post('/appointment/companions', (ctx) => {
+  router.post('/appointment/companions', limits.changes, (ctx) => {
     const holder = booking.resolveToken(bearerToken(ctx));
     ctx.status = 201;
     ctx.body = booking.addCompanion(holder, parseBody(ctx, companionSchema));
   });
 
-  router.delete('/appointment/companions/:companionId', (ctx) => {
+  router.delete('/appointment/companions/:companionId', limits.changes, (ctx) => {
     booking.removeCompanion(booking.resolveToken(bearerToken(ctx)), ctx.params.companionId!);
     ctx.status = 204;
   });

@@ -43,6 +43,11 @@ type MailPayload = {
 };
 
 const MAX_COMPANIONS = 2;
+/**
+ * Invitation mails per appointment over its whole life, the one at booking included: adding and
+ * removing a companion again and again sent the municipality's mail to any address (issue 10).
+ */
+export const MAX_INVITATIONS = 5;
 /** A reminder whose mail failed this often is given up (each tick retries it until then). */
 const REMINDER_ATTEMPTS = 5;
 /** A slot taken under the citizen's nose: offer this many others, from the first days that have them. */
@@ -216,7 +221,11 @@ export function bookingService(deps: BookingDeps) {
       .filter((r) => Date.parse(r.dueAt) > now);
   }
 
+  /** Adds a companion whose invitation the caller mails; call it inside that mail's transaction. */
   function newCompanion(appointmentId: string, input: { name: string; email: string; role: Companion['role'] }): Companion {
+    if (!store.countInvitation(appointmentId, MAX_INVITATIONS)) {
+      throw new HttpError(409, 'too_many_invitations', `At most ${MAX_INVITATIONS} invitations can be sent for one appointment. Please contact the municipality.`);
+    }
     const id = newId();
     const tokenNonce = newNonce();
     const companion = {
@@ -244,6 +253,23 @@ export function bookingService(deps: BookingDeps) {
     url.searchParams.delete('balie-stap');
     url.hash = '';
     return url.toString();
+  }
+
+  /**
+   * One client could book a whole day empty with made-up bookings (issue 10); the rate limit per
+   * address slows that down, this cap makes each e-mail address count. In the booking's transaction,
+   * so two bookings at once cannot both take the last place.
+   */
+  function requireRoomForBooking(email: string) {
+    const max = config.maxActiveBookingsPerEmail;
+    if (max > 0 && store.countBookedAhead(email, config.now().toISOString()) >= max) {
+      throw new HttpError(
+        409,
+        'too_many_bookings',
+        `This e-mail address already has ${max} appointments to come. Cancel one with the link from its mail, or contact the municipality.`,
+        { max },
+      );
+    }
   }
 
   function requireChannel(service: Service, channel: Channel) {
@@ -348,6 +374,7 @@ export function bookingService(deps: BookingDeps) {
 
       // The appointment, its claims, reminders, companion and mails: one commit, all or nothing.
       const claimed = changeAndMail(() => {
+        requireRoomForBooking(input.citizen.email);
         const booked = claimSlot(service, slot, {
           citizenName: input.citizen.name,
           citizenEmail: input.citizen.email,

@@ -106,6 +106,13 @@ export function bookingStore(db: Db) {
       `SELECT ${companionColumns} FROM companions WHERE token_hash = ? AND removed_at IS NULL`,
     ),
     removeCompanion: db.prepare('UPDATE companions SET removed_at = ? WHERE id = ? AND appointment_id = ? AND removed_at IS NULL'),
+    countInvitation: db.prepare(
+      'UPDATE appointments SET companion_invitations = companion_invitations + 1 WHERE id = ? AND companion_invitations < ?',
+    ),
+    // Matches the partial index of migration 10 (same collation, same status).
+    bookedAhead: db.prepare<[string, string], number>(
+      "SELECT count(*) FROM appointments WHERE citizen_email = ? COLLATE NOCASE AND status = 'booked' AND end_at > ?",
+    ).pluck(),
     insertReminder: db.prepare('INSERT OR IGNORE INTO reminders (appointment_id, offset_min, due_at) VALUES (?, ?, ?)'),
     dropUnsentReminders: db.prepare('DELETE FROM reminders WHERE appointment_id = ? AND sent_at IS NULL'),
     dueReminders: db.prepare<[string, number], Reminder>(
@@ -186,6 +193,10 @@ export function bookingStore(db: Db) {
     findCompanionByTokenHash: (hash: string) => s.companionByTokenHash.get(hash),
     removeCompanion: (appointmentId: string, companionId: string, at: string) =>
       s.removeCompanion.run(at, companionId, appointmentId).changes === 1,
+    /** Counts one invitation mail for the appointment; false when `max` were sent already (the count never goes down). */
+    countInvitation: (appointmentId: string, max: number) => s.countInvitation.run(appointmentId, max).changes === 1,
+    /** Booked appointments of this e-mail address (any case) that end after `nowIso`. */
+    countBookedAhead: (email: string, nowIso: string) => s.bookedAhead.get(email, nowIso)!,
     /** Reminders due and not yet sent, except those that failed `maxAttempts` times. */
     dueReminders: (nowIso: string, maxAttempts: number) => s.dueReminders.all(nowIso, maxAttempts),
     /** Marked only once its mails are out: a crash before this sends it again (see sendDueReminders). */
