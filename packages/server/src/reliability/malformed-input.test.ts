@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiRoutes, declaredRoutes, routeKey, type RouteSpec } from '../../../../test-support/api-routes.ts';
 import { book } from '../../../../test-support/booking.ts';
+import { productionLimits } from '../../../../test-support/limits.ts';
 import { linkToken, sentMails } from '../../../../test-support/outbox.ts';
-import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { api, bookingBody, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
 
 /**
@@ -81,6 +82,8 @@ function complaint(req: Sent, res: Answer, secrets: string[]): string | undefine
   for (const [name, value] of Object.entries(res.headers)) {
     if (/^x-injected|^set-cookie$/i.test(name) && String(value).includes('injected')) return `an injected header came back: ${name}`;
   }
+  // A throttle says when to come back (RFC 6585 §4): the widget and scripts wait that long.
+  if (res.status === 429 && !/^[1-9]\d*$/.test(String(res.headers['retry-after']))) return `a 429 without a Retry-After in seconds: ${res.headers['retry-after']}`;
   if (res.status < 400 || res.status === 431 || req.method === 'HEAD' || req.path.startsWith('/signal')) return undefined;
   if (req.path.startsWith('/files') && [400, 412].includes(res.status) && /^text\/plain/.test(String(res.headers['content-type']))) return undefined;
   if (!/^application\/json/.test(String(res.headers['content-type']))) return `a ${res.status} without a JSON body: ${res.headers['content-type']}`;
@@ -476,5 +479,123 @@ describe('reliability: malformed input over every public endpoint', () => {
       server.logLines.filter((line) => !clientFaults.test(line)).map((line) => line.slice(0, 300)),
       [],
     );
+  });
+});
+
+describe('reliability: malformed input on the rate-limited routes, with their limits spent', () => {
+  const LIMITED_CASES = Number(process.env.LIMITED_CASES ?? 1_500);
+  let server: TestServer;
+  let citizen: { id: string; token: string };
+  let companionToken: string;
+  let companionId: string;
+
+  before(async () => {
+    // Two proxies, so ctx.ip comes from X-Forwarded-For parsing; small budgets, so most cases meet them.
+    server = await startTestServer({
+      clock: testClock(MONDAY),
+      env: {
+        ...productionLimits,
+        TRUST_PROXY: '2',
+        RATE_LIMIT_BOOKINGS_PER_ADDRESS: '3',
+        RATE_LIMIT_CHANGES_PER_ADDRESS: '5',
+        RATE_LIMIT_CHANGES_PER_LINK: '2',
+        RATE_LIMIT_UPLOADS_PER_ADDRESS: '4',
+        RATE_LIMIT_UPLOADS_PER_LINK: '2',
+        MAX_BOOKINGS_PER_EMAIL: '1',
+      },
+    });
+    const slot = await firstSlot(server.url);
+    citizen = await book(server, slot, { companion: { name: 'Jan Claes', email: 'jan@example.org', role: 'carer' } });
+    companionToken = linkToken((await sentMails(server)).find((m) => m.to === 'jan@example.org')!.text);
+    companionId = (await api(server.url, '/api/appointment', { token: citizen.token })).body.companions[0].id;
+  });
+  after(() => server.cleanup());
+
+  it(`when ${LIMITED_CASES} hostile requests with forged client addresses and names arrive, then none gets a 5xx and every 429 says when to retry`, async (t) => {
+    const forwardedFor = fc.oneof(
+      fc.constantFrom('', 'unknown', '_hidden', '::1', '::ffff:127.0.0.1', '[::1]:80', '1.2.3.4:8080', '1.2.3.4, ', ', , ,', '999.1.1.1', '1.2.3.4, evil', '%0d%0a', 'x'.repeat(8_000)),
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 10 })), { maxLength: 60 }).map((parts) => parts.join(', ')),
+    );
+    const hostileName = fc.oneof(
+      fc.constantFrom('Marie\nhttps://evil.top', 'Jan\u202emoc.kbc', 'www.x', 'a@b.be', '\u0000', ' ', 'x'.repeat(5_000), 'J.P. Dupont', 'Zoë d’Hondt'),
+      fc.string({ maxLength: 120 }),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+    );
+    const token = fc.constantFrom<string | undefined>(citizen.token, companionToken, 'A'.repeat(43), undefined, 'x'.repeat(200));
+    const jsonBody = (value: unknown) => Buffer.from(JSON.stringify(value));
+    const slotChoice = { start: '2027-03-01T08:40:00.000Z', channel: 'video', locationId: null };
+    const request = fc
+      .record({
+        kind: fc.constantFrom('book', 'companion', 'uncompanion', 'reschedule', 'upload'),
+        name: hostileName,
+        email: fc.oneof(fc.emailAddress(), fc.constantFrom('jan@example.org', 'JAN@EXAMPLE.ORG', 'x', '')),
+        token,
+        xff: fc.option(forwardedFor, { freq: 6 }),
+        junk: fc.option(fc.jsonValue({ maxDepth: 3 }), { freq: 5 }),
+      })
+      .map(({ kind, name, email, token, xff, junk }): Sent => {
+        const headers: Record<string, string> = {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(xff !== null ? { 'x-forwarded-for': xff } : {}),
+        };
+        const json = { ...headers, 'content-type': 'application/json' };
+        switch (kind) {
+          case 'book':
+            return {
+              method: 'POST',
+              path: '/api/appointments',
+              headers: json,
+              body: jsonBody(junk ?? { serviceId: 'mantelzorgpremie', ...slotChoice, citizen: { name, email }, intake: { zorgvrager: name }, consent: true }),
+            };
+          case 'companion':
+            return { method: 'POST', path: '/api/appointment/companions', headers: json, body: jsonBody(junk ?? { name, email, role: 'carer' }) };
+          case 'uncompanion':
+            // Another id than the fixture's companion: the state the other cases need stays.
+            return { method: 'DELETE', path: `/api/appointment/companions/${encodeURIComponent(name.slice(0, 40)) || 'x'}`, headers };
+          case 'reschedule':
+            return { method: 'POST', path: '/api/appointment/reschedule', headers: json, body: jsonBody(junk ?? slotChoice) };
+          default:
+            return { method: 'POST', path: '/files', headers: { ...headers, 'tus-resumable': '1.0.0', 'upload-length': '10', 'upload-metadata': `filename ${Buffer.from(name).toString('base64')}` } };
+        }
+      });
+
+    const problems = problemLog();
+    const statuses = new Map<number, number>();
+    const seed = Number(process.env.FC_SEED ?? Date.now());
+    await fc.assert(
+      fc.asyncProperty(request, async (req) => {
+        try {
+          const res = await send(server.url, req);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const problem = complaint(req, res, [readFileSync(join(server.dataDir, 'token-secret'), 'utf8').trim()]);
+          if (problem) problems.add(problem, req);
+        } catch (error) {
+          problems.add(String(error), req);
+        }
+      }),
+      { numRuns: LIMITED_CASES, seed },
+    );
+    if (problems.report()) assert.fail(`FC_SEED=${seed}\n${problems.report()}`);
+    t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    assert.ok((statuses.get(429) ?? 0) > 0, 'the limits were met');
+  });
+
+  it('then the server still answers quickly, logged no failure, and an honest citizen from another address books', async () => {
+    const started = performance.now();
+    assert.equal((await api(server.url, '/api/services')).status, 200);
+    assert.ok(performance.now() - started < QUICK_MS);
+    assert.equal((await api(server.url, '/api/appointment', { token: citizen.token })).status, 200, 'the fixture appointment is still there');
+    assert.equal((await api(server.url, '/api/appointment', { token: companionToken })).body.companions[0]?.id, companionId);
+    const clientFaults = /Parse Error|ERR_STREAM_PREMATURE_CLOSE|ECONNRESET|EPIPE|aborted/;
+    assert.deepEqual(server.logLines.filter((line) => !clientFaults.test(line)).map((line) => line.slice(0, 300)), []);
+
+    const slot = await firstSlot(server.url);
+    const honest = await api(server.url, '/api/appointments', {
+      body: bookingBody(slot, { citizen: { name: 'Eerlijke Burger', email: 'eerlijk@example.org' } }),
+      headers: { 'x-forwarded-for': '198.51.100.200' },
+    });
+    assert.equal(honest.status, 201, JSON.stringify(honest.body));
   });
 });
