@@ -20,7 +20,7 @@ export async function startBenchServer(now: () => Date): Promise<BenchServer> {
   const errors: string[] = [];
   // A production-like public URL: with port 0 the links in mails would read localhost:0, which the
   // calendar library rightly rejects.
-  const config = loadConfig({ PUBLIC_URL: 'https://balie.bench.invalid' }, { dataDir, port: 0, now });
+  const config = loadConfig({ PUBLIC_URL: 'https://balie.bench.invalid', SEED_DEMO_DATA: 'true' }, { dataDir, port: 0, now });
   const app = createApp(config, { log: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.message : String(error)}`) });
   try {
     const url = await listenOnLoopback(app.server);

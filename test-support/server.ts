@@ -7,6 +7,9 @@ import { loadConfig, type Config } from '../packages/server/src/config.ts';
 import { createLog } from '../packages/server/src/log.ts';
 import { generousLimits } from './limits.ts';
 
+/** The demo team's password in a test server with a public (non-local) PUBLIC_URL. */
+export const TEST_STAFF_PASSWORD_ON_HTTPS = 'wilsede-test-only-password';
+
 export interface TestClock {
   now: () => Date;
   set(date: Date | string): void;
@@ -51,10 +54,13 @@ export async function startTestServer(
   const logLines: string[] = [];
   // A concrete port, so PUBLIC_URL (and every link in a mail) points at this very server.
   const port = opts.port ?? (await freePort());
-  const config = loadConfig(
-    { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...generousLimits, ...opts.env },
-    { dataDir, port, now: clock.now, ...opts.overrides },
-  );
+  const env: Record<string, string> = { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...generousLimits, ...opts.env };
+  // Tests run against the demo municipality, also those that pretend to be served on https (a
+  // server others could reach, where the published demo password is refused): there the demo
+  // team gets a password of the tests'. A test of a production start sets SEED_DEMO_DATA=false.
+  env.SEED_DEMO_DATA ??= 'true';
+  if (!/^http:\/\/(127\.|localhost[:/])/.test(env.PUBLIC_URL!)) env.DEMO_STAFF_PASSWORD ??= TEST_STAFF_PASSWORD_ON_HTTPS;
+  const config = loadConfig(env, { dataDir, port, now: clock.now, ...opts.overrides });
   const app = createApp(config, {
     log: opts.productionLog
       ? createLog((line) => logLines.push(line))

@@ -20,7 +20,7 @@ export interface StaffClient {
 export const cookieOf = (headers: Headers) => headers.getSetCookie()[0]?.split(';')[0] ?? '';
 
 /** Signs in through the API and expects 200. */
-export async function signIn(server: TestServer, email: string = staffEmail.an, password = DEMO_PASSWORD): Promise<StaffClient> {
+export async function signIn(server: TestServer, email: string = staffEmail.an, password = server.app.config.demoStaffPassword ?? DEMO_PASSWORD): Promise<StaffClient> {
   const response = await api(server.url, '/api/staff/login', { body: { email, password } });
   assert.equal(response.status, 200, JSON.stringify(response.body));
   const cookie = cookieOf(response.headers);

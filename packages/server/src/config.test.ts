@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, PUBLISHED_DEMO_PASSWORD } from './config.ts';
 
 describe('loadConfig', () => {
   let dataDir: string;
@@ -77,7 +77,8 @@ describe('loadConfig', () => {
       assert.equal(config.smtpUrl, undefined);
       assert.equal(config.retentionDays, 30);
       assert.deepEqual(config.reminderOffsetsMinutes, [1440, 60]);
-      assert.equal(config.seedDemoData, true);
+      assert.equal(config.seedDemoData, false, 'a public address gets no demo municipality by default');
+      assert.equal(config.demoStaffPassword, undefined);
     });
 
     it('then the demo mailbox, which lists personal links, is served only for a local demo', () => {
@@ -98,6 +99,52 @@ describe('loadConfig', () => {
       assert.equal(load({}).tokenSecret, first, 'links survive a restart');
       assert.equal(statSync(join(dataDir, 'token-secret')).mode & 0o777, 0o600);
       assert.equal(load({ TOKEN_SECRET: 's'.repeat(32) }).tokenSecret, 's'.repeat(32));
+    });
+
+    it('then DATA_DIR is private to the server (0700), also one an older version left world-readable', () => {
+      const dir = join(dataDir, 'nested', 'data');
+      load({ DATA_DIR: dir });
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      chmodSync(dir, 0o755);
+      chmodSync(join(dir, 'token-secret'), 0o644);
+      load({ DATA_DIR: dir });
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      assert.equal(statSync(join(dir, 'token-secret')).mode & 0o777, 0o600);
+    });
+  });
+
+  describe('demo data and the demo password (no production start has a known password)', () => {
+    it('when started locally with nothing set, then the demo and its published password come as ever', () => {
+      for (const env of [{}, { PUBLIC_URL: 'http://127.0.0.1:8080' }, { PUBLIC_URL: 'http://localhost:9000', HOST: '127.0.0.1' }]) {
+        const config = load(env);
+        assert.equal(config.seedDemoData, true, JSON.stringify(env));
+        assert.equal(config.demoStaffPassword, PUBLISHED_DEMO_PASSWORD, JSON.stringify(env));
+      }
+    });
+
+    it('when PUBLIC_URL is public, then no demo and no password, even with SEED_DEMO_DATA=true', () => {
+      const production = load({ PUBLIC_URL: 'https://balie.wilsede.be' });
+      assert.equal(production.seedDemoData, false);
+      assert.equal(production.demoStaffPassword, undefined);
+      const publicDemo = load({ PUBLIC_URL: 'https://demo.wilsede.be', SEED_DEMO_DATA: 'true' });
+      assert.equal(publicDemo.seedDemoData, true, 'a public demo site may show the demo municipality');
+      assert.equal(publicDemo.demoStaffPassword, undefined, 'but its team has no known password');
+    });
+
+    it('when HOST opens a localhost PUBLIC_URL to the network, then it is no local start either', () => {
+      const config = load({ HOST: '0.0.0.0' });
+      assert.equal(config.localStart, false);
+      assert.equal(config.seedDemoData, false);
+      assert.equal(config.demoStaffPassword, undefined);
+      assert.equal(config.demoMailbox, false, 'the mailbox of personal links stays off the network');
+    });
+
+    it('when a public demo sets its own DEMO_STAFF_PASSWORD, then that one is used, never the published one', () => {
+      const env = { PUBLIC_URL: 'https://demo.wilsede.be', SEED_DEMO_DATA: 'true' };
+      assert.equal(load({ ...env, DEMO_STAFF_PASSWORD: 'een-eigen-demo-wachtwoord' }).demoStaffPassword, 'een-eigen-demo-wachtwoord');
+      rejects({ ...env, DEMO_STAFF_PASSWORD: PUBLISHED_DEMO_PASSWORD }, 'DEMO_STAFF_PASSWORD');
+      rejects({ HOST: '0.0.0.0', DEMO_STAFF_PASSWORD: PUBLISHED_DEMO_PASSWORD }, 'DEMO_STAFF_PASSWORD');
+      assert.equal(load({ PUBLIC_URL: 'https://balie.wilsede.be', DEMO_STAFF_PASSWORD: 'een-eigen-demo-wachtwoord' }).demoStaffPassword, undefined, 'no demo team, no password');
     });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { langs, type Lang } from './catalog/types.ts';
@@ -45,11 +45,17 @@ export interface Config {
   smsWebhookUrl: string | undefined;
   /** Secret from which personal link tokens are derived; the database only holds their hashes. */
   tokenSecret: string;
+  /** Seed the demo municipality into an empty database (SEED_DEMO_DATA; default: only on a local start). */
   seedDemoData: boolean;
   /** Serve the outbox at /demo/mailbox. It lists personal links, so only for local demos. */
   demoMailbox: boolean;
-  /** Password given to the seeded demo staff accounts that have none yet. */
-  demoStaffPassword: string;
+  /**
+   * Password given to the seeded demo staff accounts that have none yet; undefined: none. The
+   * published default only on a local start: a server others can reach never has a known password.
+   */
+  demoStaffPassword: string | undefined;
+  /** PUBLIC_URL is localhost and HOST a loopback address: nobody but this machine reaches the server. */
+  localStart: boolean;
   /** Booked appointments still to come that one e-mail address may hold (MAX_BOOKINGS_PER_EMAIL; 0: no cap). */
   maxActiveBookingsPerEmail: number;
   /** Requests per client address and per personal link on the public routes, per window; 0: no limit. */
@@ -130,7 +136,7 @@ const envSchema = z.object({
     .refine((v) => csv(v).length > 0 && csv(v).every((l) => (langs as readonly string[]).includes(l)), `must be a comma-separated list of ${langs.join(', ')}`),
   SMS_WEBHOOK_URL: url.optional(),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SEED_DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
   DEMO_MAILBOX: z.enum(['true', 'false']).optional(),
   MAX_BOOKINGS_PER_EMAIL: z.coerce.number().int().min(0).max(1000).default(3),
   // Defaults an honest citizen never meets, even behind an address many share (mobile networks' NAT).
@@ -140,7 +146,7 @@ const envSchema = z.object({
   RATE_LIMIT_CHANGES_PER_LINK: z.coerce.number().int().min(0).default(15),
   RATE_LIMIT_UPLOADS_PER_ADDRESS: z.coerce.number().int().min(0).default(200),
   RATE_LIMIT_UPLOADS_PER_LINK: z.coerce.number().int().min(0).default(60),
-  DEMO_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).default('wilsede-demo'),
+  DEMO_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -157,8 +163,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError('Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('Invalid configuration:\n  WEBHOOK_SECRET: required when WEBHOOK_URL is set');
   const dataDir = resolve(overrides.dataDir ?? e.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  privateDirectory(dataDir);
   const port = overrides.port ?? e.PORT;
+  const localStart = isLocal(e.PUBLIC_URL ?? 'http://localhost') && isLoopback(e.HOST);
+  const seedDemo = e.SEED_DEMO_DATA ? e.SEED_DEMO_DATA === 'true' : localStart;
+  if (!localStart && e.DEMO_STAFF_PASSWORD === PUBLISHED_DEMO_PASSWORD) {
+    throw new ConfigError(
+      `Invalid configuration:\n  DEMO_STAFF_PASSWORD: ${PUBLISHED_DEMO_PASSWORD} is published in the README; on a server others can reach choose another one, or create a beheerder with npm run admin -- create`,
+    );
+  }
   return {
     port,
     host: e.HOST,
@@ -185,10 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     languages: [...new Set(csv(e.LANGUAGES))] as Lang[],
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     tokenSecret: e.TOKEN_SECRET ?? persistentSecret(dataDir),
-    seedDemoData: e.SEED_DEMO_DATA === 'true',
+    seedDemoData: seedDemo,
     // Default: on only for a local demo (no SMTP, served on localhost), never on a public address.
-    demoMailbox: e.DEMO_MAILBOX ? e.DEMO_MAILBOX === 'true' : !e.SMTP_URL && isLocal(e.PUBLIC_URL ?? 'http://localhost'),
-    demoStaffPassword: e.DEMO_STAFF_PASSWORD,
+    demoMailbox: e.DEMO_MAILBOX ? e.DEMO_MAILBOX === 'true' : !e.SMTP_URL && localStart,
+    // The demo team gets a password only with the demo data: the published one on a local start,
+    // else only one the operator chose (never the published one, refused above).
+    demoStaffPassword: seedDemo ? (e.DEMO_STAFF_PASSWORD ?? (localStart ? PUBLISHED_DEMO_PASSWORD : undefined)) : undefined,
+    localStart,
     maxActiveBookingsPerEmail: e.MAX_BOOKINGS_PER_EMAIL,
     rateLimits: {
       windowSeconds: e.RATE_LIMIT_WINDOW_MINUTES * 60,
@@ -203,10 +219,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
 }
 
+/** The demo team's password on a local start; the README publishes it, so nowhere else. */
+export const PUBLISHED_DEMO_PASSWORD = 'wilsede-demo';
+
+/**
+ * DATA_DIR holds the database, mails with personal links and the link secret: only the server's
+ * user may enter it (0700), also when an older version created it world-readable.
+ */
+function privateDirectory(dir: string) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  } catch (error) {
+    // Not ours to change (a mount owned by another user): say so rather than refuse to start.
+    console.warn(`DATA_DIR ${dir} could not be made private (chmod 700): ${(error as Error).message}`);
+  }
+}
+
 /** A secret generated on first start and kept beside the database, so links survive restarts. */
 function persistentSecret(dataDir: string): string {
   const file = join(dataDir, 'token-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600); // written by an older version
+    return readFileSync(file, 'utf8').trim();
+  }
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
@@ -215,4 +251,9 @@ function persistentSecret(dataDir: string): string {
 function isLocal(url: string): boolean {
   const host = new URL(url).hostname;
   return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+}
+
+/** HOST=0.0.0.0 (a container, a LAN demo) makes even a localhost PUBLIC_URL reachable by others. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }

@@ -17,7 +17,7 @@ export function accountsStore(db: Db) {
     byEmail: db.prepare<[string], Row>(`SELECT ${columns} FROM staff WHERE lower(email) = lower(?)`),
     all: db.prepare<[], Row>(`SELECT ${columns} FROM staff ORDER BY name`),
     insert: db.prepare('INSERT INTO staff (id, name, email, role, password_hash) VALUES (@id, @name, @email, @role, @passwordHash)'),
-    setHash: db.prepare('UPDATE staff SET password_hash = ? WHERE id = ?'),
+    setHash: db.prepare<[string | null, string]>('UPDATE staff SET password_hash = ? WHERE id = ?'),
     setInitialHash: db.prepare('UPDATE staff SET password_hash = ? WHERE id = ? AND password_hash IS NULL'),
     offers: db.prepare('INSERT INTO staff_services (staff_id, service_id) VALUES (?, ?)'),
     services: db.prepare<[string], { serviceId: string }>('SELECT service_id AS serviceId FROM staff_services WHERE staff_id = ? ORDER BY service_id'),
@@ -32,6 +32,8 @@ export function accountsStore(db: Db) {
       for (const serviceId of account.serviceIds) s.offers.run(account.id, serviceId);
     }),
     setPasswordHash: (id: string, hash: string) => void s.setHash.run(hash, id),
+    /** No password: nobody signs in with one until it is set anew (admin command link). */
+    clearPasswordHash: (id: string) => void s.setHash.run(null, id),
     /** Sets this hash on those of `ids` that have no password yet. */
     setInitialPasswordHash: db.transaction((ids: string[], hash: string) => {
       for (const id of ids) s.setInitialHash.run(hash, id);

@@ -1,4 +1,5 @@
-import { hashSync } from '@node-rs/argon2';
+import { hashSync, verifySync } from '@node-rs/argon2';
+import { PUBLISHED_DEMO_PASSWORD } from '../config.ts';
 import { demoStaff } from '../db/seed.ts';
 import type { AccountsStore } from './accounts-store.ts';
 
@@ -10,4 +11,30 @@ import type { AccountsStore } from './accounts-store.ts';
 export function seedDemoPasswords(accounts: AccountsStore, password: string) {
   const ids = demoStaff.map((member) => member.id).filter((id) => accounts.get(id)?.passwordHash === null);
   if (ids.length) accounts.setInitialPasswordHash(ids, hashSync(password));
+}
+
+/**
+ * A server others can reach must not keep the published demo password, also where an older version
+ * (which seeded it on every start) left it in the database: those demo accounts lose it, and their
+ * sessions end. Returns the ids it revoked. Only the demo team is checked (three argon2 verifications
+ * at start); anyone else chose their own password.
+ */
+export function revokePublishedDemoPassword(accounts: AccountsStore, endSessions: (staffId: string) => void): string[] {
+  const revoked = demoStaff
+    .map((member) => accounts.get(member.id))
+    .filter((account) => account?.passwordHash && matches(account.passwordHash))
+    .map((account) => account!.id);
+  for (const id of revoked) {
+    accounts.clearPasswordHash(id);
+    endSessions(id);
+  }
+  return revoked;
+}
+
+function matches(hash: string): boolean {
+  try {
+    return verifySync(hash, PUBLISHED_DEMO_PASSWORD);
+  } catch {
+    return false;
+  }
 }

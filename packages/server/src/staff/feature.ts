@@ -14,7 +14,7 @@ import { catalogAdminStore } from './catalog-admin-store.ts';
 import { catalogAdmin } from './catalog-admin.ts';
 import { consolePageRoutes } from './console-page.ts';
 import { staffDashboard } from './dashboard.ts';
-import { seedDemoPasswords } from './demo-passwords.ts';
+import { revokePublishedDemoPassword, seedDemoPasswords } from './demo-passwords.ts';
 import { staffDossier } from './dossier.ts';
 import { staffAuthenticator, staffGate } from './gate.ts';
 import type { IdentityProvider } from './identity.ts';
@@ -51,10 +51,14 @@ export function staffFeature(deps: StaffFeatureDeps) {
   const https = config.publicUrl.startsWith('https:');
 
   const accounts = accountsStore(db);
-  if (config.seedDemoData) seedDemoPasswords(accounts, config.demoStaffPassword);
   const sessions = staffSessions(db, { policy, now, secret: config.tokenSecret });
   const cookie = sessionCookie({ https });
   const identity = deps.identity ?? passwordIdentity(accounts);
+  if (!config.localStart) {
+    const revoked = revokePublishedDemoPassword(accounts, sessions.endAll);
+    if (revoked.length) deps.log(`the published demo password was removed from ${revoked.join(', ')}: this server is reachable by others (npm run admin -- password-link gives a new one)`);
+  }
+  if (config.demoStaffPassword) seedDemoPasswords(accounts, config.demoStaffPassword);
   const appointments = staffAppointmentsStore(db);
   const agenda = staffAgenda({ catalog, store: appointments, now, documents: deps.documents });
   const live = liveAgenda(events, { heartbeatMs: policy.heartbeatMs });

@@ -216,7 +216,7 @@ describe('staff sessions over HTTPS', () => {
   it('when PUBLIC_URL is https, then the cookie is Secure with the __Host- prefix', async () => {
     const server = await startTestServer({ env: { PUBLIC_URL: 'https://balie.wilsede.invalid' } });
     try {
-      const response = await login(server, staffEmail.an, DEMO_PASSWORD);
+      const response = await login(server, staffEmail.an, server.app.config.demoStaffPassword!);
       assert.equal(response.status, 200);
       assert.match(response.headers.getSetCookie()[0]!, /^__Host-balie-staff=[\w-]{43}; path=\/; samesite=strict; secure; httponly$/);
     } finally {

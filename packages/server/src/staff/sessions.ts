@@ -43,6 +43,7 @@ export function staffSessions(db: Db, opts: { policy: StaffPolicy; now: () => Da
     touch: db.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?'),
     remove: db.prepare('DELETE FROM staff_sessions WHERE id_hash = ?'),
     removeOthers: db.prepare('DELETE FROM staff_sessions WHERE staff_id = ? AND id_hash != ?'),
+    removeAll: db.prepare('DELETE FROM staff_sessions WHERE staff_id = ?'),
     purge: db.prepare('DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
   };
 
@@ -95,6 +96,8 @@ export function staffSessions(db: Db, opts: { policy: StaffPolicy; now: () => Da
     end: (id: string) => void s.remove.run(hashId(id)),
     /** Signs the account out everywhere else, e.g. after a password change. */
     endOthers: (staffId: string, keepId: string) => void s.removeOthers.run(staffId, hashId(keepId)),
+    /** Signs an account out everywhere (its password was revoked or set anew). */
+    endAll: (staffId: string) => void s.removeAll.run(staffId),
     csrfMatches(id: string, presented: string | undefined): boolean {
       if (!presented) return false;
       const expected = Buffer.from(csrfToken(id));
