@@ -37,8 +37,11 @@ function countReporter(file = '.tmp/widget-counts.json') {
   };
 }
 
-/** The real server of this run, started by the plugin below. */
-const balie = { server: undefined };
+/**
+ * The real server of this run, started by the plugin below, and a second one whose disk counts as
+ * full (every new upload is refused with 507 storage_full).
+ */
+const balie = { server: undefined, full: undefined };
 
 const outbox = (dataDir) => {
   const dir = join(dataDir, 'outbox');
@@ -83,12 +86,15 @@ function balieServer() {
     name: 'balie-server',
     async serverStart() {
       balie.server = await startTestServer({ env: { ALLOWED_ORIGINS: '*', LANGUAGES: 'nl,fr,en,de' } });
+      balie.full = await startTestServer({ env: { ALLOWED_ORIGINS: '*', MIN_FREE_DISK_MB: '100000000' } });
     },
     async serverStop() {
       await balie.server?.cleanup();
+      await balie.full?.cleanup();
     },
     serve(context) {
       if (context.path === '/__balie-server') return { body: JSON.stringify({ url: balie.server.url }), type: 'json' };
+      if (context.path === '/__balie-server-full') return { body: JSON.stringify({ url: balie.full.url }), type: 'json' };
       // The mails the server wrote so far (outbox mode), for tests that need a companion's link.
       if (context.path === '/__balie-mailbox') return { body: JSON.stringify(outbox(balie.server.dataDir)), type: 'json' };
     },

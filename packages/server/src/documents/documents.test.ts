@@ -240,6 +240,20 @@ describe('documents', () => {
   });
 
   describe('expiry of unfinished uploads', () => {
+    it('when an upload is created or resumed, then Upload-Expires tells when it goes (24 hours on), readable cross-origin; once finished, not', async () => {
+      const client = tusClient(server.url, { token: a.token });
+      const bytes = pdf(1000);
+      const created = await client.create(bytes.length, { filename: 'later.pdf' });
+      const expected = new Date(Date.parse(MONDAY) + 24 * 3_600_000).toUTCString();
+      assert.equal(created.headers.get('upload-expires'), expected);
+      assert.match(created.headers.get('access-control-expose-headers') ?? '', /Upload-Expires/);
+      const head = await fetch(created.url, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', authorization: `Bearer ${a.token}` } });
+      assert.equal(head.headers.get('upload-expires'), expected);
+      const done = await client.patch(created.url, 0, bytes);
+      assert.equal(done.status, 204);
+      assert.equal(done.headers.get('upload-expires'), null);
+    });
+
     it('when an upload is not finished within 24 hours, then the sweep removes its bytes and row', async () => {
       const client = tusClient(server.url, { token: a.token });
       const created = await client.create(5000, { filename: 'half.pdf' });

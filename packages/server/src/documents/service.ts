@@ -235,6 +235,12 @@ export function documentsService(deps: {
 
     finish,
 
+    /** When an unfinished upload will be removed (tus `Upload-Expires`); undefined once it finished. */
+    expiresAt(id: string) {
+      const row = store.get(id);
+      return row && !row.completedAt && !row.deletedAt ? (row.expiresAt ?? undefined) : undefined;
+    },
+
     /** The visible documents and the service's checklist, for a participant of the appointment. */
     list(actor: Actor, appointmentId?: string) {
       const appointment = appointmentOf(actor, appointmentId);

@@ -78,6 +78,8 @@ export function tusEndpoint(deps: {
     allowedOrigins: originAllowed,
     // Our CSRF header must pass a staff console's same-origin preflight-free request; listed for clarity.
     allowedHeaders: ['X-CSRF-Token'],
+    // The widget keeps an unfinished file on the device until then, and not longer.
+    exposedHeaders: ['Upload-Expires'],
     disableTerminationForFinishedUploads: true,
     namingFunction: newUploadId,
     // The id tus acts on is the one we authorized: both come from `filesTarget` on the raw target.
@@ -159,6 +161,10 @@ export function tusEndpoint(deps: {
       const request = new NodeRequest({ req: ctx.req, res: ctx.res });
       const response = await tus.handleWeb(request);
       if (ourErrors.has(request)) response.headers.set('Content-Type', 'application/json; charset=utf-8');
+      // When our sweep removes an unfinished upload (tus expiration extension's header, RFC 9110 date).
+      const uploadId = ctx.method === 'POST' ? filesTarget(response.headers.get('location') ?? '')?.id : target.id;
+      const expiresAt = uploadId && response.ok ? documents.expiresAt(uploadId) : undefined;
+      if (expiresAt) response.headers.set('Upload-Expires', new Date(expiresAt).toUTCString());
       await sendNodeResponse(ctx.res, response);
     },
   };

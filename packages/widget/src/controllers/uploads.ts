@@ -1,6 +1,6 @@
 import type Uppy from '@uppy/core';
 import type { UppyFile } from '@uppy/core';
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError, uploadError, type DocumentsApi } from '../api/client.ts';
 
@@ -24,11 +24,54 @@ export interface UploadItem {
 }
 
 type Meta = { appointmentId: string; requiredDocumentId?: string };
-type Pending = { file: File; requiredDocumentId?: string };
+export type Pending = {
+  file: File;
+  requiredDocumentId?: string;
+  /** When the server removes the unfinished upload (ms since 1970): the file is of no use after. */
+  expiresAt?: number;
+};
+
+/** The server's default expiry of an unfinished upload, until its own `Upload-Expires` is known. */
+const DEFAULT_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 let pendingStore: UseStore | undefined;
-/** Files of unfinished uploads, so a reload resumes without asking for them again; removed when done. */
-const pending = () => (pendingStore ??= createStore('digitale-balie', 'pending-uploads'));
+/**
+ * Files of unfinished uploads, so a reload resumes without asking for them again; removed when done,
+ * refused or expired. Keys are `<uppy id>|<Uppy file id>` (an uppy id holds no `|`).
+ */
+export const pending = () => (pendingStore ??= createStore('digitale-balie', 'pending-uploads'));
+
+/**
+ * Forgets tus-js-client's resume entries of a file: localStorage `tus::<fingerprint>::<n>`
+ * (tus-js-client browser/urlStorage.js), where @uppy/tus makes the fingerprint
+ * `tus-<Uppy file id>-<endpoint>` (lib/getFingerprint.js).
+ */
+function forgetResumeUrls(fileId: string) {
+  try {
+    const prefix = `tus::tus-${fileId}-`;
+    for (const key of Object.keys(localStorage)) if (key.startsWith(prefix)) localStorage.removeItem(key);
+  } catch {
+    // no localStorage (sandboxed frame): tus-js-client kept nothing there either
+  }
+}
+
+/**
+ * Drops the unfinished uploads the server has removed by now, of every appointment on this device:
+ * the file in IndexedDB and its tus URL in localStorage (a shared PC must not keep a citizen's
+ * documents). An entry from before expiries were stored gets the default from now. Returns the rest.
+ */
+async function dropExpired(all: [IDBValidKey, Pending][], now = Date.now()) {
+  const live: [string, Pending][] = [];
+  for (const [key, entry] of all) {
+    const name = String(key);
+    if (entry.expiresAt === undefined) void set(name, { ...entry, expiresAt: now + DEFAULT_EXPIRY_MS } satisfies Pending, pending()).catch(() => {});
+    if ((entry.expiresAt ?? Infinity) <= now) {
+      await del(name, pending()).catch(() => {});
+      forgetResumeUrls(name.slice(name.indexOf('|') + 1));
+    } else live.push([name, entry]);
+  }
+  return live;
+}
 
 /**
  * Resumable uploads of one appointment with @uppy/core + @uppy/tus, headless: the panel draws the UI.
@@ -88,8 +131,21 @@ export class UploadsController implements ReactiveController {
   private key = (fileId: string) => `${this.uppyId}|${fileId}`;
 
   private async restore() {
-    const mine = (await entries<string, Pending>(pending()).catch(() => [])).filter(([key]) => String(key).startsWith(`${this.uppyId}|`));
+    const live = await dropExpired(await entries<string, Pending>(pending()).catch(() => []));
+    const mine = live.filter(([key]) => key.startsWith(`${this.uppyId}|`));
     for (const [, { file, requiredDocumentId }] of mine) await this.addOne(file, requiredDocumentId, false);
+  }
+
+  private readonly expiryKnown = new Set<string>();
+
+  /** Keeps the server's own expiry with the file, the first time an answer tells it. */
+  private async recordExpiry(fileId: string, expiresAt: number) {
+    const key = this.key(fileId);
+    if (this.expiryKnown.has(key)) return;
+    this.expiryKnown.add(key);
+    const entry = await get<Pending>(key, pending()).catch(() => undefined);
+    // Not once the upload is forgotten: writing now would bring back the file of a finished upload.
+    if (entry && this.items.some((i) => i.id === fileId)) await set(key, { ...entry, expiresAt } satisfies Pending, pending()).catch(() => {});
   }
 
   private async addOne(file: File, requiredDocumentId: string | undefined, fresh: boolean) {
@@ -107,7 +163,7 @@ export class UploadsController implements ReactiveController {
     } catch {
       return; // the same file is already on its way
     }
-    if (fresh) await set(this.key(id), { file, requiredDocumentId } satisfies Pending, pending()).catch(() => {});
+    if (fresh) await set(this.key(id), { file, requiredDocumentId, expiresAt: Date.now() + DEFAULT_EXPIRY_MS } satisfies Pending, pending()).catch(() => {});
     this.items = [...this.items, { id, name: file.name, size: file.size, bytesUploaded: 0, state: 'uploading' }];
     this.host.requestUpdate();
   }
@@ -128,6 +184,8 @@ export class UploadsController implements ReactiveController {
     this.uppy ??= (async () => {
       const [{ default: UppyCore }, { default: Tus }] = await Promise.all([import('@uppy/core'), import('@uppy/tus')]);
       const { api } = this.opts;
+      // tus-js-client hands the same request object to both hooks; only the first knows the file.
+      const fileOfRequest = new WeakMap<object, string>();
       const uppy = new UppyCore<Meta>({ id: this.uppyId, autoProceed: true, allowMultipleUploadBatches: true }).use(Tus, {
         endpoint: api.uploadEndpoint,
         headers: api.headers,
@@ -138,6 +196,14 @@ export class UploadsController implements ReactiveController {
         limit: 2,
         // Only what the server reads; the file's name goes as `filename`, its type is judged by content.
         allowedMetaFields: ['appointmentId', 'requiredDocumentId', 'name'],
+        // 507: the server has no room for documents; minutes of retries would not change that.
+        onShouldRetry: (error, _attempt, _opts, next) => error.originalResponse?.getStatus() !== 507 && next(error),
+        onBeforeRequest: (req, file) => void fileOfRequest.set(req, file.id),
+        onAfterResponse: (req, res) => {
+          const fileId = fileOfRequest.get(req);
+          const expiresAt = Date.parse(res.getHeader('Upload-Expires') ?? '');
+          if (fileId && expiresAt) void this.recordExpiry(fileId, expiresAt);
+        },
       });
       const byFile = (file: UppyFile<Meta, Record<string, never>> | undefined) => file?.id ?? '';
       uppy.on('upload-progress', (file, progress) => {

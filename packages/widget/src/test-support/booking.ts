@@ -6,8 +6,8 @@ import { testServerUrl } from './dom.ts';
  * view would; `overrides` replace fields of the body (citizen, companion, metadata…). `pick` chooses
  * among the free slots of the coming `days`: the first, or any (so tests in one run do not collide).
  */
-export async function bookVideo(opts: { days?: number; pick?: 'first' | 'any'; overrides?: Record<string, unknown> } = {}) {
-  const server = await testServerUrl();
+export async function bookVideo(opts: { days?: number; pick?: 'first' | 'any'; overrides?: Record<string, unknown>; server?: string } = {}) {
+  const server = opts.server ?? (await testServerUrl());
   const { slots } = await (await fetch(`${server}/api/services/mantelzorgpremie/slots?channel=video&days=${opts.days ?? 14}`)).json();
   const slot = opts.pick === 'any' ? slots[Math.floor(Math.random() * slots.length)] : slots[0];
   const response = await fetch(`${server}/api/appointments`, {

@@ -36,9 +36,12 @@ export function nextEvent<E extends Event>(target: EventTarget, type: string, ti
   });
 }
 
-/** The URL of the real server the test runner started (see web-test-runner.config.mjs). */
-export async function testServerUrl(): Promise<string> {
-  const response = await fetch('/__balie-server');
+/**
+ * The URL of the real server the test runner started (see web-test-runner.config.mjs); `full`: the
+ * one whose disk counts as full.
+ */
+export async function testServerUrl(which: 'default' | 'full' = 'default'): Promise<string> {
+  const response = await fetch(which === 'full' ? '/__balie-server-full' : '/__balie-server');
   return ((await response.json()) as { url: string }).url;
 }
 

@@ -48,9 +48,9 @@ function choose(panel: BalieDocumentsPanel, files: File[], selector = '#file-inp
   input.dispatchEvent(new Event('change'));
 }
 
-async function manage(token: string): Promise<{ el: DigitaleBalie; panel: BalieDocumentsPanel }> {
+async function manage(token: string, on = server): Promise<{ el: DigitaleBalie; panel: BalieDocumentsPanel }> {
   const el = document.createElement('digitale-balie');
-  el.setAttribute('server', server);
+  el.setAttribute('server', on);
   el.setAttribute('appointment', token);
   const ready = nextEvent<BalieReadyEvent>(el, 'balie-ready');
   document.body.append(el);
@@ -123,6 +123,17 @@ describe('documents panel', () => {
       const alert = await waitFor(() => panel.shadowRoot!.querySelector('.uploads .error'), 'the refusal', 15_000);
       expect(alert.textContent).to.include('Dit soort bestand kunnen we niet aannemen');
       expect(panel.shadowRoot!.querySelector('li[data-upload="failed"]')).to.not.equal(null);
+    });
+
+    it('says at once, in Dutch, that the municipality has no room for documents (507, not retried for minutes)', async () => {
+      server ??= await testServerUrl();
+      const full = await testServerUrl('full');
+      const { body } = await bookVideo({ server: full, days: 28, pick: 'any', overrides: { citizen: { name: 'Marie Claes', email: `marie-${Date.now()}@example.org` } } });
+      const { panel } = await manage(body.token as string, full);
+      choose(panel, [pdf(2000)]);
+      // tus-js-client would retry a 5xx for ~4.5 minutes; the refusal must show well before its second retry.
+      const alert = await waitFor(() => panel.shadowRoot!.querySelector('.uploads .error'), 'the refusal', 2500);
+      expect(alert.textContent).to.include('De gemeente kan op dit moment geen documenten meer ontvangen');
     });
   });
 
