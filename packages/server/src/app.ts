@@ -140,6 +140,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     booking,
     events,
     documents,
+    staff,
     get url() {
       const address = server.address();
       return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : config.publicUrl;

@@ -2,9 +2,11 @@ import type { CatalogStore } from '../catalog/store.ts';
 import { HttpError } from '../http/errors.ts';
 import type { AccountsStore } from './accounts-store.ts';
 import type { StaffAccount } from './identity.ts';
+import type { HashGate } from './hash-gate.ts';
 import { hashPassword, passwordMatches } from './password-identity.ts';
 import { requireBeheerder } from './roles.ts';
 import type { StaffSessions } from './sessions.ts';
+import type { PasswordCheck } from './sign-in.ts';
 
 /** A readable, stable id from the e-mail address: `dirk.devos@…` becomes `dirk-devos`. */
 function idFor(email: string, taken: (id: string) => boolean): string {
@@ -15,8 +17,8 @@ function idFor(email: string, taken: (id: string) => boolean): string {
 }
 
 /** Staff accounts: listing, creating (beheerder only) and changing one's own password. */
-export function staffAccounts(deps: { accounts: AccountsStore; catalog: CatalogStore; sessions: StaffSessions }) {
-  const { accounts, catalog, sessions } = deps;
+export function staffAccounts(deps: { accounts: AccountsStore; catalog: CatalogStore; sessions: StaffSessions; check: PasswordCheck; gate: HashGate }) {
+  const { accounts, catalog, sessions, check, gate } = deps;
   const publicAccount = (a: StaffAccount & { active: boolean }) => ({
     id: a.id,
     name: a.name,
@@ -33,7 +35,7 @@ export function staffAccounts(deps: { accounts: AccountsStore; catalog: CatalogS
       requireBeheerder(actor);
       const unknown = input.serviceIds.filter((id) => !catalog.getService(id));
       if (unknown.length) throw new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', { fields: { serviceIds: `unknown service: ${unknown.join(', ')}` } });
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await gate.run(() => hashPassword(input.password));
       // From here on no await: the checks and the insert cannot interleave with another request.
       if (accounts.findByEmail(input.email)) throw new HttpError(409, 'email_taken', 'There is already an account with this e-mail address.');
       const id = idFor(input.email, (candidate) => accounts.get(candidate) !== undefined);
@@ -41,13 +43,18 @@ export function staffAccounts(deps: { accounts: AccountsStore; catalog: CatalogS
       return publicAccount(accounts.get(id)!);
     },
 
-    /** Needs the current password; signs the account out of every other session. */
-    async changePassword(actor: StaffAccount, sessionId: string, input: { currentPassword: string; newPassword: string }) {
+    /**
+     * Needs the current password, checked like a sign-in (same counters, so a stolen session cannot
+     * guess it faster than the sign-in form could); signs the account out of every other session.
+     */
+    async changePassword(actor: StaffAccount, sessionId: string, input: { currentPassword: string; newPassword: string }, ip: string) {
       const account = accounts.get(actor.id);
-      if (!account?.passwordHash || !(await passwordMatches(account.passwordHash, input.currentPassword))) {
-        throw new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', { fields: { currentPassword: 'is not your current password' } });
-      }
-      accounts.setPasswordHash(actor.id, await hashPassword(input.newPassword));
+      const wrong = () =>
+        new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', { fields: { currentPassword: 'is not your current password' } });
+      const { passwordHash } = account ?? {};
+      if (!passwordHash) throw wrong();
+      await check(account!.email, ip, async () => (await passwordMatches(passwordHash, input.currentPassword)) || undefined, wrong);
+      accounts.setPasswordHash(actor.id, await gate.run(() => hashPassword(input.newPassword)));
       sessions.endOthers(actor.id, sessionId);
     },
   };

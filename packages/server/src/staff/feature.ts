@@ -13,10 +13,12 @@ import { staffAppointmentsStore } from './appointments-store.ts';
 import { catalogAdminStore } from './catalog-admin-store.ts';
 import { catalogAdmin } from './catalog-admin.ts';
 import { consolePageRoutes } from './console-page.ts';
+import { consoleOrigins } from './csrf.ts';
 import { staffDashboard } from './dashboard.ts';
 import { revokePublishedDemoPassword, seedDemoPasswords } from './demo-passwords.ts';
 import { staffDossier } from './dossier.ts';
 import { staffAuthenticator, staffGate } from './gate.ts';
+import { hashGate } from './hash-gate.ts';
 import type { IdentityProvider } from './identity.ts';
 import { liveAgenda } from './live-events.ts';
 import { loginThrottle } from './login-throttle.ts';
@@ -24,7 +26,7 @@ import { passwordIdentity } from './password-identity.ts';
 import { defaultStaffPolicy, type StaffPolicy } from './policy.ts';
 import { sessionCookie } from './session-cookie.ts';
 import { staffSessions } from './sessions.ts';
-import { passwordSignIn } from './sign-in.ts';
+import { passwordSignIn, throttledPasswordCheck } from './sign-in.ts';
 import { staffRoutes } from './routes.ts';
 
 export interface StaffFeatureDeps {
@@ -52,23 +54,37 @@ export function staffFeature(deps: StaffFeatureDeps) {
 
   const accounts = accountsStore(db);
   const sessions = staffSessions(db, { policy, now, secret: config.tokenSecret });
-  const cookie = sessionCookie({ https });
-  const identity = deps.identity ?? passwordIdentity(accounts);
   if (!config.localStart) {
     const revoked = revokePublishedDemoPassword(accounts, sessions.endAll);
     if (revoked.length) deps.log(`the published demo password was removed from ${revoked.join(', ')}: this server is reachable by others (npm run admin -- password-link gives a new one)`);
   }
   if (config.demoStaffPassword) seedDemoPasswords(accounts, config.demoStaffPassword);
+  const cookie = sessionCookie({ https });
+  const identity = deps.identity ?? passwordIdentity(accounts);
   const appointments = staffAppointmentsStore(db);
   const agenda = staffAgenda({ catalog, store: appointments, now, documents: deps.documents });
   const live = liveAgenda(events, { heartbeatMs: policy.heartbeatMs });
+  const passwordGate = hashGate({ concurrency: policy.hashConcurrency, queue: policy.hashQueue });
+  const throttle = loginThrottle(db, policy, now);
+  const check = throttledPasswordCheck({ throttle, gate: passwordGate, log: deps.log });
+  // Failure rows hold client addresses: keep them only as long as they count.
+  const purge = () => {
+    try {
+      throttle.purge();
+    } catch (error) {
+      deps.log('purging old sign-in failures failed', error);
+    }
+  };
+  purge();
+  const purgeTimer = setInterval(purge, policy.purgeIntervalMs);
+  purgeTimer.unref();
 
   const routers = [
     staffRoutes({
       sessions,
       cookie,
-      signIn: passwordSignIn({ identity, throttle: loginThrottle(db, policy, now), sessions, log: deps.log }),
-      accounts: staffAccounts({ accounts, catalog, sessions }),
+      signIn: passwordSignIn({ identity, check, sessions }),
+      accounts: staffAccounts({ accounts, catalog, sessions, check, gate: passwordGate }),
       agenda,
       dossier: staffDossier({ agenda, store: appointments, bookings: bookingStore(db), booking: deps.booking, events, now }),
       live,
@@ -80,7 +96,7 @@ export function staffFeature(deps: StaffFeatureDeps) {
     consolePageRoutes(deps.pagesDir),
   ];
 
-  const gateDeps = { sessions, cookie, publicOrigin: new URL(config.publicUrl).origin };
+  const gateDeps = { sessions, cookie, origins: consoleOrigins(config.publicUrl) };
   const gate = staffGate(gateDeps);
 
   return {
@@ -91,7 +107,14 @@ export function staffFeature(deps: StaffFeatureDeps) {
     },
     /** The gate's checks for staff requests outside /api/staff (uploads under /files). */
     authenticate: staffAuthenticator(gateDeps),
+    /** Hashes running now, places taken and the most hashes ever at once (tests, diagnostics). */
+    passwordChecks: () => passwordGate.stats(),
+    /** Forgets sign-in failures that no longer count; also runs at start and every `purgeIntervalMs`. */
+    purgeLoginFailures: () => throttle.purge(),
     /** Ends the live event streams so the HTTP server can close. */
-    stop: () => live.close(),
+    stop() {
+      clearInterval(purgeTimer);
+      live.close();
+    },
   };
 }

@@ -17,7 +17,8 @@ export interface StaffState {
 
 const isStaffPath = (path: string) => path === STAFF_PREFIX || path.startsWith(`${STAFF_PREFIX}/`);
 
-type GateDeps = { sessions: StaffSessions; cookie: SessionCookie; publicOrigin: string };
+/** `origins`: where writes may come from (`consoleOrigins` of PUBLIC_URL). */
+type GateDeps = { sessions: StaffSessions; cookie: SessionCookie; origins: ReadonlySet<string> };
 
 /**
  * The checks every staff request passes, also outside /api/staff (the upload endpoint under /files):
@@ -26,7 +27,7 @@ type GateDeps = { sessions: StaffSessions; cookie: SessionCookie; publicOrigin: 
  */
 export function staffAuthenticator(deps: GateDeps) {
   return function authenticateStaff(ctx: Context, opts: { touch: boolean } = { touch: true }): StaffState['staff'] | undefined {
-    if (changesState(ctx)) assertSameOrigin(ctx, deps.publicOrigin);
+    if (changesState(ctx)) assertSameOrigin(ctx, deps.origins);
     const id = deps.cookie.read(ctx);
     if (!id) return undefined;
     const active = deps.sessions.resolve(id, opts);
@@ -46,7 +47,7 @@ export function staffGate(deps: GateDeps) {
     if (!isStaffPath(ctx.path)) return next();
     ctx.set('Cache-Control', 'no-store');
     if (OPEN_PATHS.has(ctx.path)) {
-      if (changesState(ctx)) assertSameOrigin(ctx, deps.publicOrigin);
+      if (changesState(ctx)) assertSameOrigin(ctx, deps.origins);
       return next();
     }
     const staff = authenticate(ctx, { touch: !PASSIVE_PATHS.has(ctx.path) });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { HttpError } from '../http/errors.ts';
+import { addressKey } from '../http/rate-limit.ts';
 import type { StaffPolicy } from './policy.ts';
 
 interface FailureRow {
@@ -13,9 +14,22 @@ interface FailureRow {
 const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
 /**
- * Locks sign-in for one account from one IP after `maxLoginFailures` failures within `lockoutMs`.
- * An attempt counts as a failure *before* the password is checked and is forgiven on success, so
- * parallel guesses cannot slip in while the slow hash runs.
+ * The rows of `staff_login_failures` an attempt counts in. `ANY` in one column makes a row that sums
+ * over it: failures of one address across every account (guessing many accounts), and of one account
+ * across every address (guessing one account from many).
+ */
+const ANY = '*';
+
+/**
+ * Throttles password checks (sign-in and the current password of a password change) in three ways:
+ * - one account from one client address: locked for `lockoutMs` after `maxLoginFailures`; the owner
+ *   on their own device (another address) is not affected, so a flood cannot lock them out;
+ * - one client address across accounts: locked after `maxAddressFailures`;
+ * - one account across addresses: never locked (that would hand anyone a way to lock the owner out),
+ *   but each check waits longer, doubling from `slowdownBaseMs` up to `slowdownMaxMs`.
+ * The address is Koa's `ctx.ip` (the socket's, or with TRUST_PROXY what our own proxies saw), an
+ * IPv6 address counted by its /64. An attempt counts as a failure *before* the password is checked
+ * and is forgiven on success, so parallel guesses cannot slip in while the slow hash runs.
  */
 export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
   const s = {
@@ -30,42 +44,88 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
          first_failed_at = excluded.first_failed_at, locked_until = excluded.locked_until`,
     ),
     clear: db.prepare('DELETE FROM staff_login_failures WHERE account_key = ? AND ip = ?'),
+    forgive: db.prepare('UPDATE staff_login_failures SET failures = max(failures - 1, 0) WHERE account_key = ? AND ip = ? AND locked_until IS NULL'),
+    purge: db.prepare(
+      `DELETE FROM staff_login_failures
+       WHERE (locked_until IS NULL OR locked_until <= @now) AND first_failed_at <= @forgotten`,
+    ),
   };
 
-  const locked = (until: string) => {
-    const minutes = Math.max(1, Math.ceil((Date.parse(until) - now().getTime()) / 60_000));
-    return new HttpError(
-      429,
-      'too_many_attempts',
-      `Too many failed sign-in attempts. This account is locked on this device for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      { retryAfterSeconds: minutes * 60 },
-    );
+  const minutesUntil = (until: string) => Math.max(1, Math.ceil((Date.parse(until) - now().getTime()) / 60_000));
+  const plural = (minutes: number) => `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const accountLocked = (until: string) => {
+    const minutes = minutesUntil(until);
+    return new HttpError(429, 'too_many_attempts', `Too many failed sign-in attempts. This account is locked on this device for ${plural(minutes)}.`, {
+      retryAfterSeconds: minutes * 60,
+    });
+  };
+  const addressLocked = (until: string) => {
+    const minutes = minutesUntil(until);
+    return new HttpError(429, 'too_many_attempts', `Too many failed sign-in attempts from this network address. Try again in ${plural(minutes)}.`, {
+      retryAfterSeconds: minutes * 60,
+    });
+  };
+  const isLocked = (row: FailureRow | undefined): row is FailureRow & { lockedUntil: string } =>
+    !!row?.lockedUntil && Date.parse(row.lockedUntil) > now().getTime();
+
+  /** Counts one failure in a row; locks it at `max` failures within the window (never when `max` is 0). */
+  const count = (key: string, ip: string, max: number): FailureRow | undefined => {
+    const at = now();
+    const row = s.get.get(key, ip);
+    const fresh = !row || row.lockedUntil !== null || at.getTime() - Date.parse(row.firstFailedAt) > policy.lockoutMs;
+    const failures = fresh ? 1 : row.failures + 1;
+    s.put.run({
+      key,
+      ip,
+      failures,
+      firstFailedAt: fresh ? at.toISOString() : row.firstFailedAt,
+      lockedUntil: max > 0 && failures >= max ? new Date(at.getTime() + policy.lockoutMs).toISOString() : null,
+    });
+    return row && !fresh ? row : undefined;
+  };
+
+  /** The wait before checking, from the account's failures (all addresses) within the window. */
+  const slowdown = (previous: FailureRow | undefined) => {
+    const failures = previous?.failures ?? 0;
+    if (failures < policy.slowdownAfterFailures) return 0;
+    return Math.min(policy.slowdownBaseMs * 2 ** (failures - policy.slowdownAfterFailures), policy.slowdownMaxMs);
   };
 
   return {
-    /** Throws 429 while locked; otherwise records the attempt as a failure until `succeeded`. */
-    begin: db.transaction((email: string, ip: string) => {
+    /**
+     * Throws 429 while the account is locked for this address or the address is locked; otherwise
+     * records the attempt as a failure until `succeeded`, and answers how long to wait before checking.
+     */
+    begin: db.transaction((email: string, ip: string): { delayMs: number } => {
       const key = accountKey(email);
-      const at = now();
-      const row = s.get.get(key, ip);
-      if (row?.lockedUntil && Date.parse(row.lockedUntil) > at.getTime()) throw locked(row.lockedUntil);
-      const fresh = !row || row.lockedUntil !== null || at.getTime() - Date.parse(row.firstFailedAt) > policy.lockoutMs;
-      const failures = fresh ? 1 : row.failures + 1;
-      s.put.run({
-        key,
-        ip,
-        failures,
-        firstFailedAt: fresh ? at.toISOString() : row.firstFailedAt,
-        lockedUntil: failures >= policy.maxLoginFailures ? new Date(at.getTime() + policy.lockoutMs).toISOString() : null,
-      });
+      const address = addressKey(ip);
+      const pair = s.get.get(key, address);
+      if (isLocked(pair)) throw accountLocked(pair.lockedUntil);
+      const all = s.get.get(ANY, address);
+      if (isLocked(all)) throw addressLocked(all.lockedUntil);
+      count(key, address, policy.maxLoginFailures);
+      count(ANY, address, policy.maxAddressFailures);
+      return { delayMs: slowdown(count(key, ANY, 0)) };
     }),
-    succeeded: (email: string, ip: string) => void s.clear.run(accountKey(email), ip),
-    /** The error for a failed attempt: 429 once this failure caused the lock, 401 before. */
+    /** The password was right: this account from this address starts afresh, and this attempt is forgiven elsewhere. */
+    succeeded: db.transaction((email: string, ip: string) => {
+      const key = accountKey(email);
+      const address = addressKey(ip);
+      s.clear.run(key, address);
+      s.forgive.run(ANY, address);
+      s.forgive.run(key, ANY);
+    }),
+    /** The error for a failed attempt: 429 once this failure caused a lock, 401 before. */
     failure(email: string, ip: string): HttpError {
-      const row = s.get.get(accountKey(email), ip);
-      if (row?.lockedUntil) return locked(row.lockedUntil);
+      const address = addressKey(ip);
+      const pair = s.get.get(accountKey(email), address);
+      if (isLocked(pair)) return accountLocked(pair.lockedUntil);
+      const all = s.get.get(ANY, address);
+      if (isLocked(all)) return addressLocked(all.lockedUntil);
       return new HttpError(401, 'invalid_credentials', 'The e-mail address or password is not correct.');
     },
+    /** Forgets failures older than the window whose lock (if any) is over: they hold client addresses. */
+    purge: () => s.purge.run({ now: now().toISOString(), forgotten: new Date(now().getTime() - policy.lockoutMs).toISOString() }).changes,
   };
 }
 

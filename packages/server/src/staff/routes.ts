@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { HttpError } from '../http/errors.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import type { StaffAccounts } from './accounts.ts';
 import type { StaffAgenda } from './agenda.ts';
@@ -40,11 +39,8 @@ export function staffRoutes(deps: StaffRouteDeps) {
   router.post('/login', async (ctx) => {
     const previous = cookie.read(ctx);
     if (previous) sessions.end(previous);
-    const { id } = await deps.signIn(parseBody(ctx, loginSchema), ctx.ip).catch((error: unknown) => {
-      const retryAfter = error instanceof HttpError ? error.details?.retryAfterSeconds : undefined;
-      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
-      throw error;
-    });
+    // ctx.ip: the socket's address, or with TRUST_PROXY the client's as our own proxies saw it.
+    const { id } = await deps.signIn(parseBody(ctx, loginSchema), ctx.ip);
     cookie.write(ctx, id);
     ctx.body = sessionInfo(sessions.resolve(id, { touch: false })!);
   });
@@ -60,7 +56,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
   });
 
   router.post('/password', async (ctx) => {
-    await accounts.changePassword(currentStaff(ctx), currentSession(ctx).id, parseBody(ctx, changePasswordSchema));
+    await accounts.changePassword(currentStaff(ctx), currentSession(ctx).id, parseBody(ctx, changePasswordSchema), ctx.ip);
     ctx.status = 204;
   });
 

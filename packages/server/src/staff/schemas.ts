@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slotChoiceSchema } from '../booking/schemas.ts';
 import { UNIT_MIN } from '../booking/slots.ts';
 import { channels } from '../catalog/types.ts';
+import { isCommonPassword } from './common-passwords.ts';
 import { defaultStaffPolicy } from './policy.ts';
 
 const id = z.string().min(1).max(64).regex(/^[\w-]+$/, 'must contain only letters, digits, - and _');
@@ -12,7 +13,8 @@ const text = (max: number) => z.string().trim().min(1, 'please fill this in').ma
 const newPassword = z
   .string()
   .min(defaultStaffPolicy.minPasswordLength, `use at least ${defaultStaffPolicy.minPasswordLength} characters`)
-  .max(200, 'use at most 200 characters');
+  .max(200, 'use at most 200 characters')
+  .refine((password) => !isCommonPassword(password), 'is on a list of common passwords: choose another');
 const minutes = (max: number) =>
   z.number().int().min(0).max(max).refine((n) => n % UNIT_MIN === 0, `must be a multiple of ${UNIT_MIN} minutes`);
 /** `nl` is the source language and always required; the others fall back to it. */
@@ -31,6 +33,12 @@ export const createAccountSchema = z.strictObject({
 });
 
 export const changePasswordSchema = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword });
+
+/** A one-time link's token (43 base64url characters) and the password its holder chooses. */
+export const setPasswordSchema = z.strictObject({
+  token: z.string().regex(/^[\w-]{43}$/, 'is not a link to set a password'),
+  newPassword,
+});
 
 export const agendaQuerySchema = z.strictObject({
   from: date.optional(),

@@ -1,10 +1,26 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { book } from '../../../../test-support/booking.ts';
 import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { cookieOf, DEMO_PASSWORD, signIn, staffEmail } from '../../../../test-support/staff.ts';
 
 const HOUR = 3_600_000;
+
+/** A POST with any Host header: fetch always sends the URL's own. */
+function rawPost(server: TestServer, path: string, headers: Record<string, string>, body: unknown = {}) {
+  const { port } = new URL(server.url);
+  return new Promise<{ status: number; body: string; setCookie: string[] | undefined }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text, setCookie: res.headers['set-cookie'] }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 const login = (server: TestServer, email: string, password: string) => api(server.url, '/api/staff/login', { body: { email, password } });
 
 describe('staff sessions', () => {
@@ -135,6 +151,40 @@ describe('staff sessions', () => {
       const sameOrigin = await client.request('/api/staff/logout', { method: 'POST', headers: { origin: server.url } });
       assert.equal(sameOrigin.status, 204);
     });
+
+    it('when a write carries another site as Origin and as Host (DNS rebinding), then 403: only PUBLIC_URL counts', async () => {
+      const client = await signIn(server);
+      const forged = { origin: 'https://evil.example', host: 'evil.example', cookie: client.cookie, 'x-csrf-token': client.csrfToken };
+      const logout = await rawPost(server, '/api/staff/logout', forged);
+      assert.equal(logout.status, 403);
+      assert.equal(JSON.parse(logout.body).error.code, 'cross_origin');
+      const login = await rawPost(server, '/api/staff/login', { origin: 'http://evil.example', host: 'evil.example' }, { email: staffEmail.an, password: DEMO_PASSWORD });
+      assert.equal(login.status, 403);
+      assert.equal(login.setCookie, undefined, 'no session was started');
+      assert.equal((await client.request('/api/staff/session')).status, 200, 'still signed in');
+    });
+
+    it('when a write has no Origin but a Referer of another site, then 403; the console’s own Referer passes', async () => {
+      const client = await signIn(server);
+      const refused = await client.request('/api/staff/logout', { method: 'POST', headers: { referer: 'https://evil.example/balie' } });
+      assert.equal(refused.status, 403);
+      const own = await client.request('/api/staff/logout', { method: 'POST', headers: { referer: `${server.url}/medewerker` } });
+      assert.equal(own.status, 204);
+    });
+
+    it('when a loopback PUBLIC_URL is opened as localhost instead of 127.0.0.1, then the console still signs in', async () => {
+      const port = new URL(server.url).port;
+      const response = await api(server.url, '/api/staff/login', {
+        body: { email: staffEmail.an, password: DEMO_PASSWORD },
+        headers: { origin: `http://localhost:${port}` },
+      });
+      assert.equal(response.status, 200);
+      const otherPort = await api(server.url, '/api/staff/login', {
+        body: { email: staffEmail.an, password: DEMO_PASSWORD },
+        headers: { origin: `http://localhost:${Number(port) + 1}` },
+      });
+      assert.equal(otherPort.status, 403, 'another local service is another origin');
+    });
   });
 
   describe('roles and accounts', () => {
@@ -219,6 +269,11 @@ describe('staff sessions over HTTPS', () => {
       const response = await login(server, staffEmail.an, server.app.config.demoStaffPassword!);
       assert.equal(response.status, 200);
       assert.match(response.headers.getSetCookie()[0]!, /^__Host-balie-staff=[\w-]{43}; path=\/; samesite=strict; secure; httponly$/);
+      const port = new URL(server.url).port;
+      const hostOrigin = await rawPost(server, '/api/staff/login', { origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}` }, { email: staffEmail.an, password: server.app.config.demoStaffPassword! });
+      assert.equal(hostOrigin.status, 403, 'an origin that only matches the Host header is refused');
+      const own = await api(server.url, '/api/staff/login', { body: { email: staffEmail.an, password: server.app.config.demoStaffPassword! }, headers: { origin: 'https://balie.wilsede.invalid' } });
+      assert.equal(own.status, 200, JSON.stringify(own.body));
     } finally {
       await server.cleanup();
     }
