@@ -47,6 +47,8 @@ const view = ({ peerId, name, role, companionRole }: ConnectedPeer): PeerView =>
 export interface AdmissionStore {
   holders(meetingId: string): string[];
   add(meetingId: string, holders: string[]): void;
+  /** Takes one person's admission back (a removed companion). */
+  remove(meetingId: string, holder: string): void;
   forget(meetingId: string): void;
 }
 
@@ -144,6 +146,19 @@ export function meetingRooms(admissions: AdmissionStore) {
         isAdmitted(src.meetingId, src.role, src.holder) &&
         isAdmitted(dst.meetingId, dst.role, dst.holder)
       );
+    },
+
+    /** The people (holders) connected to a meeting, each once. */
+    holders: (meetingId: string) => [...new Set(inMeeting(meetingId).map((peer) => peer.holder))],
+
+    /**
+     * Sends one person out of a meeting: every connection of theirs is closed and their admission
+     * forgotten, so a new credential (were one issued) would start in the waiting room again.
+     */
+    dismiss(meetingId: string, holder: string, code: number, reason: string) {
+      admissions.remove(meetingId, holder);
+      admitted.get(meetingId)?.delete(holder);
+      for (const peer of inMeeting(meetingId)) if (peer.holder === holder) peer.close(code, reason);
     },
 
     /** Disconnects everyone in a meeting and forgets its admissions. */

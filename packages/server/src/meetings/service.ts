@@ -22,6 +22,9 @@ export const SIGNAL = { path: '/signal', key: 'balie' } as const;
 /** WebSocket close code (private range 4000–4999) sent to every peer when staff end the meeting. */
 export const MEETING_ENDED_CLOSE = { code: 4000, reason: 'meeting_ended' } as const;
 
+/** WebSocket close code sent to a companion the citizen or staff removed from the appointment. */
+export const NOT_INVITED_CLOSE = { code: 4001, reason: 'not_invited' } as const;
+
 export interface MeetingServiceDeps {
   store: MeetingStore;
   rooms: MeetingRooms;
@@ -118,6 +121,16 @@ export function meetingService(deps: MeetingServiceDeps) {
   events.on('appointment.updated', (e) => {
     if (e.change !== 'notes') closeRoom(e);
   });
+  // A removed companion's credential is refused at the next upgrade; the socket they hold now is
+  // closed here, so they leave the call and its participant list at once.
+  events.on('appointment.companions-changed', ({ appointmentId }) => {
+    for (const holder of rooms.holders(appointmentId)) {
+      const [kind, id] = splitHolder(holder);
+      if (kind === 'companion' && !store.companion(appointmentId, id)) {
+        rooms.dismiss(appointmentId, holder, NOT_INVITED_CLOSE.code, NOT_INVITED_CLOSE.reason);
+      }
+    }
+  });
 
   return {
     /** POST /api/meeting/join */
@@ -130,17 +143,21 @@ export function meetingService(deps: MeetingServiceDeps) {
       return join(requireJoinable(appointmentId), { role: 'staff', key: `staff:${staff.id}`, name: staff.name });
     },
 
-    /** GET /api/meeting/state. Admission belongs to the person, so `peerId` only has to be theirs. */
+    /**
+     * GET /api/meeting/state. Admission belongs to the person, so `peerId` only has to be theirs.
+     * Someone in the waiting room sees no participants: their peer ids are for those in the call.
+     */
     stateFor(holder: LinkHolder) {
       const row = requireRow(holder.appointment.id);
       requireVideo(row);
       const who = holderOf(holder);
       const ended = isEnded(row);
+      const admitted = rooms.isAdmitted(row.id, who.role, who.key);
       return {
-        admitted: rooms.isAdmitted(row.id, who.role, who.key),
+        admitted,
         ended,
         nextSteps: ended ? row.nextSteps : null,
-        participants: ended ? [] : rooms.presence(row.id).participants,
+        participants: ended || !admitted ? [] : rooms.presence(row.id).participants,
       };
     },
 

@@ -46,6 +46,7 @@ export function meetingStore(db: Db) {
     insertFeedback: db.prepare('INSERT INTO feedback (service_id, score, comment, created_at) VALUES (?, ?, ?, ?)'),
     admitted: db.prepare<[string], string>('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck(),
     admit: db.prepare('INSERT OR IGNORE INTO meeting_admissions (appointment_id, holder) VALUES (?, ?)'),
+    unadmit: db.prepare('DELETE FROM meeting_admissions WHERE appointment_id = ? AND holder = ?'),
     forgetAdmissions: db.prepare('DELETE FROM meeting_admissions WHERE appointment_id = ?'),
     forgetClosedAdmissions: db.prepare(
       // Walks the few admission rows and looks each appointment up by key, not every appointment.
@@ -58,6 +59,7 @@ export function meetingStore(db: Db) {
     add: db.transaction((appointmentId: string, holders: string[]) => {
       for (const holder of holders) s.admit.run(appointmentId, holder);
     }),
+    remove: (appointmentId, holder) => void s.unadmit.run(appointmentId, holder),
     forget: (appointmentId) => void s.forgetAdmissions.run(appointmentId),
   };
   /** Admissions of meetings that can no longer be joined (they ended before `endedBefore`, unclosed). */

@@ -60,7 +60,15 @@ function loadPeer(): { peer: PeerModule; express: typeof Express; clearTimers():
  * The PeerJS server inside the Express parent it needs (it initialises on Express's `mount`
  * event), using `wss` for its sockets: a `noServer` server we feed with upgrades we authenticated.
  */
-export function peerServer(opts: { server: Server; path: string; key: string; wss: WebSocketServer; aliveTimeoutMs: number }) {
+export function peerServer(opts: {
+  server: Server;
+  path: string;
+  key: string;
+  wss: WebSocketServer;
+  aliveTimeoutMs: number;
+  /** Whether a browser page of this origin may read the answers (CORS); `peer` alone reflects any. */
+  corsOrigin: (origin: string) => boolean;
+}) {
   const { peer, express, clearTimers } = loadPeer();
   const instance = peer.ExpressPeerServer(opts.server, {
     path: '/',
@@ -69,15 +77,25 @@ export function peerServer(opts: { server: Server; path: string; key: string; ws
     allow_discovery: false,
     proxied: false,
     createWebSocketServer: () => opts.wss as never,
+    corsOptions: {
+      origin: (origin: string | undefined, allow: (error: Error | null, allowed: boolean) => void) =>
+        allow(null, origin !== undefined && opts.corsOrigin(origin)),
+    },
   });
   const parent = express();
+  // No banner naming our stack: neither from our parent nor from `peer`'s own app, which sets its own.
   parent.disable('x-powered-by');
+  instance.disable('x-powered-by');
+  const notFound = (_req: Express.Request, res: Express.Response) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
+  };
+  // Only the server description reaches `peer`: its `/<key>/id` hands out ids we never issued and
+  // `/<key>/peers` answers in plain text; our clients use neither.
+  parent.use(opts.path, (req: Express.Request, res: Express.Response, next: Express.NextFunction) => (req.path === '/' ? next() : notFound(req, res)));
   parent.use(opts.path, instance);
   // Express's own final handler answers with an HTML page that, outside production, shows the stack
   // trace of the error (a bad %-escape in the path is enough): answer like the rest of our API.
-  parent.use((_req: Express.Request, res: Express.Response) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'There is nothing at this address.' } });
-  });
+  parent.use(notFound);
   parent.use((error: { status?: unknown }, _req: Express.Request, res: Express.Response, _next: Express.NextFunction) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message = status < 500 ? 'The request could not be read.' : 'Something went wrong on our side. Please try again.';

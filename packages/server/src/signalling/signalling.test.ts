@@ -64,17 +64,40 @@ describe('signalling', () => {
       assert.equal(await upgradeStatus(signalUrl(server, joined), { origin: server.url }), 101);
     });
 
+    it('when another site also sends its own name as Host, then still 403: only PUBLIC_URL and ALLOWED_ORIGINS count', async () => {
+      for (const origin of ['https://evil.example', 'http://evil.example']) {
+        assert.equal(await upgradeStatus(signalUrl(server, joined), { origin, host: 'evil.example' }), 403);
+      }
+    });
+
     it('when the upgrade is for another path, then 404', async () => {
       assert.equal(await upgradeStatus(`${server.url.replace(/^http/, 'ws')}/api/appointment`), 404);
     });
   });
 
   describe('HTTP under /signal', () => {
-    it('when asked, then the PeerJS server answers, without peer discovery', async () => {
+    it('when asked, then the PeerJS server answers, without peer discovery or ids we did not issue, and errors are our JSON', async () => {
       const info = await api(server.url, '/signal/');
       assert.equal(info.status, 200);
       assert.equal(info.body.name, 'PeerJS Server');
-      assert.equal((await api(server.url, '/signal/balie/peers')).status, 401);
+      for (const path of ['/signal/balie/peers', '/signal/balie/id', '/signal/nothing']) {
+        const answer = await api(server.url, path);
+        assert.equal(answer.status, 404, path);
+        assert.equal(answer.body.error.code, 'not_found', path);
+        assert.match(answer.headers.get('content-type') ?? '', /^application\/json/);
+      }
+    });
+
+    it('when a page of another site asks, then no CORS header lets it read the answer; our own origin may; no X-Powered-By', async () => {
+      const evil = await api(server.url, '/signal/', { headers: { origin: 'https://evil.example' } });
+      assert.equal(evil.headers.get('access-control-allow-origin'), null);
+      const preflight = await api(server.url, '/signal/', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+      assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+      const own = await api(server.url, '/signal/', { headers: { origin: server.url } });
+      assert.equal(own.headers.get('access-control-allow-origin'), server.url);
+      for (const answer of [evil, preflight, own, await api(server.url, '/signal/balie/peers')]) {
+        assert.equal(answer.headers.get('x-powered-by'), null);
+      }
     });
   });
 

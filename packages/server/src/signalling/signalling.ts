@@ -14,12 +14,24 @@ export interface SignallingLimits {
   rate: RateLimit;
   /** PeerJS drops a peer that sent no HEARTBEAT for this long. */
   aliveTimeoutMs: number;
+  /**
+   * Open sockets one person (one link, one staff member) may hold in a meeting. One tab needs one; a
+   * reload or a network change can leave the old one open until PeerJS notices it is dead.
+   */
+  socketsPerHolder: number;
+  /**
+   * Open sockets of one meeting's citizen and companions together (staff are not counted): the
+   * citizen and two companions need three, the rest is room for reloads.
+   */
+  socketsPerMeeting: number;
 }
 
 export const defaultSignallingLimits = {
   maxPayloadBytes: 64 * 1024,
   rate: { burst: 200, perSecond: 40 },
   aliveTimeoutMs: 90_000,
+  socketsPerHolder: 3,
+  socketsPerMeeting: 8,
 } satisfies SignallingLimits;
 
 /** WebSocket close code for a peer that sent too many messages (RFC 6455 §7.4.1: policy violation). */
@@ -32,11 +44,20 @@ export interface SignallingDeps {
   /** Checks `id` + `token` of an upgrade; throws an HttpError to refuse it. */
   authorize: (peerId: string, credential: string) => AuthorizedPeer;
   rooms: MeetingRooms;
-  /** Browser origins that may open a socket besides our own (ALLOWED_ORIGINS; `*` for any). */
+  /** Browser origins that may open a socket or read /signal besides PUBLIC_URL's (ALLOWED_ORIGINS; `*` for any). */
   allowedOrigins: string[];
+  /** PUBLIC_URL's origin. Never the request's Host header: a client chooses that one. */
   publicOrigin: string;
   log: (message: string, error?: unknown) => void;
   limits?: Partial<SignallingLimits>;
+}
+
+/** One open signalling socket and whose it is. */
+interface Seat {
+  ws: GuardedSocket;
+  peer: AuthorizedPeer;
+  /** Settles once the socket closed and `peer` forgot its client. */
+  closed: Promise<unknown>;
 }
 
 /**
@@ -56,18 +77,12 @@ export function signalling(deps: SignallingDeps) {
   let peers: ReturnType<typeof peerServer> | undefined;
   let server: Server | undefined;
   let closing = false;
+  /** Open sockets by peer id, and by meeting in the order they opened (oldest first). */
+  const seats = new Map<string, Seat>();
+  const seatsByMeeting = new Map<string, Set<Seat>>();
 
-  const originAllowed = (req: IncomingMessage) => {
-    const origin = req.headers.origin;
-    if (!origin) return true; // not a browser: the credential is what counts
-    return (
-      origin === deps.publicOrigin ||
-      origin === `http://${req.headers.host}` ||
-      origin === `https://${req.headers.host}` ||
-      deps.allowedOrigins.includes('*') ||
-      deps.allowedOrigins.includes(origin)
-    );
-  };
+  /** A browser origin that may use signalling: PUBLIC_URL's or one of ALLOWED_ORIGINS, never one derived from Host. */
+  const originAllowed = (origin: string) => origin === deps.publicOrigin || deps.allowedOrigins.includes('*') || deps.allowedOrigins.includes(origin);
 
   function refuse(socket: Duplex, status: number, code: string, message: string) {
     const body = JSON.stringify({ error: { code, message } });
@@ -76,6 +91,44 @@ export function signalling(deps: SignallingDeps) {
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       () => socket.destroy(),
     );
+  }
+
+  /**
+   * The socket a new one of `peer` replaces, or the reason it may not open. The same peer id
+   * reconnecting replaces its old socket (PeerJS would answer ID-TAKEN or, with the same token, no
+   * OPEN at all), so a dropped civil servant always gets back in. The caps hold what one personal
+   * link can open; signed-in staff are neither counted nor refused: the call cannot happen without them.
+   */
+  function seatFor(peer: AuthorizedPeer): { replaces: Seat[] } | { status: number; code: string; message: string } {
+    const previous = seats.get(peer.peerId);
+    const replaces = previous ? [previous] : [];
+    if (peer.role === 'staff') return { replaces };
+    const others = [...(seatsByMeeting.get(peer.meetingId) ?? [])].filter((seat) => seat !== previous && seat.peer.role !== 'staff');
+    if (others.filter((seat) => seat.peer.holder === peer.holder).length >= limits.socketsPerHolder) {
+      return {
+        status: 429,
+        code: 'too_many_connections',
+        message: `This link already has ${limits.socketsPerHolder} open connections to the call. Close the call in another tab or window and try again.`,
+      };
+    }
+    if (others.length >= limits.socketsPerMeeting) {
+      return { status: 429, code: 'meeting_full', message: 'This conversation has as many connections as it can take. Please try again in a minute.' };
+    }
+    return { replaces };
+  }
+
+  function take(seat: Seat) {
+    seats.set(seat.peer.peerId, seat);
+    let room = seatsByMeeting.get(seat.peer.meetingId);
+    if (!room) seatsByMeeting.set(seat.peer.meetingId, (room = new Set()));
+    room.add(seat);
+  }
+
+  function leave(seat: Seat) {
+    if (seats.get(seat.peer.peerId) === seat) seats.delete(seat.peer.peerId);
+    const room = seatsByMeeting.get(seat.peer.meetingId);
+    room?.delete(seat);
+    if (room?.size === 0) seatsByMeeting.delete(seat.peer.meetingId);
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -87,7 +140,14 @@ export function signalling(deps: SignallingDeps) {
       return;
     }
     if (closing) return refuse(socket, 503, 'stopping', 'The server is restarting. Please try again.');
-    if (!originAllowed(req)) return refuse(socket, 403, 'cross_origin', 'This site may not open a signalling connection.');
+    const origin = req.headers.origin;
+    // Without an Origin it is not a browser page: the credential is what counts.
+    if (origin !== undefined && !originAllowed(origin)) return refuse(socket, 403, 'cross_origin', 'This site may not open a signalling connection.');
+    const names = [...url.searchParams.keys()];
+    if (new Set(names).size !== names.length) {
+      // `peer` reads the last of a repeated parameter, we would check the first: one meaning only.
+      return refuse(socket, 400, 'bad_request', 'Each query parameter (key, id, token) may appear only once.');
+    }
     const id = url.searchParams.get('id');
     const token = url.searchParams.get('token');
     if (url.searchParams.get('key') !== deps.key || !id || !token || token.length > 2048) {
@@ -101,8 +161,15 @@ export function signalling(deps: SignallingDeps) {
       deps.log('signalling upgrade failed', error);
       return refuse(socket, 500, 'internal', 'Something went wrong on our side. Please try again.');
     }
+    const seat = seatFor(peer);
+    if (!('replaces' in seat)) return refuse(socket, seat.status, seat.code, seat.message);
+    // `peer` parses the URL again: it gets exactly what we authorized and nothing else.
+    req.url = `${socketPath}?${new URLSearchParams({ key: deps.key, id: peer.peerId, token })}`;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const guarded = ws as GuardedSocket;
+      const taken: Seat = { ws: guarded, peer, closed: new Promise((resolve) => guarded.once('close', resolve)) };
+      take(taken);
+      guarded.once('close', () => leave(taken));
       const connected: ConnectedPeer = {
         ...peer,
         close: (code, reason) => guarded.close(code, reason),
@@ -116,14 +183,21 @@ export function signalling(deps: SignallingDeps) {
         limit: limits.rate,
         onAbuse: () => guarded.close(RATE_LIMITED_CLOSE.code, RATE_LIMITED_CLOSE.reason),
       });
-      guarded.on('close', () => deps.rooms.disconnect(connected));
-      deps.rooms.connect(connected);
-      wss.emit('connection', guarded, req);
+      // The replaced socket is cut, not closed politely: a dead one would hold its id for the close
+      // handshake's 30 s. `peer` forgets a client when its socket closes; only then does the new
+      // socket reach it, so it registers afresh and gets OPEN.
+      for (const old of seat.replaces) old.ws.terminate();
+      void Promise.all(seat.replaces.map((old) => old.closed)).then(() => {
+        if (guarded.readyState !== guarded.OPEN) return;
+        guarded.on('close', () => deps.rooms.disconnect(connected));
+        deps.rooms.connect(connected);
+        wss.emit('connection', guarded, req);
+      });
     });
   }
 
   return {
-    /** Hands HTTP under the path to the PeerJS server untouched; mount before any body parser. */
+    /** Hands HTTP under the path to the PeerJS server (CORS by our allow-list); mount before any body parser. */
     middleware: async function signallingHttp(ctx: Context, next: Next) {
       if (!peers || (ctx.path !== deps.path && !ctx.path.startsWith(`${deps.path}/`))) return next();
       ctx.respond = false;
@@ -135,7 +209,14 @@ export function signalling(deps: SignallingDeps) {
     /** Starts the PeerJS server on this HTTP server and takes over its upgrade routing. */
     attach(httpServer: Server) {
       server = httpServer;
-      peers = peerServer({ server, path: deps.path, key: deps.key, wss, aliveTimeoutMs: limits.aliveTimeoutMs });
+      peers = peerServer({
+        server,
+        path: deps.path,
+        key: deps.key,
+        wss,
+        aliveTimeoutMs: limits.aliveTimeoutMs,
+        corsOrigin: originAllowed,
+      });
       // Socket errors (an oversized frame, a reset) are the client's; ws closes that socket already.
       // `peer` re-emits them on its app, where an 'error' without a listener would crash the process.
       peers.events.on('error', () => {});
