@@ -13,7 +13,7 @@ export const FILES_PATH = '/files';
 
 /** The ids we give uploads: 128 random bits as 32 hex digits, the same as tus's own default (Uid.rand). */
 const newUploadId = () => randomBytes(16).toString('hex');
-const FILES_TARGET = /^\/files(?:\/([0-9a-f]{32}))?$/;
+const FILES_TARGET = new RegExp(`^${FILES_PATH}(?:/([0-9a-f]{32}))?$`);
 
 /**
  * What a raw request target (`req.url`, untouched) names: the collection (`/files`), one upload
