@@ -18,7 +18,6 @@ import { signIn, staffEmail, type StaffClient } from '../../../../test-support/s
  * outside its public folders, and keep answering afterwards.
  *
  * Exceptions to the JSON shape, where another protocol writes the answer:
- * - HTTP under /signal is the PeerJS server's own REST API (Express); its refusals are its own text.
  * - 431 from Node's HTTP parser: headers over 16 KB are refused before the method is known, so the
  *   answer carries no body (it might answer a HEAD, whose answer must have none).
  * - Under /files, @tus/server answers violations of the tus protocol itself (no or another
@@ -84,7 +83,7 @@ function complaint(req: Sent, res: Answer, secrets: string[]): string | undefine
   }
   // A throttle says when to come back (RFC 6585 §4): the widget and scripts wait that long.
   if (res.status === 429 && !/^[1-9]\d*$/.test(String(res.headers['retry-after']))) return `a 429 without a Retry-After in seconds: ${res.headers['retry-after']}`;
-  if (res.status < 400 || res.status === 431 || req.method === 'HEAD' || req.path.startsWith('/signal')) return undefined;
+  if (res.status < 400 || res.status === 431 || req.method === 'HEAD') return undefined;
   if (req.path.startsWith('/files') && [400, 412].includes(res.status) && /^text\/plain/.test(String(res.headers['content-type']))) return undefined;
   if (!/^application\/json/.test(String(res.headers['content-type']))) return `a ${res.status} without a JSON body: ${res.headers['content-type']}`;
   try {
@@ -455,7 +454,7 @@ describe('reliability: malformed input over every public endpoint', () => {
         assert.ok(status < 500, `${status} for ${where}`);
         assert.doesNotMatch(answer, /\r\nx-injected:/i, `an injected header came back for ${where}`);
         assert.match(answer.split('\r\n\r\n')[0]!, /\r\nx-content-type-options: nosniff/i, `${status} without nosniff for ${where}`);
-        if (status >= 400 && status !== 431 && !payload.includes('/signal/')) {
+        if (status >= 400 && status !== 431) {
           const [head, body = ''] = answer.split('\r\n\r\n');
           assert.match(head!, /\r\ncontent-type: application\/json/i, `${status} without JSON for ${where}`);
           assert.equal(typeof JSON.parse(body).error?.code, 'string', `${status} without {error:{code}} for ${where}`);

@@ -104,7 +104,7 @@ describe('reliability: security headers on every kind of response', () => {
         assert.equal(Object.keys(seen).length, 23);
         const built = existsSync(paths.widgetDist);
         const statusOf = (kind: string) =>
-          Number(/\b(\d{3})\b/.exec(kind)?.[1] ?? { 'widget JS': built ? 200 : 503, 'PeerJS bad escape': 400, 'tus refusal (ours)': 401, 'tus refusal (its own)': 412, 'parser refusal': 400 }[kind] ?? 200);
+          Number(/\b(\d{3})\b/.exec(kind)?.[1] ?? { 'widget JS': built ? 200 : 503, 'PeerJS bad escape': 404, 'tus refusal (ours)': 401, 'tus refusal (its own)': 412, 'parser refusal': 400 }[kind] ?? 200);
         for (const [kind, r] of Object.entries(seen)) {
           assert.equal(r.status, statusOf(kind), kind);
           assert.equal(r.headers.get('x-content-type-options'), 'nosniff', kind);
