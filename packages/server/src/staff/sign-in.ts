@@ -27,7 +27,7 @@ export function throttledPasswordCheck(deps: PasswordCheckDeps) {
     if (!result) {
       const error = throttle.failure(email, ip);
       if (error.status === 429) {
-        deps.log(`staff password checks locked after repeated failures from ${ip}`);
+        deps.log(`staff sign-in locked after repeated failures from ${ip}`);
         throw error;
       }
       throw wrong?.() ?? error;

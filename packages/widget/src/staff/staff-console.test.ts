@@ -133,6 +133,27 @@ describe('<digitale-balie-medewerker>', () => {
     });
   });
 
+  describe('account', () => {
+    it('says at the field that a new password is too common, and keeps the old one', async () => {
+      const el = mount();
+      await signIn(el);
+      const nav = await waitFor(() => deepAll<HTMLButtonElement>(el, 'nav button').find((b) => b.textContent?.trim() === 'Account'), 'account button');
+      nav.click();
+      const view = await waitFor(() => deep(el, 'balie-staff-account'), 'account view');
+      const form = await waitFor(() => view.shadowRoot?.querySelector('form'), 'password form');
+      type(form.querySelector<HTMLInputElement>('input[name="currentPassword"]')!, AN.password);
+      type(form.querySelector<HTMLInputElement>('input[name="newPassword"]')!, 'Wachtwoord2027!');
+      type(form.querySelector<HTMLInputElement>('input[name="repeat"]')!, 'Wachtwoord2027!');
+      form.requestSubmit();
+      const error = await waitFor(() => view.shadowRoot?.querySelector('#password-newPassword-error'), 'the field error');
+      expect(error.textContent).to.contain('lijst van veelgebruikte wachtwoorden');
+      expect(view.shadowRoot!.querySelector('#password-newPassword')?.getAttribute('aria-invalid')).to.equal('true');
+      // Signed out again: the next tests start at the sign-in form.
+      const { csrfToken } = await (await fetch('/api/staff/session')).json();
+      expect((await fetch('/api/staff/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken } })).status).to.equal(204);
+    });
+  });
+
   describe('dossier', () => {
     it('opens from the agenda, focuses its heading and asks for a call with a non-composed start-call event', async () => {
       const booked = await book('Jan Janssens', { caseNumber: 'WIL-2027-118' });

@@ -40,6 +40,9 @@ export const de: StaffMessages = {
     uniqueIds: 'Jeder Code darf nur einmal vorkommen.',
     idFormat: 'Verwenden Sie nur Buchstaben, Ziffern, - und _.',
     oneChannel: 'Wählen Sie mindestens einen Kanal.',
+    commonPassword: 'Dieses Passwort steht auf einer Liste häufig verwendeter Passwörter. Wählen Sie ein anderes, zum Beispiel einen Satz aus einigen Wörtern.',
+    tooManyAttempts: (minutes) => `Zu viele falsche Passwörter. Versuchen Sie es in ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'} erneut.`,
+    busy: 'Der Server ist gerade sehr ausgelastet. Versuchen Sie es in einigen Sekunden erneut.',
   },
   shell: {
     nav: 'Bereiche der Konsole',
@@ -304,5 +307,12 @@ export const de: StaffMessages = {
     services: 'Dienste',
     created: (name) => `Konto für ${name} angelegt.`,
     emailTaken: 'Es gibt schon ein Konto mit dieser E-Mail-Adresse.',
+  },
+  setPassword: {
+    title: 'Passwort wählen',
+    intro: 'Wählen Sie das Passwort, mit dem Sie sich künftig anmelden. Dieser Link funktioniert nur einmal.',
+    submit: 'Passwort speichern',
+    invalidLink: 'Dieser Link wurde bereits benutzt oder ist abgelaufen. Bitten Sie einen Verwalter um einen neuen Link.',
+    done: 'Ihr Passwort ist gespeichert. Bitte melden Sie sich jetzt an.',
   },
 };

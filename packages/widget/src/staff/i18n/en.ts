@@ -39,6 +39,9 @@ export const en: StaffMessages = {
     uniqueIds: 'Each code may only be used once.',
     idFormat: 'Use only letters, digits, - and _.',
     oneChannel: 'Choose at least one channel.',
+    commonPassword: 'This password is on a list of commonly used passwords. Choose another one, for example a sentence of a few words.',
+    tooManyAttempts: (minutes) => `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    busy: 'The server is very busy right now. Try again in a few seconds.',
   },
   shell: {
     nav: 'Console sections',
@@ -302,5 +305,12 @@ export const en: StaffMessages = {
     services: 'Services',
     created: (name) => `Account for ${name} created.`,
     emailTaken: 'There is already an account with this e-mail address.',
+  },
+  setPassword: {
+    title: 'Choose a password',
+    intro: 'Choose the password you will sign in with from now on. This link works only once.',
+    submit: 'Save password',
+    invalidLink: 'This link was already used or has expired. Ask an administrator for a new link.',
+    done: 'Your password is saved. Please sign in now.',
   },
 };

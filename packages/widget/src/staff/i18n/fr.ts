@@ -41,6 +41,9 @@ export const fr = frenchSpacing<StaffMessages>({
     uniqueIds: 'Chaque code ne peut être utilisé qu’une fois.',
     idFormat: 'Utilisez seulement des lettres, des chiffres, - et _.',
     oneChannel: 'Choisissez au moins un canal.',
+    commonPassword: 'Ce mot de passe figure sur une liste de mots de passe courants. Choisissez-en un autre, par exemple une phrase de quelques mots.',
+    tooManyAttempts: (minutes) => `Trop de mots de passe erronés. Réessayez dans ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    busy: 'Le serveur est très occupé. Réessayez dans quelques secondes.',
   },
   shell: {
     nav: 'Parties de la console',
@@ -304,5 +307,12 @@ export const fr = frenchSpacing<StaffMessages>({
     services: 'Services',
     created: (name) => `Compte créé pour ${name}.`,
     emailTaken: 'Il existe déjà un compte avec cette adresse e-mail.',
+  },
+  setPassword: {
+    title: 'Choisir un mot de passe',
+    intro: 'Choisissez le mot de passe avec lequel vous vous connecterez désormais. Ce lien ne fonctionne qu’une seule fois.',
+    submit: 'Enregistrer le mot de passe',
+    invalidLink: 'Ce lien a déjà été utilisé ou a expiré. Demandez un nouveau lien à un administrateur.',
+    done: 'Votre mot de passe est enregistré. Connectez-vous maintenant.',
   },
 });

@@ -42,6 +42,12 @@ export interface StaffMessages {
     uniqueIds: string;
     idFormat: string;
     oneChannel: string;
+    /** A new password the server found on its list of common passwords. */
+    commonPassword: string;
+    /** Too many wrong passwords (sign-in or current password) from this device. */
+    tooManyAttempts: (minutes: number) => string;
+    /** The server turned a password check away because many are running (503). */
+    busy: string;
   };
   shell: {
     nav: string;
@@ -288,5 +294,14 @@ export interface StaffMessages {
     services: string;
     created: (name: string) => string;
     emailTaken: string;
+  };
+  /** Choosing a password from a one-time link (`npm run admin`); the fields reuse `account`'s texts. */
+  setPassword: {
+    title: string;
+    intro: string;
+    submit: string;
+    invalidLink: string;
+    /** On the sign-in page afterwards. */
+    done: string;
   };
 }

@@ -40,6 +40,10 @@ export const nl: StaffMessages = {
     uniqueIds: 'Elke code mag maar één keer voorkomen.',
     idFormat: 'Gebruik alleen letters, cijfers, - en _.',
     oneChannel: 'Kies minstens één kanaal.',
+    commonPassword: 'Dit wachtwoord staat op een lijst van veelgebruikte wachtwoorden. Kies een ander, bijvoorbeeld een zin van een paar woorden.',
+    tooManyAttempts: (minutes) =>
+      `Te veel verkeerde wachtwoorden. Probeer het opnieuw over ${minutes} ${minutes === 1 ? 'minuut' : 'minuten'}.`,
+    busy: 'De server is even erg druk. Probeer het over enkele seconden opnieuw.',
   },
   shell: {
     nav: 'Onderdelen van de console',
@@ -304,5 +308,12 @@ export const nl: StaffMessages = {
     services: 'Diensten',
     created: (name) => `Account voor ${name} aangemaakt.`,
     emailTaken: 'Er is al een account met dit e-mailadres.',
+  },
+  setPassword: {
+    title: 'Wachtwoord kiezen',
+    intro: 'Kies het wachtwoord waarmee u zich voortaan aanmeldt. Deze link werkt maar één keer.',
+    submit: 'Wachtwoord opslaan',
+    invalidLink: 'Deze link is al gebruikt of verlopen. Vraag een beheerder om een nieuwe link.',
+    done: 'Uw wachtwoord is opgeslagen. Meld u nu aan.',
   },
 };

@@ -45,6 +45,8 @@ export class StaffView extends LitElement {
     const t = this.t.errors;
     const e = error instanceof ApiError ? error : new ApiError(0, 'unexpected', String(error));
     if (e.code === 'network') return t.network;
+    if (e.code === 'server_busy') return t.busy;
+    if (e.code === 'too_many_attempts') return t.tooManyAttempts(Math.max(1, Math.ceil((Number(e.details.retryAfterSeconds) || 60) / 60)));
     if (e.status >= 500) return t.server;
     const byCode: Record<string, string> = {
       forbidden: t.forbidden,
@@ -75,6 +77,7 @@ export class StaffView extends LitElement {
       [/must be unique/, t.uniqueIds],
       [/only letters, digits/, t.idFormat],
       [/at least one channel/, t.oneChannel],
+      [/common passwords/, t.commonPassword],
       [/fill this in|required|expected string/i, t.required],
     ];
     for (const [pattern, text] of rules) {
