@@ -11,6 +11,8 @@ interface Job {
   url: string;
   path: string;
   bodies: unknown[];
+  /** Extra headers for each body (same index), e.g. a client address per request behind a proxy. */
+  headers?: Record<string, string>[];
   concurrency: number;
 }
 
@@ -76,7 +78,8 @@ async function runJob(job: Job): Promise<LoadResult> {
   let next = 0;
   const worker = async () => {
     while (next < job.bodies.length) {
-      const response = await client.post(job.path, job.bodies[next++]);
+      const i = next++;
+      const response = await client.post(job.path, job.bodies[i], job.headers?.[i]);
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       if (response.status !== 201) firstOther ??= `${response.status} ${response.body.slice(0, 200)}`;
     }

@@ -16,7 +16,7 @@ export const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - sta
 export function httpClient(base: string, sockets = 1) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const { hostname, port } = new URL(base);
-  const send = (method: string, path: string, body?: unknown) =>
+  const send = (method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string }>((done, fail) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request(
@@ -26,7 +26,7 @@ export function httpClient(base: string, sockets = 1) {
           port,
           method,
           path,
-          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+          headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...extraHeaders },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -40,7 +40,7 @@ export function httpClient(base: string, sockets = 1) {
     });
   return {
     get: (path: string) => send('GET', path),
-    post: (path: string, body: unknown) => send('POST', path, body),
+    post: (path: string, body: unknown, headers?: Record<string, string>) => send('POST', path, body, headers),
     close: () => agent.destroy(),
   };
 }

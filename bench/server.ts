@@ -15,12 +15,12 @@ export interface BenchServer {
  * The real app with a fresh SQLite file and the default outbox mailer, listening on 127.0.0.1 only.
  * No reminder timer: it would add noise, and no benchmark here is about reminders.
  */
-export async function startBenchServer(now: () => Date): Promise<BenchServer> {
+export async function startBenchServer(now: () => Date, env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'balie-bench-'));
   const errors: string[] = [];
   // A production-like public URL: with port 0 the links in mails would read localhost:0, which the
   // calendar library rightly rejects.
-  const config = loadConfig({ PUBLIC_URL: 'https://balie.bench.invalid', SEED_DEMO_DATA: 'true' }, { dataDir, port: 0, now });
+  const config = loadConfig({ PUBLIC_URL: 'https://balie.bench.invalid', SEED_DEMO_DATA: 'true', ...env }, { dataDir, port: 0, now });
   const app = createApp(config, { log: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.message : String(error)}`) });
   try {
     const url = await listenOnLoopback(app.server);
