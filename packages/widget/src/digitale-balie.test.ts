@@ -94,6 +94,23 @@ describe('<digitale-balie> booking view', () => {
       expect(deep(el, '.error-summary')?.textContent).to.contain('Kijk deze velden na');
       expect(deep(el, 'h2')?.textContent).to.contain('Uw gegevens');
     });
+
+    it('when the server refuses a name with a link in it, then the name field says why in the citizen’s language', async () => {
+      const el = await mount({ service: 'mantelzorgpremie' });
+      const form = await toDetails(el);
+      type(form.querySelector<HTMLInputElement>('[name="citizen.name"]')!, 'Marie www.premie-wilsede.top');
+      type(form.querySelector<HTMLInputElement>('[name="citizen.email"]')!, 'marie@example.org');
+      type(form.querySelector<HTMLTextAreaElement>('[name="intake.zorgvrager"]')!, 'Mijn ouders');
+      await clickButton(el, 'Verder');
+      (await waitFor(() => deep<HTMLInputElement>(el, 'input[name="consent"]'), 'consent box')).click();
+      await clickButton(el, 'Afspraak bevestigen');
+      const name = await waitFor(() => {
+        const input = deep<HTMLInputElement>(el, '[name="citizen.name"]');
+        return input?.getAttribute('aria-invalid') === 'true' && input;
+      }, 'refused name field');
+      const errorText = deep(el, `#${CSS.escape(name.getAttribute('aria-describedby')!.trim().split(/\s+/).pop()!)}`)?.textContent;
+      expect(errorText).to.contain('geen link, webadres of e-mailadres');
+    });
   });
 
   describe('events', () => {
