@@ -1,4 +1,5 @@
 import SimplePeer from 'simple-peer';
+import { readChatMessage, type ChatMessage } from './chat-message.ts';
 import type { SignalMessage, SignallingClient } from './signalling.ts';
 
 export interface Participant {
@@ -7,12 +8,7 @@ export interface Participant {
   role: 'staff' | 'citizen' | 'companion';
 }
 
-export interface ChatMessage {
-  kind: 'chat';
-  from: string;
-  text: string;
-  at: string;
-}
+export type { ChatMessage };
 
 type PeerEntry = {
   peer: SimplePeer.Instance;
@@ -130,15 +126,9 @@ export class PeerMesh extends EventTarget {
       this.dispatchEvent(new CustomEvent('stream', { detail: { participant: entry.participant, stream } })),
     );
     peer.on('data', (data: Uint8Array) => {
-      try {
-        const message = JSON.parse(new TextDecoder().decode(data)) as ChatMessage;
-        if (message.kind === 'chat' && typeof message.text === 'string') {
-          // The sender's name comes from the server's participant list, not from the message.
-          this.dispatchEvent(new CustomEvent('chat', { detail: { ...message, text: message.text.slice(0, 2000), from: entry.participant.name } }));
-        }
-      } catch {
-        // not a message of ours: ignore
-      }
+      // The sender's name comes from the server's participant list, not from the message.
+      const message = readChatMessage(data, entry.participant.name);
+      if (message) this.dispatchEvent(new CustomEvent('chat', { detail: message }));
     });
     peer.on('iceStateChange', (state: RTCIceConnectionState) => {
       clearTimeout(entry.restartTimer);
