@@ -15,7 +15,9 @@ export type Audience =
   /** A staff session cookie, and the CSRF header on writes. */
   | 'staff'
   /** Signing in: no credential needed, and a session cookie sent along is ended. */
-  | 'sign-in';
+  | 'sign-in'
+  /** Only the holder of a one-time set-password link (`npm run admin`); no cookie or token opens it. */
+  | 'password-link';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -72,6 +74,7 @@ export const apiRoutes: RouteSpec[] = [
   { method: 'DELETE', path: '/api/appointment/documents/:documentId', audience: 'link', destructive: true },
 
   { method: 'POST', path: '/api/staff/login', audience: 'sign-in', body: { email: 'an.peeters@wilsede.invalid', password: 'wilsede-demo' } },
+  { method: 'POST', path: '/api/staff/password-link', audience: 'password-link', body: { token: 'x'.repeat(43), newPassword: 'een-goed-wachtwoord' } },
   { method: 'GET', path: '/api/staff/session', audience: 'staff' },
   { method: 'POST', path: '/api/staff/logout', audience: 'staff', destructive: true },
   { method: 'POST', path: '/api/staff/password', audience: 'staff', body: { currentPassword: 'wrong-password', newPassword: 'a-new-password-123' } },

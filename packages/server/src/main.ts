@@ -1,6 +1,9 @@
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
+// Everything the server writes (database, mails, uploads, the link secret) is for its own user only.
+process.umask(0o077);
+
 try {
   const config = loadConfig();
   const app = createApp(config);

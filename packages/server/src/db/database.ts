@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,9 @@ const FALLBACK_CHECKPOINT_PAGES = 20_000;
 /** Opens (and migrates) the SQLite file under the data directory. */
 export function openDatabase(dataDir: string): Db {
   const file = join(dataDir, 'balie.sqlite');
+  // Created readable by the server's user only; SQLite gives its -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600));
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const db = new Database(file);
   // WAL keeps readers off the writer's back; synchronous=NORMAL is durable across a process kill.
   db.pragma('journal_mode = WAL');

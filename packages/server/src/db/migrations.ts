@@ -268,4 +268,20 @@ export const migrations: string[] = [
   `
   CREATE INDEX appointments_booked_by_email ON appointments (citizen_email COLLATE NOCASE, end_at) WHERE status = 'booked';
   `,
+  // 11: one-time set-password links for staff (issue 10: a production start has no known password;
+  // `npm run admin -- create` makes the first beheerder and prints such a link). Only the SHA-256 of
+  // the token is stored; a row is deleted when used, and is worthless once expired.
+  `
+  CREATE TABLE staff_password_links (
+    token_hash TEXT PRIMARY KEY,
+    staff_id TEXT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX staff_password_links_staff ON staff_password_links (staff_id);
+  `,
+  // 12: the device test per part (issue 11): JSON {camera, microphone, speaker, network}, each
+  // 'passed', 'failed' or 'skipped', so staff see "camera ✓, microfoon ✗" instead of one tick.
+  `
+  ALTER TABLE appointments ADD COLUMN device_check_parts TEXT;
+  `,
 ];

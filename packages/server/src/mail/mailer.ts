@@ -47,7 +47,8 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       close: () => transport.close(),
     };
   }
-  mkdirSync(opts.outboxDir, { recursive: true });
+  // Mails carry personal links: for the server's user only (the folder, and each file in it).
+  mkdirSync(opts.outboxDir, { recursive: true, mode: 0o700 });
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   /**
    * The file name (without extension) of each keyed mail in the outbox. Read from the folder once,
@@ -63,7 +64,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
   /** Written under a temporary name, then renamed: a killed process leaves no half-written mail behind. */
   const writeWhole = async (name: string, data: string | Buffer) => {
     const path = join(opts.outboxDir, name);
-    await writeFile(`${path}.tmp`, data);
+    await writeFile(`${path}.tmp`, data, { mode: 0o600 });
     await rename(`${path}.tmp`, path);
   };
   return {

@@ -27,6 +27,8 @@ const pdf = () => Buffer.concat([Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>
 /** The status a refused caller gets, or undefined when the caller is allowed. */
 function refusal(route: RouteSpec, who: Credential): number | undefined {
   if (route.audience === 'anyone' || route.audience === 'sign-in') return undefined;
+  // Nobody in the matrix holds a set-password link: a session or a citizen's token opens nothing there.
+  if (route.audience === 'password-link') return 410;
   if (route.audience === 'link') {
     if (who === 'none' || who === 'expired' || who === 'medewerker' || who === 'beheerder') return 401;
     if (who === 'cancelled') return 410;

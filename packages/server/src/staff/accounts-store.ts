@@ -27,7 +27,8 @@ export function accountsStore(db: Db) {
     findByEmail: (email: string) => toAccount(s.byEmail.get(email)),
     list: () => s.all.all().map((row) => toAccount(row)!),
     servicesOf: (id: string) => s.services.all(id).map((r) => r.serviceId),
-    create: db.transaction((account: StaffAccount & { passwordHash: string; serviceIds: string[] }) => {
+    /** `passwordHash` null: the account signs in only after a set-password link (admin command). */
+    create: db.transaction((account: StaffAccount & { passwordHash: string | null; serviceIds: string[] }) => {
       s.insert.run(account);
       for (const serviceId of account.serviceIds) s.offers.run(account.id, serviceId);
     }),

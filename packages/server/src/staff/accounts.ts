@@ -9,7 +9,7 @@ import type { StaffSessions } from './sessions.ts';
 import type { PasswordCheck } from './sign-in.ts';
 
 /** A readable, stable id from the e-mail address: `dirk.devos@…` becomes `dirk-devos`. */
-function idFor(email: string, taken: (id: string) => boolean): string {
+export function idFor(email: string, taken: (id: string) => boolean): string {
   const base = email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'medewerker';
   let id = base;
   for (let n = 2; taken(id); n++) id = `${base}-${n}`;

@@ -23,6 +23,8 @@ import type { IdentityProvider } from './identity.ts';
 import { liveAgenda } from './live-events.ts';
 import { loginThrottle } from './login-throttle.ts';
 import { passwordIdentity } from './password-identity.ts';
+import { passwordLinkRoutes } from './password-link-routes.ts';
+import { passwordLinksStore, setPasswordWithLink } from './password-links.ts';
 import { defaultStaffPolicy, type StaffPolicy } from './policy.ts';
 import { sessionCookie } from './session-cookie.ts';
 import { staffSessions } from './sessions.ts';
@@ -93,6 +95,7 @@ export function staffFeature(deps: StaffFeatureDeps) {
       admin: catalogAdmin({ catalog, store: catalogAdminStore(db), accounts, appointments, now }),
       dashboard: staffDashboard({ catalog, store: appointments, now }),
     }),
+    passwordLinkRoutes(setPasswordWithLink({ links: passwordLinksStore(db, now), accounts, endSessions: sessions.endAll })),
     consolePageRoutes(deps.pagesDir),
   ];
 

@@ -6,8 +6,8 @@ import type { SessionCookie } from './session-cookie.ts';
 import type { ActiveSession, StaffSessions } from './sessions.ts';
 
 export const STAFF_PREFIX = '/api/staff';
-/** Routes that work without a session: signing in is how one gets it. */
-const OPEN_PATHS = new Set([`${STAFF_PREFIX}/login`]);
+/** Routes that work without a session: signing in is how one gets it; a set-password link is its own proof. */
+const OPEN_PATHS = new Set([`${STAFF_PREFIX}/login`, `${STAFF_PREFIX}/password-link`]);
 /** A live stream is not activity: an open console tab must not keep a session alive for ever. */
 const PASSIVE_PATHS = new Set([`${STAFF_PREFIX}/events`]);
 

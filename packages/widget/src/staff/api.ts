@@ -117,6 +117,9 @@ export class StaffApi {
   };
   changePassword = (currentPassword: string, newPassword: string) =>
     this.noContent('post', 'staff/password', { currentPassword, newPassword });
+  /** With a one-time link's token: no session needed; answers the account's e-mail address. */
+  setPasswordWithLink = (token: string, newPassword: string) =>
+    this.send<{ email: string }>('post', 'staff/password-link', { token, newPassword });
 
   accounts = () => this.get<Account[]>('staff/accounts');
   createAccount = (input: { name: string; email: string; role: Role; password: string; serviceIds: string[] }) =>

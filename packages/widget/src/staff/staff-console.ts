@@ -21,9 +21,23 @@ const storedLang = (): Lang | undefined => {
   return stored && (supportedLangs as readonly string[]).includes(stored) ? (stored as Lang) : undefined;
 };
 
+/**
+ * The token of a set-password link (`/medewerker#wachtwoord=<token>`, printed by `npm run admin`),
+ * taken out of the address bar at once: the fragment never reached a server, and now it stays out
+ * of the history and of anything the page shares later.
+ */
+function takeSetPasswordToken(): string | undefined {
+  if (!location.hash.startsWith('#wachtwoord=')) return undefined;
+  // A mangled link (a mail program cut it) still opens the page, which then says the link is not valid.
+  const token = location.hash.slice('#wachtwoord='.length, 200) || '-';
+  history.replaceState(history.state, '', location.pathname + location.search);
+  return token;
+}
+
 /** Each view is a chunk of its own: a medewerker never downloads the admin forms. */
-const views: Record<Route['view'] | 'sign-in', () => Promise<unknown>> = {
+const views: Record<Route['view'] | 'sign-in' | 'set-password', () => Promise<unknown>> = {
   'sign-in': () => import('./views/sign-in-view.ts'),
+  'set-password': () => import('./views/set-password-view.ts'),
   agenda: () => import('./views/agenda-view.ts'),
   dossier: () => import('./views/dossier-view.ts'),
   services: () => import('./views/services-view.ts'),
@@ -118,7 +132,7 @@ export class BalieStaffConsole extends LitElement {
 
   @state() private t: StaffMessages = defaultStaffMessages;
   @state() private session?: SessionInfo | null;
-  @state() private route?: Route | { view: 'sign-in' };
+  @state() private route?: Route | { view: 'sign-in' } | { view: 'set-password'; token: string };
   @state() private notice = '';
   @state() private change?: AgendaChanged;
   @state() private waiting: AgendaItem[] = [];
@@ -173,9 +187,11 @@ export class BalieStaffConsole extends LitElement {
   }
 
   private async start() {
+    const linkToken = takeSetPasswordToken();
     const config = await new BalieApi(location.origin).getConfig().catch(() => undefined);
     this.offeredLangs = supportedLangs.filter((lang) => config?.languages.includes(lang));
     await this.loadTexts();
+    if (linkToken) return this.go({ view: 'set-password', token: linkToken }, false);
     try {
       this.signedIn(await this.api.session(), false);
     } catch {
@@ -215,7 +231,7 @@ export class BalieStaffConsole extends LitElement {
   }
 
   /** Loads the view's chunk, shows it and moves focus to its heading. */
-  private async go(route: Route | { view: 'sign-in' }, focus = true) {
+  private async go(route: NonNullable<BalieStaffConsole['route']>, focus = true) {
     await views[route.view]();
     this.route = route;
     if (!focus) return;
@@ -317,6 +333,19 @@ export class BalieStaffConsole extends LitElement {
   private renderView() {
     const route = this.route;
     if (!route) return html`<p>${this.t.common.loading}</p>`;
+    if (route.view === 'set-password') {
+      return html`<balie-staff-set-password
+        data-view
+        .t=${this.t}
+        .api=${this.api}
+        .token=${route.token}
+        @password-set=${() => {
+          this.session = null;
+          this.notice = this.t.setPassword.done;
+          void this.go({ view: 'sign-in' });
+        }}
+      ></balie-staff-set-password>`;
+    }
     if (route.view === 'sign-in') {
       return html`<balie-staff-sign-in
         data-view
