@@ -115,7 +115,8 @@ describe('loadConfig', () => {
 
   describe('demo data and the demo password (no production start has a known password)', () => {
     it('when started locally with nothing set, then the demo and its published password come as ever', () => {
-      for (const env of [{}, { PUBLIC_URL: 'http://127.0.0.1:8080' }, { PUBLIC_URL: 'http://localhost:9000', HOST: '127.0.0.1' }]) {
+      const starts: Record<string, string>[] = [{}, { PUBLIC_URL: 'http://127.0.0.1:8080' }, { PUBLIC_URL: 'http://localhost:9000', HOST: '127.0.0.1' }];
+      for (const env of starts) {
         const config = load(env);
         assert.equal(config.seedDemoData, true, JSON.stringify(env));
         assert.equal(config.demoStaffPassword, PUBLISHED_DEMO_PASSWORD, JSON.stringify(env));
