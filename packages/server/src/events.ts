@@ -16,7 +16,9 @@ export interface DomainEvents {
   /** Staff ended the call: the appointment is held and every peer was disconnected. */
   'meeting.ended': [{ appointmentId: string; staffId: string }];
   /** The citizen finished the device check (readiness in the agenda). */
-  'meeting.device-checked': [{ appointmentId: string; staffId: string; result: 'passed' | 'failed' }];
+  'meeting.device-checked': [
+    { appointmentId: string; staffId: string; result: 'passed' | 'failed'; parts: Record<'camera' | 'microphone' | 'speaker' | 'network', string> | null },
+  ];
   /** The citizen gave the anonymous survey after the call: the score only, never the comment. */
   'feedback.submitted': [{ appointmentId: string; staffId: string; score: number }];
   /** A document passed the content checks and is visible to the appointment's participants now. */

@@ -130,7 +130,33 @@ describe('meetings', () => {
       assert.equal(column(server, video.id, 'device_check'), 'passed');
     });
 
+    it('when the citizen reports each part, then they are stored and the agenda and dossier show them per part', async () => {
+      const parts = { camera: 'passed', microphone: 'failed', speaker: 'skipped', network: 'passed' };
+      const response = await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'failed', audioOnly: false, parts } });
+      assert.equal(response.status, 204);
+      assert.deepEqual(JSON.parse(String(column(server, video.id, 'device_check_parts'))), parts);
+      const staff = await signIn(server, staffEmail.an);
+      const dossier = await staff.request(`/api/staff/appointments/${video.id}`);
+      assert.equal(dossier.body.readiness.deviceCheck, 'failed');
+      assert.deepEqual(dossier.body.readiness.deviceParts, parts);
+      const agenda = await staff.request('/api/staff/agenda?from=2027-03-01&days=1&staff=all');
+      const item = agenda.body.appointments.find((a: { id: string }) => a.id === video.id);
+      assert.deepEqual(item.readiness.deviceParts, parts);
+
+      // A widget from before the per-part test (still cached on a municipal page) reports the result only.
+      assert.equal((await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed', audioOnly: false } })).status, 204);
+      const again = await staff.request(`/api/staff/appointments/${video.id}`);
+      assert.equal(again.body.readiness.deviceCheck, 'passed');
+      assert.equal(again.body.readiness.deviceParts, null, 'an old result per part is not shown next to a newer overall one');
+    });
+
     it('when the body is not valid, then 422; without a token, 401', async () => {
+      const parts = { camera: 'passed', microphone: 'passed', speaker: 'passed', network: 'passed' };
+      for (const bad of [{ ...parts, camera: 'ok' }, { camera: 'passed' }, { ...parts, keyboard: 'passed' }, 'passed']) {
+        const response = await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed', audioOnly: false, parts: bad } });
+        assertApiError(response, 422, 'validation_failed');
+      }
+      assert.equal(column(server, video.id, 'device_check_parts'), null, 'a refused report changes nothing');
       assertApiError(await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'maybe', audioOnly: false } }), 422, 'validation_failed');
       assertApiError(await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed' } }), 422, 'validation_failed');
       assertApiError(await api(server.url, '/api/meeting/device-check', { body: { result: 'passed', audioOnly: false } }), 401, 'invalid_link');

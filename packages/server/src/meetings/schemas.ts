@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
+const partResult = z.enum(['passed', 'failed', 'skipped']);
+
+/** What each part of the device test found (issue 11); `skipped`: not tested (audio only, not answered). */
+export const devicePartsSchema = z.strictObject({ camera: partResult, microphone: partResult, speaker: partResult, network: partResult });
+export type DeviceParts = z.infer<typeof devicePartsSchema>;
+
 export const deviceCheckSchema = z.strictObject({
   result: z.enum(['passed', 'failed']),
   audioOnly: z.boolean(),
+  // Optional: a widget from before issue 11, still cached on a municipal page, reports the result only.
+  parts: devicePartsSchema.optional(),
 });
 
 export const feedbackSchema = z.strictObject({

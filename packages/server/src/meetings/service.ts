@@ -6,6 +6,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import type { StaffAccount } from '../staff/identity.ts';
 import { iceServersFor, newPeerId, type PeerCredentials } from './credentials.ts';
 import type { AuthorizedPeer, MeetingRole, MeetingRooms } from './rooms.ts';
+import type { DeviceParts } from './schemas.ts';
 import type { MeetingRow, MeetingStore } from './store.ts';
 
 const MINUTE = 60_000;
@@ -191,13 +192,14 @@ export function meetingService(deps: MeetingServiceDeps) {
     },
 
     /** POST /api/meeting/device-check: the agenda shows the citizen's result as readiness. */
-    recordDeviceCheck(holder: LinkHolder, input: { result: 'passed' | 'failed'; audioOnly: boolean }) {
+    recordDeviceCheck(holder: LinkHolder, input: { result: 'passed' | 'failed'; audioOnly: boolean; parts?: DeviceParts | undefined }) {
       const row = requireRow(holder.appointment.id);
       requireVideo(row);
       // A companion's camera says nothing about whether the citizen is ready.
       if (holder.role !== 'citizen') return;
-      store.recordDeviceCheck(row.id, input.result, input.audioOnly, nowIso());
-      events.emit('meeting.device-checked', { appointmentId: row.id, staffId: row.staffId, result: input.result });
+      const parts = input.parts ?? null;
+      store.recordDeviceCheck(row.id, input.result, input.audioOnly, parts, nowIso());
+      events.emit('meeting.device-checked', { appointmentId: row.id, staffId: row.staffId, result: input.result, parts });
     },
 
     /** POST /api/meeting/feedback: once per appointment, after the end, anonymous. */

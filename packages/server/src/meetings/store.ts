@@ -2,6 +2,7 @@ import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
 import type { AdmissionStore } from './rooms.ts';
+import type { DeviceParts } from './schemas.ts';
 
 /** The part of an appointment a meeting needs. */
 export interface MeetingRow {
@@ -41,7 +42,9 @@ export function meetingStore(db: Db) {
          call_ended_at = @at, waiting_since = NULL, next_steps = COALESCE(@nextSteps, next_steps), updated_by = @by
        WHERE id = @id AND call_ended_at IS NULL AND status IN ('booked', 'held')`,
     ),
-    deviceCheck: db.prepare('UPDATE appointments SET device_check = ?, device_check_audio_only = ?, device_check_at = ? WHERE id = ?'),
+    deviceCheck: db.prepare(
+      'UPDATE appointments SET device_check = ?, device_check_audio_only = ?, device_check_parts = ?, device_check_at = ? WHERE id = ?',
+    ),
     claimFeedback: db.prepare('UPDATE appointments SET feedback_given = 1 WHERE id = ? AND feedback_given = 0'),
     insertFeedback: db.prepare('INSERT INTO feedback (service_id, score, comment, created_at) VALUES (?, ?, ?, ?)'),
     admitted: db.prepare<[string], string>('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck(),
@@ -76,8 +79,9 @@ export function meetingStore(db: Db) {
     markCallStarted: (id: string, at: string) => s.callStarted.run(at, id).changes === 1,
     /** Ends the call and marks the appointment held; false when it had ended already or is not open. */
     end: (id: string, at: string, by: string, nextSteps: string | null) => s.end.run({ id, at, by, nextSteps }).changes === 1,
-    recordDeviceCheck: (id: string, result: 'passed' | 'failed', audioOnly: boolean, at: string) =>
-      void s.deviceCheck.run(result, audioOnly ? 1 : 0, at, id),
+    /** `parts` as JSON; null from a widget that reported the result only. */
+    recordDeviceCheck: (id: string, result: 'passed' | 'failed', audioOnly: boolean, parts: DeviceParts | null, at: string) =>
+      void s.deviceCheck.run(result, audioOnly ? 1 : 0, parts ? JSON.stringify(parts) : null, at, id),
     /**
      * Stores a score once per appointment. The feedback row carries no appointment id and only the
      * day, so neither the row nor its time links it to a person; the appointment keeps a flag.

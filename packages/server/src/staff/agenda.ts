@@ -64,6 +64,8 @@ export function staffAgenda(deps: {
       metadata: row.metadata,
       readiness: {
         deviceCheck: row.deviceCheck ?? 'not_done',
+        /** Per part, so staff see which one failed; null when not done or from an older widget. */
+        deviceParts: row.deviceCheckParts,
         documents: { uploaded: row.documentsUploaded, required: service?.requiredDocuments.length ?? 0 },
         waiting: row.status === 'booked' && row.waitingSince !== null,
       },

@@ -1,6 +1,7 @@
 import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
+import type { DeviceParts } from '../meetings/schemas.ts';
 
 /** An appointment as staff see it: no e-mail address, no phone number, no token material. */
 export interface StaffAppointmentRow {
@@ -18,6 +19,8 @@ export interface StaffAppointmentRow {
   intake: Record<string, string>;
   metadata: Record<string, string>;
   deviceCheck: 'passed' | 'failed' | null;
+  /** Each part of the device test (issue 11); null when not done, or reported by an older widget. */
+  deviceCheckParts: DeviceParts | null;
   deviceCheckAt: string | null;
   waitingSince: string | null;
   documentsUploaded: number;
@@ -33,15 +36,20 @@ export interface StaffAppointmentRow {
 
 const columns = `a.id, a.service_id AS serviceId, a.staff_id AS staffId, st.name AS staffName, a.channel,
   a.location_id AS locationId, a.start_at AS startAt, a.end_at AS endAt, a.status, a.citizen_name AS citizenName,
-  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_at AS deviceCheckAt, a.waiting_since AS waitingSince,
+  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.waiting_since AS waitingSince,
   (SELECT COUNT(*) FROM documents d WHERE d.appointment_id = a.id AND d.uploaded_by != 'staff'
      AND d.completed_at IS NOT NULL AND d.deleted_at IS NULL) AS documentsUploaded,
   a.notes, a.next_steps AS nextSteps, a.created_at AS createdAt, a.cancelled_at AS cancelledAt,
   a.cancelled_by AS cancelledBy, a.held_at AS heldAt, a.no_show_at AS noShowAt, a.follow_up_of AS followUpOf`;
 const from = 'FROM appointments a JOIN staff st ON st.id = a.staff_id';
 
-type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata'> & { intake: string; metadata: string };
-const toRow = (row: Row): StaffAppointmentRow => ({ ...row, intake: JSON.parse(row.intake), metadata: JSON.parse(row.metadata) });
+type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts'> & { intake: string; metadata: string; deviceCheckParts: string | null };
+const toRow = (row: Row): StaffAppointmentRow => ({
+  ...row,
+  intake: JSON.parse(row.intake),
+  metadata: JSON.parse(row.metadata),
+  deviceCheckParts: row.deviceCheckParts ? JSON.parse(row.deviceCheckParts) : null,
+});
 
 /** What the impact dashboard counts, per appointment. */
 export interface DashboardRow {

@@ -14,7 +14,8 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
-type Extra = Record<string, string | number>;
+/** Ids, codes and counts; at most a small map of codes (the device test's parts). */
+type Extra = Record<string, string | number | Record<string, string>>;
 
 /**
  * Which domain events leave as webhooks, and what each adds to the appointment's facts. Every domain
@@ -31,7 +32,7 @@ const webhookOf = {
   'meeting.admitted': (e) => ({ admitted: e.peerIds.length }),
   'meeting.started': () => ({}),
   'meeting.ended': () => ({}),
-  'meeting.device-checked': (e) => ({ result: e.result }),
+  'meeting.device-checked': (e) => ({ result: e.result, ...(e.parts ? { parts: e.parts } : {}) }),
   'feedback.submitted': (e) => ({ score: e.score }),
   // Case management files what arrived; the content itself stays behind the access-checked download.
   'document.added': (e) => ({ documentId: e.documentId, uploadedBy: e.uploadedBy }),

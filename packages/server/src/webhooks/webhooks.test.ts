@@ -188,6 +188,18 @@ describe('webhooks of a video call', () => {
     host.close();
     again.close();
   });
+
+  it('when the citizen finishes the device test, then meeting.device-checked carries the result and each part', async () => {
+    server.clock.set(MONDAY);
+    const { id, token } = await book(server, await firstSlot(server.url));
+    const parts = { camera: 'failed', microphone: 'passed', speaker: 'passed', network: 'skipped' };
+    const response = await api(server.url, '/api/meeting/device-check', { token, body: { result: 'failed', audioOnly: false, parts } });
+    assert.equal(response.status, 204);
+    const [hook] = await receiver.waitFor(1, ofType('meeting.device-checked', id));
+    const event = JSON.parse(hook!.body);
+    assert.equal(event.data.result, 'failed');
+    assert.deepEqual(event.data.parts, parts);
+  });
 });
 
 describe('webhooks across a restart', () => {
