@@ -19,6 +19,7 @@ import { BalieUploadCompletedEvent, type BalieUploadCompletedDetail } from './ev
 import { BalieDocumentReceivedEvent, type BalieDocumentReceivedDetail } from './events/document-received.ts';
 import type { DeviceChoice } from './views/device-check-view.ts';
 import { defaultMessages, loadMessages, resolveLang, supportedLangs, type Lang, type Messages } from './i18n/index.ts';
+import { pageLinkToken } from './page-link.ts';
 import { tokens } from './styles/tokens.ts';
 import { languageSwitch, languageSwitchStyles } from './views/language-switch.ts';
 
@@ -96,7 +97,10 @@ export class DigitaleBalie extends LitElement {
   /** Language: `nl` (default), `fr`, `en` or `de`. Without it, the page's `lang` is used. */
   @property({ reflect: true }) override lang = '';
 
-  /** Personal link token. Default: the `balie` query parameter of the page URL. */
+  /**
+   * Personal link token. Default: the `balie` query parameter of the page URL, which the widget then
+   * removes from the address bar (kept for a reload of this tab).
+   */
   @property() appointment?: string;
 
   @state() private messages: Messages = defaultMessages;
@@ -118,7 +122,7 @@ export class DigitaleBalie extends LitElement {
   }
 
   private get token() {
-    return this.appointment ?? this.pageParams.get('balie') ?? undefined;
+    return this.appointment ?? pageLinkToken(this.server);
   }
 
   override connectedCallback() {
