@@ -2,13 +2,14 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+/** `extraArgs` adds to the shared flags, e.g. a file as the fake camera (`--use-file-for-fake-video-capture=…`). */
+export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
+  chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
 
 /** A real server (outbox mail, SQLite in a temp dir) and a browser, for one journey. */
-export async function startJourney(opts: Parameters<typeof startTestServer>[0] = {}) {
+export async function startJourney(opts: Parameters<typeof startTestServer>[0] = {}, browserArgs: string[] = []) {
   const server: TestServer = await startTestServer(opts);
-  const browser = await launchChromium();
+  const browser = await launchChromium(browserArgs);
   const pages: Page[] = [];
   return {
     server,

@@ -1,5 +1,5 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { AppointmentView, BookingRequest, Companion, DocumentList, Location, MeetingJoin, MeetingState, PublicConfig, Service, Slot } from './types.ts';
+import type { AppointmentView, BookingRequest, Companion, DeviceCheckReport, DocumentList, Location, MeetingJoin, MeetingState, PublicConfig, Service, Slot } from './types.ts';
 
 /**
  * An API failure as a value the views can turn into a friendly text: `code` is the server's
@@ -66,6 +66,8 @@ export class BalieApi {
 
   // Asked before the first view renders: no retries, a short timeout; the view reports a dead server.
   getConfig = () => this.call(() => this.http.get('config', { retry: 0, timeout: 5000 }).json<PublicConfig>());
+  /** One small request past every cache, for the device test's round-trip measurement. */
+  ping = () => this.call(() => this.http.get('config', { retry: 0, timeout: 5000, cache: 'no-store' }).then(() => undefined));
   listServices = () => this.call(() => this.http.get('services').json<Service[]>());
   getService = (id: string) => this.call(() => this.http.get(`services/${encodeURIComponent(id)}`).json<Service>());
   listLocations = () => this.call(() => this.http.get('locations').json<Location[]>());
@@ -93,8 +95,18 @@ export class BalieApi {
   removeCompanion = (id: string) => this.call(() => this.http.delete(`appointment/companions/${encodeURIComponent(id)}`).then(() => undefined));
   joinMeeting = () => this.call(() => this.http.post('meeting/join').json<MeetingJoin>());
   meetingState = (peerId: string) => this.call(() => this.http.get('meeting/state', { searchParams: { peerId }, retry: 0 }).json<MeetingState>());
-  reportDeviceCheck = (result: 'passed' | 'failed', audioOnly: boolean) =>
-    this.call(() => this.http.post('meeting/device-check', { json: { result, audioOnly } }).then(() => undefined));
+  reportDeviceCheck = (check: DeviceCheckReport) =>
+    this.call(() =>
+      this.http
+        .post('meeting/device-check', {
+          json: {
+            result: check.result,
+            audioOnly: check.audioOnly,
+            parts: { camera: check.parts.camera, microphone: check.parts.microphone, speaker: check.parts.speaker, network: check.parts.network },
+          },
+        })
+        .then(() => undefined),
+    );
   sendFeedback = (score: number, comment: string) =>
     this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } }).then(() => undefined));
 }

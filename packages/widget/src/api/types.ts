@@ -70,6 +70,16 @@ export interface BookingRequest {
 
 export const localize = <T>(texts: Localized<T>, lang: Lang): T => texts[lang] ?? texts.nl;
 
+/** One part of the device test: `skipped` when it was not (or not yet) tested. */
+export type DevicePartResult = 'passed' | 'failed' | 'skipped';
+
+/** POST /api/meeting/device-check: the overall result and each part's (issue 11). */
+export interface DeviceCheckReport {
+  result: 'passed' | 'failed';
+  audioOnly: boolean;
+  parts: { camera: DevicePartResult; microphone: DevicePartResult; speaker: DevicePartResult; network: DevicePartResult };
+}
+
 export interface MeetingJoin {
   meetingId: string;
   peerId: string;

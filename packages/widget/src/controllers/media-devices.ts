@@ -81,7 +81,9 @@ export class MediaDevicesController implements ReactiveController {
     this.audio ??= new AudioContext();
     const source = this.audio.createMediaStreamSource(new MediaStream([track]));
     const analyser = this.audio.createAnalyser();
-    analyser.fftSize = 512;
+    // ~90 ms of samples per reading, read every 100 ms: the peak misses almost nothing, so a short
+    // sound counts for the device test's microphone check as well as a long one.
+    analyser.fftSize = 4096;
     source.connect(analyser);
     const samples = new Uint8Array(analyser.fftSize);
     this.meterTimer = setInterval(() => {

@@ -1,8 +1,12 @@
+import type { DeviceCheckReport } from '../api/types.ts';
+
 /** The device check finished; the result is stored with the appointment for staff to see. */
 export interface BalieDeviceCheckCompletedDetail {
   appointmentId: string;
   result: 'passed' | 'failed';
   audioOnly: boolean;
+  /** Each part's result: `passed`, `failed`, or `skipped` when it was not tested. */
+  parts: DeviceCheckReport['parts'];
 }
 
 export class BalieDeviceCheckCompletedEvent extends Event {

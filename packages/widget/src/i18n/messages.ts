@@ -139,6 +139,25 @@ export interface Messages {
     testSoundHint: string;
     audioOnly: string;
     checkPassed: string;
+    /** Device test (issue 11): while parts are still being tested, and when one failed. */
+    testing: string;
+    checkFailed: string;
+    parts: { camera: string; microphone: string; speaker: string; network: string };
+    partStates: { checking: string; asking: string; passed: string; failed: string; skipped: string };
+    retryPart: (part: string) => string;
+    heardQuestion: string;
+    yes: string;
+    no: string;
+    cameraNoFrames: string;
+    cameraDark: string;
+    microphoneSilent: string;
+    speakerNotHeard: string;
+    networkSpeed: (ms: number) => string;
+    networkUnreachable: string;
+    networkSlow: (ms: number) => string;
+    networkNoRelay: string;
+    checkFailedDone: string;
+    testAgain: string;
     continue: string;
     done: string;
     lobbyTitle: string;

@@ -30,7 +30,7 @@ const sets: Record<string, Record<Lang, unknown>> = {
  */
 const sharedEverywhere = ['2', '3', '4', '–', '«9001» – «9002»', '«9001» min', '«9001» h', 'Code'];
 const sameAsEnglish: Record<Exclude<Lang, 'en'>, string[]> = {
-  nl: [...sharedEverywhere, 'Camera', 'Chat', 'Video', 'Status', 'Agenda', 'Impact', 'Account', 'Intake', 'Document «9001»', 'Score «9001»'],
+  nl: [...sharedEverywhere, 'Camera', 'camera', 'Chat', 'Video', 'Status', 'Agenda', 'Impact', 'Account', 'Intake', 'Document «9001»', 'Score «9001»'],
   fr: [...sharedEverywhere, 'Participants', 'Documents', 'Document «9001»', 'Question «9001»', 'Service', 'Services', 'Agenda', 'Impact', 'Actions', 'Notes', 'Description', 'Satisfaction'],
   de: [...sharedEverywhere, 'Name', 'Chat', 'Video', 'Status', 'Text', 'Block «9001»'],
 };

@@ -26,6 +26,9 @@ export interface Account extends StaffMember {
 }
 
 export type DeviceCheck = 'passed' | 'failed' | 'not_done';
+export type DevicePart = 'camera' | 'microphone' | 'speaker' | 'network';
+/** One part of the citizen's device test; `skipped`: not tested (audio only, or not answered). */
+export type DevicePartResult = 'passed' | 'failed' | 'skipped';
 export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
 
 export interface AgendaItem {
@@ -43,7 +46,13 @@ export interface AgendaItem {
   intake: { id: string; question: string; answer: string }[];
   /** The municipality's own data from the booking page (balie-booking-requested), e.g. a case number. */
   metadata: Record<string, string>;
-  readiness: { deviceCheck: DeviceCheck; documents: { uploaded: number; required: number }; waiting: boolean };
+  readiness: {
+    deviceCheck: DeviceCheck;
+    /** Each part of the device test; null when not done, or reported by a widget from before issue 11. */
+    deviceParts: Record<DevicePart, DevicePartResult> | null;
+    documents: { uploaded: number; required: number };
+    waiting: boolean;
+  };
   followUpOf: string | null;
 }
 

@@ -1,19 +1,25 @@
 import { css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
+import { DEVICE_PARTS, DeviceTestController, type DevicePart, type DeviceParts, type PartState } from '../controllers/device-test.ts';
 import { MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
 
 export interface DeviceChoice {
   result: 'passed' | 'failed';
+  /** What each part of the test found; a part not (yet) tested is `skipped`. */
+  parts: DeviceParts;
   audioOnly: boolean;
   cameraId?: string;
   microphoneId?: string;
   speakerId?: string;
 }
 
+const MARKS: Record<PartState, string> = { checking: '…', asking: '?', passed: '✓', failed: '✗', skipped: '–' };
+
 /**
  * The device check: ask for camera and microphone (with help when the browser blocks them), show a
- * preview, a live microphone meter, a speaker test, device choice and an audio-only option.
+ * preview, a live microphone meter, a speaker test, device choice and an audio-only option. Each
+ * part is really tested (issue 11), with help for the one that fails.
  */
 @customElement('balie-device-check')
 export class BalieDeviceCheck extends BalieView {
@@ -41,20 +47,58 @@ export class BalieDeviceCheck extends BalieView {
       details {
         margin-bottom: 0.5em;
       }
+      ul.parts {
+        list-style: none;
+        padding: 0;
+      }
+      ul.parts > li {
+        margin-bottom: 0.5em;
+      }
+      .mark {
+        display: inline-block;
+        width: 1.5em;
+        font-weight: bold;
+      }
+      [data-state='passed'] .mark {
+        color: var(--_success);
+      }
+      [data-state='failed'] .mark {
+        color: var(--_error);
+      }
+      ul.parts p {
+        margin: 0.25em 0 0.25em 1.5em;
+      }
+      ul.parts button {
+        margin-left: 1.5em;
+      }
     `,
   ];
 
+  /** TURN servers from the join, when the call is near enough to have them: the network part then tests the relay route too. */
+  @property({ attribute: false }) iceServers: RTCIceServer[] = [];
+
   private media = new MediaDevicesController(this);
+  private test = new DeviceTestController(this, this.media);
   @state() private asked = false;
   @state() private speakerId = '';
 
   private async allow(audioOnly = false) {
     this.asked = true;
+    void this.test.testNetwork(() => this.api.ping(), this.iceServers);
     await this.media.start({ audioOnly });
     await this.updateComplete;
     const video = this.renderRoot.querySelector('video');
     if (video && this.media.stream) video.srcObject = this.media.stream;
     void this.focusHeading();
+    if (this.media.problem) return;
+    void this.test.testCamera(video);
+    this.test.testMicrophone();
+  }
+
+  private retry(part: DevicePart) {
+    if (part === 'camera') void this.test.testCamera(this.renderRoot.querySelector('video'));
+    else if (part === 'microphone') this.test.testMicrophone();
+    else if (part === 'network') void this.test.testNetwork(() => this.api.ping(), this.iceServers);
   }
 
   override firstUpdated() {
@@ -68,17 +112,23 @@ export class BalieDeviceCheck extends BalieView {
 
   private async choose(kind: 'audioinput' | 'videoinput', deviceId: string) {
     await this.media.switchDevice(kind, deviceId).catch(() => undefined);
+    this.retry(kind === 'audioinput' ? 'microphone' : 'camera');
   }
 
   private finish() {
     const stream = this.media.stream;
+    const parts = this.media.problem
+      ? { ...this.test.parts, camera: this.media.audioOnly ? 'skipped' : 'failed', microphone: 'failed' } satisfies DeviceParts
+      : this.test.parts;
     const choice: DeviceChoice = {
-      result: stream && !this.media.problem ? 'passed' : 'failed',
+      result: stream && !this.media.problem && !Object.values(parts).includes('failed') ? 'passed' : 'failed',
+      parts,
       audioOnly: this.media.audioOnly,
       cameraId: stream?.getVideoTracks()[0]?.getSettings().deviceId,
       microphoneId: stream?.getAudioTracks()[0]?.getSettings().deviceId,
       speakerId: this.speakerId || undefined,
     };
+    this.test.stop();
     this.media.stop();
     this.emit('checked', choice);
   }
@@ -132,17 +182,52 @@ export class BalieDeviceCheck extends BalieView {
           <p class="hint">${t.levelHint}</p>
           <meter id="level" min="0" max="1" low="0.05" optimum="0.5" .value=${m.level}></meter>
           <p>
-            <button class="secondary" @click=${() => m.playTestSound(this.speakerId)}>${t.testSound}</button>
+            <button class="secondary" @click=${() => this.test.playSound(this.speakerId)}>${t.testSound}</button>
           </p>
-          <p class="hint">${t.testSoundHint}</p>
+          ${this.test.soundPlayed
+            ? // The answer stays on screen as a pressed button, so keyboard focus stays where it was.
+              html`<p id="heard-question">${t.heardQuestion}</p>
+                <div class="actions" role="group" aria-labelledby="heard-question">
+                  <button aria-pressed=${this.test.state.speaker === 'passed'} @click=${() => this.test.heard(true)}>${t.yes}</button>
+                  <button class="secondary" aria-pressed=${this.test.state.speaker === 'failed'} @click=${() => this.test.heard(false)}>${t.no}</button>
+                </div>`
+            : html`<p class="hint">${t.testSoundHint}</p>`}
         </div>
       </div>
+      ${this.renderParts()}
       ${m.audioOnly ? nothing : this.select('videoinput', t.camera, video?.getSettings().deviceId, (id) => this.choose('videoinput', id))}
       ${this.select('audioinput', t.microphone, audio?.getSettings().deviceId, (id) => this.choose('audioinput', id))}
       ${this.select('audiooutput', t.speaker, this.speakerId, (id) => (this.speakerId = id))}
       <label class="choice"><input type="checkbox" .checked=${m.audioOnly} @change=${(e: Event) => this.allow((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
-      <p class="notice success" role="status">${t.checkPassed}</p>
       <div class="actions"><button @click=${() => this.finish()}>${t.continue}</button></div>`;
+  }
+
+  /** Each part with its state, and for a failed part what to do about it. */
+  private renderParts() {
+    const t = this.t.meeting;
+    const test = this.test;
+    const summary = test.failed ? t.checkFailed : test.done ? t.checkPassed : t.testing;
+    const help: Partial<Record<DevicePart, string>> = {
+      camera: test.cameraProblem === 'no-frames' ? t.cameraNoFrames : t.cameraDark,
+      microphone: t.microphoneSilent,
+      speaker: t.speakerNotHeard,
+      network:
+        test.networkProblem === 'unreachable' ? t.networkUnreachable : test.networkProblem === 'no-relay' ? t.networkNoRelay : t.networkSlow(test.rttMs ?? 0),
+    };
+    return html`<ul class="parts">
+        ${DEVICE_PARTS.map((part) => {
+          const state = test.state[part];
+          const speed = part === 'network' && state === 'passed' && test.rttMs !== undefined ? ` (${t.networkSpeed(test.rttMs)})` : '';
+          return html`<li data-part=${part} data-state=${state}>
+            <span class="mark" aria-hidden="true">${MARKS[state]}</span>${t.parts[part]}: ${t.partStates[state]}${speed}
+            ${state === 'failed'
+              ? html`<p class="error">${help[part]}</p>
+                  ${part === 'speaker' ? nothing : html`<button class="secondary" @click=${() => this.retry(part)}>${t.retryPart(t.parts[part])}</button>`}`
+              : nothing}
+          </li>`;
+        })}
+      </ul>
+      <p class="notice ${test.failed ? 'error-box' : test.done ? 'success' : ''}" role="status">${summary}</p>`;
   }
 }
 

@@ -31,6 +31,8 @@ export class BalieMeetingView extends BalieView {
   @state() private participants: MeetingParticipant[] = [];
   @state() private nextSteps: string | null = null;
   @state() private followUp: FollowUp | null = null;
+  /** TURN servers for the device test's relay check, when the meeting is open already. */
+  @state() private iceServers: RTCIceServer[] = [];
 
   private media = new MediaDevicesController(this);
   private signalling?: SignallingClient;
@@ -62,9 +64,18 @@ export class BalieMeetingView extends BalieView {
     void this.focusHeading();
   }
 
+  /**
+   * Just before the call the join hands out TURN credentials, so the device test can try the relay
+   * route; days before (too early) or on any refusal the test measures the round trip only.
+   */
+  private async deviceCheck() {
+    this.go('device');
+    this.iceServers = (await this.api.joinMeeting().catch(() => undefined))?.iceServers ?? [];
+  }
+
   private async checked(choice: DeviceChoice) {
     this.choice = choice;
-    await this.api.reportDeviceCheck(choice.result, choice.audioOnly).catch((error) => this.fail(error));
+    await this.api.reportDeviceCheck(choice).catch((error) => this.fail(error));
     this.emit('device-checked', choice);
     if (this.deviceOnly) this.go('device-done');
     else await this.enterLobby();
@@ -178,14 +189,20 @@ export class BalieMeetingView extends BalieView {
           <ol>${t.steps.map((s) => html`<li>${s}</li>`)}</ol>
           <div class="actions">
             <button class="secondary" @click=${() => this.emit('back')}>${this.t.common.back}</button>
-            <button @click=${() => this.go('device')}>${t.start}</button>
+            <button @click=${() => this.deviceCheck()}>${t.start}</button>
           </div>`;
       case 'device':
-        return html`<balie-device-check .t=${this.t} .lang=${this.lang} .server=${this.server}
+        return html`<balie-device-check .t=${this.t} .lang=${this.lang} .server=${this.server} .iceServers=${this.iceServers}
           @checked=${(e: CustomEvent<DeviceChoice>) => this.checked(e.detail)}></balie-device-check>`;
       case 'device-done':
-        return html`<h2 tabindex="-1" data-step-heading>${t.checkPassed}</h2>
-          <div class="actions"><button @click=${() => this.emit('back')}>${t.done}</button></div>`;
+        return this.choice?.result === 'failed'
+          ? html`<h2 tabindex="-1" data-step-heading>${t.checkFailedDone}</h2>
+              <div class="actions">
+                <button @click=${() => this.go('device')}>${t.testAgain}</button>
+                <button class="secondary" @click=${() => this.emit('back')}>${t.done}</button>
+              </div>`
+          : html`<h2 tabindex="-1" data-step-heading>${t.checkPassed}</h2>
+              <div class="actions"><button @click=${() => this.emit('back')}>${t.done}</button></div>`;
       case 'lobby':
         return html`<h2 tabindex="-1" data-step-heading>${t.lobbyTitle}</h2>
           ${errorBox}

@@ -96,6 +96,8 @@ export const de: StaffMessages = {
     counterOnly: 'Schalter',
     companionRoles: { carer: 'pflegende Person', family: 'Familienmitglied', interpreter: 'Dolmetscher' },
     deviceCheck: { passed: 'Gerät getestet', failed: 'Gerätetest fehlgeschlagen', not_done: 'Gerät nicht getestet' },
+    deviceParts: { camera: 'Kamera', microphone: 'Mikrofon', speaker: 'Lautsprecher', network: 'Netzwerk' },
+    devicePartResult: { passed: 'funktioniert', failed: 'funktioniert nicht', skipped: 'nicht getestet' },
     documents: (uploaded, required) => `Dokumente: ${uploaded} von ${required}`,
     noDocuments: 'Keine Dokumente nötig',
     waiting: 'Wartet jetzt',

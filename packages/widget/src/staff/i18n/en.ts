@@ -94,6 +94,8 @@ export const en: StaffMessages = {
     counterOnly: 'Counter',
     companionRoles: { carer: 'carer', family: 'family member', interpreter: 'interpreter' },
     deviceCheck: { passed: 'Device tested', failed: 'Device test failed', not_done: 'Device not tested' },
+    deviceParts: { camera: 'camera', microphone: 'microphone', speaker: 'speaker', network: 'network' },
+    devicePartResult: { passed: 'works', failed: 'does not work', skipped: 'not tested' },
     documents: (uploaded, required) => `Documents: ${uploaded} of ${required}`,
     noDocuments: 'No documents needed',
     waiting: 'Waiting now',

@@ -96,6 +96,8 @@ export const fr = frenchSpacing<StaffMessages>({
     counterOnly: 'Guichet',
     companionRoles: { carer: 'aidant proche', family: 'membre de la famille', interpreter: 'interprète' },
     deviceCheck: { passed: 'Appareil testé', failed: 'Test de l’appareil échoué', not_done: 'Appareil pas testé' },
+    deviceParts: { camera: 'caméra', microphone: 'micro', speaker: 'haut-parleur', network: 'réseau' },
+    devicePartResult: { passed: 'fonctionne', failed: 'ne fonctionne pas', skipped: 'pas testé' },
     documents: (uploaded, required) => `Documents : ${uploaded} sur ${required}`,
     noDocuments: 'Aucun document demandé',
     waiting: 'Attend maintenant',

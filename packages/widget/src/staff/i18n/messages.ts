@@ -1,4 +1,4 @@
-import type { AppointmentStatus, DeviceCheck, Role } from '../types.ts';
+import type { AppointmentStatus, DeviceCheck, DevicePart, DevicePartResult, Role } from '../types.ts';
 
 type Lang = 'nl' | 'fr' | 'en' | 'de';
 
@@ -90,6 +90,9 @@ export interface StaffMessages {
     counterOnly: string;
     companionRoles: Record<'carer' | 'family' | 'interpreter', string>;
     deviceCheck: Record<DeviceCheck, string>;
+    /** The device test per part (issue 11), as in "camera ✓, microfoon ✗". */
+    deviceParts: Record<DevicePart, string>;
+    devicePartResult: Record<DevicePartResult, string>;
     documents: (uploaded: number, required: number) => string;
     noDocuments: string;
     waiting: string;

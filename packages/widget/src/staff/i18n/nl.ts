@@ -97,6 +97,8 @@ export const nl: StaffMessages = {
     counterOnly: 'Loket',
     companionRoles: { carer: 'mantelzorger', family: 'familielid', interpreter: 'tolk' },
     deviceCheck: { passed: 'Toestel getest', failed: 'Toesteltest mislukt', not_done: 'Toestel niet getest' },
+    deviceParts: { camera: 'camera', microphone: 'microfoon', speaker: 'luidspreker', network: 'netwerk' },
+    devicePartResult: { passed: 'in orde', failed: 'werkt niet', skipped: 'niet getest' },
     documents: (uploaded, required) => `Documenten: ${uploaded} van ${required}`,
     noDocuments: 'Geen documenten nodig',
     waiting: 'Wacht nu',

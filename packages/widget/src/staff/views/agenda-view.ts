@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { formatDay, formatWhen, localDate, today } from '../format.ts';
 import type { Agenda, AgendaChanged, AgendaItem } from '../types.ts';
+import { renderDeviceParts } from './device-parts.ts';
 import { StaffView } from './staff-view.ts';
 
 const PERIODS = [1, 3, 7, 14] as const;
@@ -149,7 +150,9 @@ export class BalieStaffAgenda extends StaffView {
     const deviceClass = { passed: 'ok', failed: 'bad', not_done: 'todo' }[deviceCheck];
     return html`<ul class="plain">
       ${waiting ? html`<li><span class="badge alert" data-waiting>${t.waiting}</span></li>` : nothing}
-      ${item.channel === 'video' ? html`<li><span class="badge ${deviceClass}">${t.deviceCheck[deviceCheck]}</span></li>` : nothing}
+      ${item.channel === 'video'
+        ? html`<li><span class="badge ${deviceClass}">${item.readiness.deviceParts ? renderDeviceParts(this.t, item.readiness.deviceParts) : t.deviceCheck[deviceCheck]}</span></li>`
+        : nothing}
       <li>
         ${documents.required
           ? html`<span class="badge ${documents.uploaded >= documents.required ? 'ok' : 'todo'}">${t.documents(documents.uploaded, documents.required)}</span>`

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api.ts';
 import { formatWhen } from '../format.ts';
 import type { AgendaChanged, Dossier } from '../types.ts';
+import { renderDeviceParts } from './device-parts.ts';
 import './cancel-form.ts';
 import './dossier-documents.ts';
 import './follow-up-planner.ts';
@@ -186,7 +187,11 @@ export class BalieStaffDossier extends StaffView {
       <ul>
         ${d.waitingSince && d.status === 'booked' ? html`<li><strong>${t.waitingSince(formatWhen(d.waitingSince, this.t.locale, 'time'))}</strong></li>` : nothing}
         ${d.channel === 'video'
-          ? html`<li>${a.deviceCheck[d.readiness.deviceCheck]}${d.deviceCheckAt ? ` (${t.deviceCheckAt(formatWhen(d.deviceCheckAt, this.t.locale, 'short'))})` : ''}</li>`
+          ? html`<li>
+              ${a.deviceCheck[d.readiness.deviceCheck]}${d.deviceCheckAt ? ` (${t.deviceCheckAt(formatWhen(d.deviceCheckAt, this.t.locale, 'short'))})` : ''}${d.readiness.deviceParts
+                ? html`: ${renderDeviceParts(this.t, d.readiness.deviceParts)}`
+                : nothing}
+            </li>`
           : nothing}
         <li>${d.requiredDocuments.length ? a.documents(d.readiness.documents.uploaded, d.requiredDocuments.length) : a.noDocuments}</li>
       </ul>
