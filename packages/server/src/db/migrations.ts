@@ -284,4 +284,10 @@ export const migrations: string[] = [
   `
   ALTER TABLE appointments ADD COLUMN device_check_parts TEXT;
   `,
+  // 13: the calendar revision of an appointment (issue 11). RFC 5546: an update or a cancellation
+  // replaces the event in the citizen's calendar only when its SEQUENCE is higher than the one the
+  // calendar holds, so every move and the cancellation raise it, in the same transaction.
+  `
+  ALTER TABLE appointments ADD COLUMN calendar_sequence INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
