@@ -3,8 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { ChatMessage } from '../call/peer-mesh.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
-
-const URL_PATTERN = /(https?:\/\/[^\s<>"']+)/g;
+import { chatParts } from './chat-links.ts';
 
 /**
  * Chat over the data channel: nothing is stored on the server. Text is rendered as text (Lit escapes
@@ -40,8 +39,8 @@ export class BalieChatPanel extends BalieView {
   @property({ attribute: false }) messages: ChatMessage[] = [];
 
   private linkify(text: string) {
-    return text.split(URL_PATTERN).map((part, i) =>
-      i % 2 === 1 ? html`<a href=${part} target="_blank" rel="noopener noreferrer">${part}</a>` : part,
+    return chatParts(text).map((part) =>
+      typeof part === 'string' ? part : html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>`,
     );
   }
 
