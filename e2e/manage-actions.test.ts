@@ -79,4 +79,69 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     await page.getByText('Er komt niemand mee.').waitFor();
     assert.deepEqual(companions(), []);
   });
+
+  it('switches a video call to the counter and back: the citizen sees where, the server holds it, a mail says so', async () => {
+    const page = await journey.page();
+    const base = journey.server.url;
+    const els = { name: 'Els Maes', email: 'els@example.org' };
+    await bookOnDemoSite(page, base, els);
+    const { id } = appointmentRow();
+    const row = () =>
+      journey.server.app.db.prepare('SELECT channel, location_id AS locationId, start_at AS startAt FROM appointments WHERE id = ?').get(id) as {
+        channel: string;
+        locationId: string | null;
+        startAt: string;
+      };
+    const mailsToEls = async (subject: string) => (await sentMails(journey.server)).filter((m) => m.to.includes(els.email) && m.subject.startsWith(subject));
+
+    const mail = await openMail(page, base, 'Uw afspraak is bevestigd', els.name);
+    await mail.locator('a[href*="balie="]').first().click();
+    await page.getByRole('heading', { name: 'Uw afspraak' }).waitFor();
+
+    // To the counter: which counter first (both have free times), then a free time there.
+    await page.getByRole('button', { name: 'Liever naar het loket komen' }).click();
+    await page.getByRole('heading', { name: 'Liever naar het loket komen' }).waitFor();
+    await page.getByRole('group', { name: 'Naar welk loket wilt u komen?' }).waitFor();
+    await page.getByRole('radio', { name: /Sociaal Huis/ }).check();
+    const slot = page.getByRole('radio', { name: / om \d\d:\d\d$/ }).first();
+    const label = (await slot.getAttribute('aria-label'))!;
+    await slot.check();
+    await page.getByRole('button', { name: /^Wijzigen naar / }).click();
+
+    // What the citizen sees: where and when, no error, no video buttons any more, the way back offered.
+    const time = label.split(' om ')[1]!;
+    const done = page.getByRole('paragraph').filter({ hasText: 'U komt nu naar het loket: Sociaal Huis, Kerkstraat 12, 9999 Wilsede, op' });
+    await done.waitFor();
+    assert.match((await done.textContent())!, new RegExp(time));
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error is shown');
+    await page.getByRole('definition').filter({ hasText: 'Aan het loket: Sociaal Huis, Kerkstraat 12, 9999 Wilsede' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Camera en microfoon testen' }).count(), 0, 'no device test for a counter visit');
+    await page.getByRole('button', { name: 'Liever een videogesprek' }).waitFor();
+
+    // What the server holds, and the mail.
+    const atCounter = row();
+    assert.deepEqual({ channel: atCounter.channel, locationId: atCounter.locationId }, { channel: 'counter', locationId: 'sociaal-huis' });
+    let moved = await mailsToEls('Uw afspraak is verplaatst');
+    assert.equal(moved.length, 1);
+    assert.match(moved[0]!.text, /U komt naar het loket: Sociaal Huis, Kerkstraat 12, 9999 Wilsede\./);
+    assert.match(moved[0]!.text, new RegExp(time));
+
+    // And back to a video call: no counter to choose, straight to the times.
+    await page.getByRole('button', { name: 'Liever een videogesprek' }).click();
+    await page.getByRole('heading', { name: 'Liever een videogesprek' }).waitFor();
+    assert.equal(await page.getByRole('radio', { name: /Sociaal Huis|Gemeentehuis/ }).count(), 0);
+    await page.getByRole('radio', { name: / om \d\d:\d\d$/ }).first().check();
+    await page.getByRole('button', { name: /^Wijzigen naar / }).click();
+    await page.getByRole('paragraph').filter({ hasText: /^Uw afspraak is nu een videogesprek, op / }).waitFor();
+    await page.getByRole('definition').filter({ hasText: 'Videogesprek van thuis uit' }).waitFor();
+    await page.getByRole('button', { name: 'Liever naar het loket komen' }).waitFor();
+    assert.deepEqual({ channel: row().channel, locationId: row().locationId }, { channel: 'video', locationId: null });
+    moved = await mailsToEls('Uw afspraak is verplaatst');
+    assert.equal(moved.length, 2);
+    assert.match(moved[1]!.text, /Het gesprek is een videogesprek\./);
+    // The counter time is free again.
+    const day = atCounter.startAt.slice(0, 10);
+    const slots = await fetch(`${base}/api/services/mantelzorgpremie/slots?channel=counter&location=sociaal-huis&from=${day}&days=1`).then((r) => r.json());
+    assert.ok(slots.slots.some((s: { start: string }) => s.start === atCounter.startAt), 'the counter time is free again');
+  });
 });

@@ -94,6 +94,13 @@ export const de: Messages = {
     reschedule: 'Andere Uhrzeit wählen',
     rescheduleConfirm: (when) => `Verschieben auf ${when}`,
     rescheduledText: (when) => `Ihr Termin wurde auf ${when} verschoben.`,
+    switchTo: { video: 'Lieber ein Videogespräch', counter: 'Lieber zum Schalter kommen' },
+    chooseCounter: 'Zu welchem Schalter möchten Sie kommen?',
+    switchConfirm: (when) => `Ändern auf ${when}`,
+    switched: {
+      video: (when) => `Ihr Termin ist jetzt ein Videogespräch, am ${when}.`,
+      counter: (when, location) => `Sie kommen jetzt zum Schalter: ${location}, am ${when}.`,
+    },
     companions: 'Begleitpersonen',
     noCompanions: 'Niemand begleitet Sie.',
     addCompanion: 'Person hinzufügen',

@@ -93,6 +93,13 @@ export const en: Messages = {
     reschedule: 'Choose another time',
     rescheduleConfirm: (when) => `Move to ${when}`,
     rescheduledText: (when) => `Your appointment has moved to ${when}.`,
+    switchTo: { video: 'I’d rather have a video call', counter: 'I’d rather come to the counter' },
+    chooseCounter: 'Which counter would you like to come to?',
+    switchConfirm: (when) => `Change to ${when}`,
+    switched: {
+      video: (when) => `Your appointment is now a video call, on ${when}.`,
+      counter: (when, location) => `You now come to the counter: ${location}, on ${when}.`,
+    },
     companions: 'People joining',
     noCompanions: 'Nobody is joining.',
     addCompanion: 'Add someone',

@@ -95,6 +95,13 @@ export const fr = frenchSpacing<Messages>({
     reschedule: 'Choisir une autre heure',
     rescheduleConfirm: (when) => `Déplacer au ${when}`,
     rescheduledText: (when) => `Votre rendez-vous est déplacé au ${when}.`,
+    switchTo: { video: 'Je préfère un appel vidéo', counter: 'Je préfère venir au guichet' },
+    chooseCounter: 'À quel guichet souhaitez-vous venir ?',
+    switchConfirm: (when) => `Changer pour le ${when}`,
+    switched: {
+      video: (when) => `Votre rendez-vous est maintenant un appel vidéo, le ${when}.`,
+      counter: (when, location) => `Vous venez maintenant au guichet : ${location}, le ${when}.`,
+    },
     companions: 'Personnes qui vous accompagnent',
     noCompanions: 'Personne ne vous accompagne.',
     addCompanion: 'Ajouter une personne',

@@ -103,6 +103,11 @@ export interface Messages {
     reschedule: string;
     rescheduleConfirm: (when: string) => string;
     rescheduledText: (when: string) => string;
+    /** Switching between a video call and the counter from the personal link (issue 11). */
+    switchTo: { video: string; counter: string };
+    chooseCounter: string;
+    switchConfirm: (when: string) => string;
+    switched: { video: (when: string) => string; counter: (when: string, location: string) => string };
     companions: string;
     noCompanions: string;
     addCompanion: string;

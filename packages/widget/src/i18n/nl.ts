@@ -94,6 +94,13 @@ export const nl: Messages = {
     reschedule: 'Ander tijdstip kiezen',
     rescheduleConfirm: (when) => `Verplaatsen naar ${when}`,
     rescheduledText: (when) => `Uw afspraak is verplaatst naar ${when}.`,
+    switchTo: { video: 'Liever een videogesprek', counter: 'Liever naar het loket komen' },
+    chooseCounter: 'Naar welk loket wilt u komen?',
+    switchConfirm: (when) => `Wijzigen naar ${when}`,
+    switched: {
+      video: (when) => `Uw afspraak is nu een videogesprek, op ${when}.`,
+      counter: (when, location) => `U komt nu naar het loket: ${location}, op ${when}.`,
+    },
     companions: 'Personen die meekomen',
     noCompanions: 'Er komt niemand mee.',
     addCompanion: 'Iemand toevoegen',

@@ -1,15 +1,23 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type BalieApi } from '../api/client.ts';
-import { localize, type AppointmentView, companionRoles, type CompanionRole, type Slot } from '../api/types.ts';
+import { localize, type AppointmentView, type Channel, companionRoles, type CompanionRole, type Slot } from '../api/types.ts';
 import { formatDate, whereText } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
+import './channel-switch.ts';
 import './documents-panel.ts';
 import './slot-picker.ts';
 
-type Mode = 'view' | 'confirm-cancel' | 'reschedule' | 'add-companion';
+type Mode = 'view' | 'confirm-cancel' | 'reschedule' | 'switch-channel' | 'add-companion';
 
-/** The appointment behind a personal link: see it, cancel, move it, invite or remove a companion. */
+/** The channels a citizen can switch between from the link (a phone call-back is arranged elsewhere). */
+const switchable = ['video', 'counter'] as const satisfies Channel[];
+type SwitchableChannel = (typeof switchable)[number];
+
+/**
+ * The appointment behind a personal link: see it, cancel, move it to another time, switch between a
+ * video call and the counter, invite or remove a companion.
+ */
 @customElement('balie-manage-view')
 export class BalieManageView extends BalieView {
   /** The personal link token. */
@@ -24,6 +32,9 @@ export class BalieManageView extends BalieView {
   @state() private newSlot?: Slot;
   @state() private busy = false;
   @state() private companionErrors: Record<string, string> = {};
+  /** The other channels this service has free times on: each gets a "Liever …" button. */
+  @state() private otherChannels: SwitchableChannel[] = [];
+  @state() private switchTo?: SwitchableChannel;
 
   protected override get api(): BalieApi {
     return super.api.withToken(this.token);
@@ -42,12 +53,28 @@ export class BalieManageView extends BalieView {
       if (this.step === 'toestel' && this.appointment.channel === 'video') this.emit('device-test', this.appointment);
     } catch (error) {
       this.error = this.fail(error);
+      return;
+    }
+    void this.findOtherChannels();
+  }
+
+  /** Offers a switch only to a channel with free times, so the button never leads nowhere. */
+  private async findOtherChannels() {
+    const a = this.appointment!;
+    if (a.role !== 'citizen' || a.status !== 'booked') return;
+    try {
+      const offered = new Set((await this.api.listSlots(a.serviceId, { days: 42 })).map((s) => s.channel));
+      this.otherChannels = switchable.filter((c) => c !== a.channel && offered.has(c));
+    } catch {
+      // Without the list the citizen can still move the time or cancel; the switch just isn't offered.
+      this.otherChannels = [];
     }
   }
 
   private setMode(mode: Mode) {
     this.mode = mode;
     this.error = '';
+    this.newSlot = undefined;
     void this.focusHeading();
   }
 
@@ -80,8 +107,20 @@ export class BalieManageView extends BalieView {
       const previous = this.appointment!;
       this.appointment = await this.api.reschedule(this.newSlot!);
       const a = this.appointment;
-      this.emit('rescheduled', { appointmentId: a.id, serviceId: a.serviceId, previousStart: previous.start, start: a.start, end: a.end });
+      this.emit('rescheduled', { appointmentId: a.id, serviceId: a.serviceId, previousStart: previous.start, start: a.start, end: a.end, channel: a.channel, locationId: a.location?.id ?? null });
       return this.t.manage.rescheduledText(formatDate(a.start, this.t));
+    });
+
+  private switchChannel = () =>
+    this.act(async () => {
+      const previous = this.appointment!;
+      const slot = this.newSlot!;
+      this.appointment = await this.api.reschedule(slot);
+      const a = this.appointment;
+      this.emit('rescheduled', { appointmentId: a.id, serviceId: a.serviceId, previousStart: previous.start, start: a.start, end: a.end, channel: a.channel, locationId: a.location?.id ?? null });
+      void this.findOtherChannels();
+      const when = formatDate(a.start, this.t);
+      return a.location ? this.t.manage.switched.counter(when, `${a.location.name}, ${a.location.address}`) : this.t.manage.switched.video(when);
     });
 
   private addCompanion(event: SubmitEvent) {
@@ -138,6 +177,16 @@ export class BalieManageView extends BalieView {
         </div>`;
     }
 
+    if (this.mode === 'switch-channel' && this.switchTo) {
+      return html`<h2 tabindex="-1" data-step-heading>${t.switchTo[this.switchTo]}</h2>${errorBox}
+        <balie-channel-switch .t=${this.t} .lang=${this.lang} .server=${this.server} .serviceId=${a.serviceId} .channel=${this.switchTo}
+          @select=${(e: CustomEvent<Slot | undefined>) => (this.newSlot = e.detail)}></balie-channel-switch>
+        <div class="actions">
+          <button class="secondary" @click=${() => this.setMode('view')}>${this.t.common.back}</button>
+          <button ?disabled=${!this.newSlot || this.busy} @click=${this.switchChannel}>${this.newSlot ? t.switchConfirm(formatDate(this.newSlot.start, this.t)) : t.switchTo[this.switchTo]}</button>
+        </div>`;
+    }
+
     return html`<h2 tabindex="-1" data-step-heading>${t.title}</h2>
       ${a.role === 'companion' ? html`<p>${t.companionView(a.citizenName)}</p>` : nothing}
       ${this.done ? html`<p class="notice success">${this.done}</p>` : nothing} ${errorBox}
@@ -173,6 +222,12 @@ export class BalieManageView extends BalieView {
         : canChange
           ? html`<div class="actions">
               <button class="secondary" @click=${() => this.setMode('reschedule')}>${t.reschedule}</button>
+              ${this.otherChannels.map(
+                (c) => html`<button class="secondary" @click=${() => {
+                  this.switchTo = c;
+                  this.setMode('switch-channel');
+                }}>${t.switchTo[c]}</button>`,
+              )}
               <button class="secondary" @click=${() => this.setMode('confirm-cancel')}>${t.cancel}</button>
             </div>`
           : nothing}`;
