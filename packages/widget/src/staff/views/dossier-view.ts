@@ -46,12 +46,15 @@ export class BalieStaffDossier extends StaffView {
   @state() private nextSteps = '';
   @state() private dirty = false;
   @state() private savingNotes = false;
+  /** Shown under the button until the next keystroke: the announcement alone is invisible. */
+  @state() private notesSaved = false;
   @state() private outcomeError = '';
 
   override willUpdate(changed: Map<string, unknown>) {
     if (changed.has('appointmentId')) {
       this.dossier = undefined;
       this.dirty = false;
+      this.notesSaved = false;
       void this.load();
     } else if (changed.has('change') && this.change?.appointmentId === this.appointmentId) void this.load();
   }
@@ -80,6 +83,7 @@ export class BalieStaffDossier extends StaffView {
     try {
       this.dirty = false;
       this.show(await this.api.updateNotes(this.appointmentId, { notes: this.notes || null, nextSteps: this.nextSteps || null }));
+      this.notesSaved = true;
       this.announce(this.t.dossier.notesSaved);
     } catch (error) {
       this.dirty = true;
@@ -213,6 +217,7 @@ export class BalieStaffDossier extends StaffView {
     const input = (field: 'notes' | 'nextSteps') => (e: Event) => {
       this[field] = (e.target as HTMLTextAreaElement).value;
       this.dirty = true;
+      this.notesSaved = false;
     };
     return html`<section aria-labelledby="notes-heading">
       <h3 id="notes-heading">${t.notesTitle}</h3>
@@ -228,6 +233,7 @@ export class BalieStaffDossier extends StaffView {
           <textarea id="next-steps" aria-describedby="next-steps-hint" .value=${this.nextSteps} @input=${input('nextSteps')}></textarea>
         </div>
         <button type="submit" ?disabled=${this.savingNotes}>${this.savingNotes ? this.t.common.saving : t.saveNotes}</button>
+        ${this.notesSaved ? html`<p class="notice success">${t.notesSaved}</p>` : nothing}
       </form>
     </section>`;
   }
