@@ -38,7 +38,7 @@ type LinkOf = { citizen: true } | { companionId: string; nonce: string };
 /** An outbox row: the recipient and the appointment's time and place as they were when it was queued. */
 type MailPayload = {
   to: { name: string; email: string; link?: LinkOf };
-  at: Pick<Appointment, 'startAt' | 'endAt' | 'locationId'>;
+  at: Pick<Appointment, 'startAt' | 'endAt' | 'locationId'> & Partial<Pick<Appointment, 'calendarSequence'>>;
   extra: MailExtra;
 };
 
@@ -158,7 +158,8 @@ export function bookingService(deps: BookingDeps) {
    * loses the mail, and a mail that cannot be built never turns a stored booking into a 500.
    */
   function mail(kind: MailKind, a: Appointment, to: MailPayload['to'], extra: MailExtra = {}) {
-    outbox.enqueue(a.id, kind, { to, at: { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId }, extra });
+    // The calendar revision too: a later move must not turn this mail's .ics into a newer one.
+    outbox.enqueue(a.id, kind, { to, at: { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId, calendarSequence: a.calendarSequence }, extra });
   }
 
   /** Runs a change and queues its mails in one transaction, then wakes the outbox. */
@@ -207,6 +208,8 @@ export function bookingService(deps: BookingDeps) {
       invitedBy: extra.invitedBy ? { name: a.citizenName, role: extra.invitedBy } : undefined,
       note: extra.note,
       appointmentId: a.id,
+      calendarSequence: a.calendarSequence,
+      organizer: config.mailFrom,
     });
   }
 
@@ -318,7 +321,9 @@ export function bookingService(deps: BookingDeps) {
       }
     });
     // What was just written, without reading it back.
-    return staffId ? { appointment: { ...base, staffId, status: 'booked' as const, cancelledAt: null, cancelledBy: null }, token } : undefined;
+    return staffId
+      ? { appointment: { ...base, staffId, status: 'booked' as const, cancelledAt: null, cancelledBy: null, calendarSequence: 0 }, token }
+      : undefined;
   }
 
   async function sendReminder(reminder: Reminder) {
@@ -464,8 +469,10 @@ export function bookingService(deps: BookingDeps) {
       }
       const cancelled = changeAndMail(() => {
         if (!store.cancel(a.id, config.now().toISOString(), 'citizen')) return false;
-        mail('cancelled', a, citizenRecipient(a, false));
-        for (const c of store.listCompanions(a.id)) mail('cancelled', a, companionRecipient(c, false));
+        // As cancelled, with its raised calendar revision: the .ics then takes the event out of calendars.
+        const now = store.get(a.id)!;
+        mail('cancelled', now, citizenRecipient(now, false));
+        for (const c of store.listCompanions(a.id)) mail('cancelled', now, companionRecipient(c, false));
         return true;
       });
       if (!cancelled) throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
@@ -482,8 +489,9 @@ export function bookingService(deps: BookingDeps) {
       }
       const cancelled = changeAndMail(() => {
         if (!store.cancel(a.id, config.now().toISOString(), `staff:${staffId}`)) return false;
-        mail('cancelled', a, citizenRecipient(a, false), { note: message });
-        for (const c of store.listCompanions(a.id)) mail('cancelled', a, companionRecipient(c, false), { note: message });
+        const now = store.get(a.id)!;
+        mail('cancelled', now, citizenRecipient(now, false), { note: message });
+        for (const c of store.listCompanions(a.id)) mail('cancelled', now, companionRecipient(c, false), { note: message });
         return true;
       });
       if (!cancelled) throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');

@@ -26,6 +26,8 @@ export interface Appointment {
   createdAt: string;
   cancelledAt: string | null;
   cancelledBy: string | null;
+  /** The calendar event's SEQUENCE (RFC 5545 §3.8.7.4): 0 when booked, raised by each move and the cancellation. */
+  calendarSequence: number;
 }
 
 export interface Companion {
@@ -54,7 +56,7 @@ const appointmentColumns = `id, service_id AS serviceId, staff_id AS staffId, ch
   start_at AS startAt, end_at AS endAt, status, citizen_name AS citizenName, citizen_email AS citizenEmail,
   citizen_phone AS citizenPhone, lang, intake, metadata, return_url AS returnUrl, token_nonce AS tokenNonce,
   token_hash AS tokenHash, consent_at AS consentAt, created_at AS createdAt, cancelled_at AS cancelledAt,
-  cancelled_by AS cancelledBy`;
+  cancelled_by AS cancelledBy, calendar_sequence AS calendarSequence`;
 
 const companionColumns = `id, appointment_id AS appointmentId, name, email, role, token_nonce AS tokenNonce,
   token_hash AS tokenHash, created_at AS createdAt, removed_at AS removedAt`;
@@ -90,10 +92,11 @@ export function bookingStore(db: Db) {
       `SELECT ${appointmentColumns} FROM appointments WHERE start_at >= ? AND start_at < ? ORDER BY start_at`,
     ),
     cancel: db.prepare(
-      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? WHERE id = ? AND status = 'booked'",
+      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, calendar_sequence = calendar_sequence + 1 WHERE id = ? AND status = 'booked'",
     ),
     move: db.prepare(
-      'UPDATE appointments SET start_at = @startAt, end_at = @endAt, staff_id = @staffId, channel = @channel, location_id = @locationId WHERE id = @id',
+      `UPDATE appointments SET start_at = @startAt, end_at = @endAt, staff_id = @staffId, channel = @channel, location_id = @locationId,
+         calendar_sequence = calendar_sequence + 1 WHERE id = @id`,
     ),
     insertCompanion: db.prepare(
       `INSERT INTO companions (id, appointment_id, name, email, role, token_nonce, token_hash, created_at)
@@ -147,7 +150,7 @@ export function bookingStore(db: Db) {
      * Atomically writes the appointment, claims its time and schedules its reminders; throws on a
      * conflicting claim. One transaction, so a crash never leaves a booking without its reminders.
      */
-    create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy'>, units: string[], reminders: DueReminder[] = []) => {
+    create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy' | 'calendarSequence'>, units: string[], reminders: DueReminder[] = []) => {
       s.insertAppointment.run({ ...appointment, intake: JSON.stringify(appointment.intake), metadata: JSON.stringify(appointment.metadata) });
       claimUnits(appointment.staffId, units, appointment.id);
       replaceReminders(appointment.id, reminders);

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { book } from '../../../../test-support/booking.ts';
 import { linkToken } from '../../../../test-support/outbox.ts';
-import { api, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { startSmtpListener } from '../../../../test-support/smtp.ts';
+import { signIn, staffEmail } from '../../../../test-support/staff.ts';
 
 const NOW = '2027-03-25T09:00:00Z';
 const video = { start: '2027-03-30T07:00:00.000Z', channel: 'video', locationId: null } as const;
@@ -12,7 +13,10 @@ const companion = { name: 'Jan Claes', email: 'jan@example.org', role: 'carer' }
 
 const recipient = (mail: ParsedMail) => (mail.to as AddressObject).value.map((a) => a.address).join(',');
 
-/** The VEVENT of an .ics attachment as a property map, after unfolding RFC 5545 §3.1 line folds. */
+/**
+ * The VEVENT of an .ics attachment as a property map (with the calendar's METHOD), after unfolding
+ * RFC 5545 §3.1 line folds.
+ */
 function calendarEvent(mail: ParsedMail): Record<string, string> {
   const ics = mail.attachments.find((a) => a.filename === 'afspraak.ics');
   assert.ok(ics, 'an afspraak.ics attachment');
@@ -23,7 +27,7 @@ function calendarEvent(mail: ParsedMail): Record<string, string> {
   const begin = lines.indexOf('BEGIN:VEVENT');
   const end = lines.indexOf('END:VEVENT');
   assert.ok(begin > 0 && end > begin, 'one VEVENT');
-  const event: Record<string, string> = {};
+  const event: Record<string, string> = { METHOD: lines.slice(0, begin).find((l) => l.startsWith('METHOD:'))?.slice(7) ?? '' };
   for (const line of lines.slice(begin + 1, end)) {
     const [, name, value] = /^([A-Z-]+)(?:;[^:]*)?:(.*)$/.exec(line) ?? [];
     if (name) event[name] = value!.replace(/\\([,;\\])/g, '$1').replace(/\\n/gi, '\n');
@@ -99,6 +103,66 @@ describe('appointment mails over SMTP', () => {
       assert.equal(view.body.role, 'companion');
       assert.equal(view.body.id, id);
       assert.equal(smtp.mails.filter((m) => recipient(m) === 'jan@example.org').length, 1, 'one mail, not a copy of the confirmation');
+    });
+  });
+
+  describe('when the citizen moves the appointment and then cancels it', () => {
+    let booked: { id: string; token: string };
+    const mails: Record<'confirmation' | 'moved' | 'cancelled' | 'companionMoved' | 'companionCancelled', ParsedMail> = {} as never;
+    before(async () => {
+      const who = { citizen: { name: 'Lotte', email: 'lotte@example.org' }, companion: { name: 'Wim', email: 'wim@example.org', role: 'family' } };
+      booked = await book(server, { ...video, start: '2027-03-30T09:00:00.000Z' }, who);
+      mails.confirmation = await mailTo('lotte@example.org', /bevestigd/);
+      const moved = await api(server.url, '/api/appointment/reschedule', { token: booked.token, body: { ...video, start: '2027-03-31T09:00:00.000Z' } });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      mails.moved = await mailTo('lotte@example.org', /verplaatst/);
+      mails.companionMoved = await mailTo('wim@example.org', /verplaatst/);
+      assert.equal((await api(server.url, '/api/appointment', { method: 'DELETE', token: booked.token })).status, 200);
+      mails.cancelled = await mailTo('lotte@example.org', /geannuleerd/);
+      mails.companionCancelled = await mailTo('wim@example.org', /geannuleerd/);
+    });
+
+    it('then the move mail carries an update of the same event: REQUEST, same UID, SEQUENCE raised, the new time', () => {
+      const first = calendarEvent(mails.confirmation);
+      const update = calendarEvent(mails.moved);
+      assert.deepEqual([first.METHOD, first.UID, first.SEQUENCE], ['REQUEST', `${booked.id}@digitale-balie`, '0']);
+      assert.deepEqual([update.METHOD, update.UID, update.SEQUENCE, update.STATUS, update.DTSTART], ['REQUEST', first.UID, '1', 'CONFIRMED', '20270331T090000Z']);
+      assert.match(mails.moved.text ?? '', /Open de bijlage afspraak\.ics: die zet het nieuwe uur in de plaats van het oude\./);
+    });
+
+    it('then the cancellation mail carries a CANCEL of the same event, its SEQUENCE raised again', () => {
+      const cancel = calendarEvent(mails.cancelled);
+      const cancelPart = mails.cancelled.attachments.find((a) => a.filename === 'afspraak.ics')!;
+      assert.match(cancelPart.contentType, /^text\/calendar$/);
+      assert.deepEqual([cancel.METHOD, cancel.UID, cancel.SEQUENCE, cancel.STATUS], ['CANCEL', `${booked.id}@digitale-balie`, '2', 'CANCELLED']);
+      assert.match(cancel.ATTENDEE ?? '', /^mailto:lotte@example\.org$/i);
+      assert.match(mails.cancelled.text ?? '', /Open de bijlage afspraak\.ics: die haalt ze eruit\./);
+      const revision = server.app.db.prepare('SELECT calendar_sequence FROM appointments WHERE id = ?').pluck().get(booked.id);
+      assert.equal(revision, 2, 'the stored revision is the one mailed');
+    });
+
+    it('then the companion’s calendar gets the same update and cancellation, addressed to them', () => {
+      const update = calendarEvent(mails.companionMoved);
+      const cancel = calendarEvent(mails.companionCancelled);
+      assert.deepEqual([update.METHOD, update.UID, update.SEQUENCE], ['REQUEST', `${booked.id}@digitale-balie`, '1']);
+      assert.deepEqual([cancel.METHOD, cancel.UID, cancel.SEQUENCE, cancel.STATUS], ['CANCEL', `${booked.id}@digitale-balie`, '2', 'CANCELLED']);
+      assert.match(cancel.ATTENDEE ?? '', /^mailto:wim@example\.org$/i);
+    });
+  });
+
+  describe('when staff cancel an appointment', () => {
+    it('then the citizen’s mail carries a CANCEL of the booked event, with the reason', async () => {
+      const { start } = await firstSlot(server.url);
+      const { id } = await book(server, { ...video, start }, { citizen: { name: 'Ward', email: 'ward@example.org' } });
+      const first = calendarEvent(await mailTo('ward@example.org', /bevestigd/));
+      const staff = await signIn(server, staffEmail.an);
+      const cancelled = await staff.request(`/api/staff/appointments/${id}/cancel`, { body: { message: 'De medewerker is ziek.' } });
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      const mail = await mailTo('ward@example.org', /geannuleerd/);
+      assert.match(mail.text ?? '', /De medewerker is ziek\./);
+      const cancel = calendarEvent(mail);
+      assert.deepEqual([cancel.METHOD, cancel.UID, cancel.STATUS], ['CANCEL', first.UID, 'CANCELLED']);
+      assert.ok(Number(cancel.SEQUENCE) > Number(first.SEQUENCE), `${cancel.SEQUENCE} > ${first.SEQUENCE}`);
     });
   });
 

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { createEvent } from 'ics';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { Lang } from '../catalog/types.ts';
 import { ZONE } from '../booking/slots.ts';
 import type { MailMessage } from './mailer.ts';
@@ -24,6 +25,10 @@ export interface AppointmentMail {
   appointmentId: string;
   /** Extra paragraph written by staff (a cancellation reason, next steps). */
   note?: string | undefined;
+  /** The appointment's calendar revision: the .ics SEQUENCE, raised by each move and the cancellation. */
+  calendarSequence: number;
+  /** The mail's From (MAIL_FROM): the calendar event's ORGANIZER. */
+  organizer: string;
 }
 
 // Building an Intl.DateTimeFormat costs far more than formatting with one: keep one per language.
@@ -38,7 +43,10 @@ export function formatWhen(iso: string, lang: Lang): string {
   return format.format(new Date(iso));
 }
 
-/** Builds one mail: plain text and HTML with the same paragraphs, plus an .ics unless cancelled. */
+/**
+ * Builds one mail: plain text and HTML with the same paragraphs, plus an .ics: the event itself, its
+ * update after a move, or its cancellation (iTIP, RFC 5546), all under one UID.
+ */
 export function renderAppointmentMail(m: AppointmentMail): MailMessage {
   const t = mailTexts[m.lang];
   const when = formatWhen(m.startAt, m.lang);
@@ -58,8 +66,9 @@ export function renderAppointmentMail(m: AppointmentMail): MailMessage {
   const paragraphs: { text: string; link?: string }[] = [{ text: t.greeting(m.recipientName) }, { text: intro }];
   if (m.note) paragraphs.push({ text: m.note });
   if (m.kind === 'cancelled') {
-    paragraphs.push({ text: t.bookAgain });
+    paragraphs.push({ text: t.calendarCancelled(t.calendarFile) }, { text: t.bookAgain });
   } else {
+    if (m.kind === 'rescheduled') paragraphs.push({ text: t.calendarUpdated(t.calendarFile) });
     paragraphs.push({ text: m.location ? t.counterChannel(m.location) : t.videoChannel });
     if (m.link) paragraphs.push({ text: t.openLink, link: m.link });
     if (m.deviceTestLink && !m.location) paragraphs.push({ text: t.deviceTest, link: m.deviceTestLink });
@@ -77,16 +86,30 @@ export function renderAppointmentMail(m: AppointmentMail): MailMessage {
     )
     .join('')}</body></html>`;
 
-  const message: MailMessage = { to: m.to, subject, text, html };
-  if (m.kind !== 'cancelled') {
-    message.attachments = [{ filename: t.calendarFile, content: calendarEvent(m, subject), contentType: 'text/calendar; method=PUBLISH' }];
-  }
-  return message;
+  const method = m.kind === 'cancelled' ? 'CANCEL' : 'REQUEST';
+  // iMIP (RFC 6047 §2.4): the Content-Type's method names the iTIP method inside.
+  const attachments = [{ filename: t.calendarFile, content: calendarEvent(m, subject, method), contentType: `text/calendar; charset=utf-8; method=${method}` }];
+  return { to: m.to, subject, text, html, attachments };
 }
 
-function calendarEvent(m: AppointmentMail, subject: string): string {
+/** A name as an iCalendar parameter value: quoted by the library, so it may hold no DQUOTE (RFC 5545 §3.1). */
+const paramText = (name: string) => name.replace(/["\r\n]/g, ' ').trim();
+
+/**
+ * One VEVENT under the appointment's UID. RFC 5546 §3.2.2 (REQUEST) and §3.2.5 (CANCEL) want an
+ * ORGANIZER, the ATTENDEE it is for and a SEQUENCE that a calendar compares with the copy it holds:
+ * the same UID with a higher SEQUENCE replaces that copy, a CANCEL removes it. RSVP=FALSE: nobody
+ * needs to answer the municipality's no-reply address.
+ */
+function calendarEvent(m: AppointmentMail, subject: string, method: 'REQUEST' | 'CANCEL'): string {
+  const [from] = addressparser(m.organizer, { flatten: true });
   const { error, value } = createEvent({
+    method,
     uid: `${m.appointmentId}@digitale-balie`,
+    sequence: m.calendarSequence,
+    status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
+    organizer: { name: paramText(from?.name || from?.address || m.organizer), ...(from?.address ? { email: from.address } : {}) },
+    attendees: [{ name: paramText(m.recipientName), email: m.to, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }],
     title: m.serviceName,
     description: [subject, m.link].filter(Boolean).join('\n'),
     location: m.location ?? m.link ?? '',

@@ -22,6 +22,10 @@ export interface MailTexts {
   signature: string;
   /** Name of the attached calendar file (.ics), in the recipient's language. */
   calendarFile: string;
+  /** After a move: the attached file replaces the old time in the calendar. */
+  calendarUpdated: (file: string) => string;
+  /** After a cancellation: the attached file takes the appointment out of the calendar. */
+  calendarCancelled: (file: string) => string;
 }
 
 const nl: MailTexts = {
@@ -57,6 +61,8 @@ const nl: MailTexts = {
   roles: { carer: 'mantelzorger', family: 'familielid', interpreter: 'tolk' },
   signature: 'Met vriendelijke groeten,\nDe Digitale Balie van uw gemeente',
   calendarFile: 'afspraak.ics',
+  calendarUpdated: (file) => `Staat de afspraak in uw agenda? Open de bijlage ${file}: die zet het nieuwe uur in de plaats van het oude.`,
+  calendarCancelled: (file) => `Staat de afspraak in uw agenda? Open de bijlage ${file}: die haalt ze eruit.`,
 };
 
 const fr: MailTexts = {
@@ -92,6 +98,8 @@ const fr: MailTexts = {
   roles: { carer: 'aidant proche', family: 'membre de la famille', interpreter: 'interprète' },
   signature: 'Cordialement,\nLe guichet numérique de votre commune',
   calendarFile: 'rendez-vous.ics',
+  calendarUpdated: (file) => `Le rendez-vous est dans votre agenda ? Ouvrez la pièce jointe ${file} : elle remplace l’ancienne heure par la nouvelle.`,
+  calendarCancelled: (file) => `Le rendez-vous est dans votre agenda ? Ouvrez la pièce jointe ${file} : elle l’en retire.`,
 };
 
 const en: MailTexts = {
@@ -127,6 +135,8 @@ const en: MailTexts = {
   roles: { carer: 'carer', family: 'family member', interpreter: 'interpreter' },
   signature: 'Kind regards,\nThe digital counter of your municipality',
   calendarFile: 'appointment.ics',
+  calendarUpdated: (file) => `Is the appointment in your calendar? Open the attachment ${file}: it puts the new time in place of the old one.`,
+  calendarCancelled: (file) => `Is the appointment in your calendar? Open the attachment ${file}: it takes it out.`,
 };
 
 const de: MailTexts = {
@@ -162,6 +172,8 @@ const de: MailTexts = {
   roles: { carer: 'pflegende Person', family: 'Familienmitglied', interpreter: 'Dolmetscher' },
   signature: 'Mit freundlichen Grüßen\nDer digitale Schalter Ihrer Gemeinde',
   calendarFile: 'termin.ics',
+  calendarUpdated: (file) => `Steht der Termin in Ihrem Kalender? Öffnen Sie den Anhang ${file}: Er ersetzt die alte Uhrzeit durch die neue.`,
+  calendarCancelled: (file) => `Steht der Termin in Ihrem Kalender? Öffnen Sie den Anhang ${file}: Er entfernt ihn daraus.`,
 };
 
 export const mailTexts: Record<Lang, MailTexts> = { nl, fr, en, de };
