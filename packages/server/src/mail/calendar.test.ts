@@ -35,7 +35,7 @@ function parseCalendar(message: MailMessage) {
     contentType: ics!.contentType,
     method: calendar.getFirstPropertyValue('method'),
     uid: event.getFirstPropertyValue('uid'),
-    sequence: event.getFirstPropertyValue('sequence'),
+    sequence: Number(event.getFirstPropertyValue('sequence')),
     status: event.getFirstPropertyValue('status'),
     start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
     dtstamp: event.getFirstPropertyValue('dtstamp'),
