@@ -203,7 +203,7 @@ describe('meetings', () => {
         ended: false,
       });
       assert.equal((await staff.request(`/api/staff/appointments/${video.id}`)).body.readiness.waiting, true);
-      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [], followUp: null });
+      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [], feedbackGiven: false, followUp: null });
 
       const host = await connectPeer(server, await joinAsStaff(staff, video.id));
       // The waiting citizen is told at once that the meeting changed (the civil servant came).
@@ -278,6 +278,7 @@ describe('meetings', () => {
           ended: true,
           nextSteps: 'Stuur het attest door.',
           participants: [],
+          feedbackGiven: false,
           followUp: { start: next.start, end: planned.body.end, channel: 'video', service: 'mantelzorgpremie', location: null },
         },
       );
@@ -304,6 +305,53 @@ describe('meetings', () => {
       // Only the day (midnight in Brussels), so the time of the row does not point at the appointment either.
       assert.deepEqual(rows, [{ id: 1, service_id: 'mantelzorgpremie', score: 4, comment: 'Vlot geholpen.', created_at: '2027-02-28T23:00:00.000Z' }]);
     });
+  });
+});
+
+describe('feedback from a citizen who leaves before staff end the call', () => {
+  let server: TestServer;
+  let call: { id: string; token: string };
+  const feedback = (token: string, score: number) => api(server.url, '/api/meeting/feedback', { token, body: { score, comment: 'Ik moest weg.' } });
+  before(async () => {
+    server = await startTestServer({ clock: testClock(MONDAY) });
+    call = await book(server, await firstSlot(server.url));
+    server.clock.set(DURING);
+  });
+  after(() => server.cleanup());
+
+  it('when the citizen only waited, then 409: no conversation took place', async () => {
+    const waiting = await connectPeer(server, await joinAsHolder(server, call.token));
+    assertApiError(await feedback(call.token, 2), 409, 'meeting_not_ended');
+    waiting.close();
+    await waiting.closed;
+    assertApiError(await feedback(call.token, 2), 409, 'meeting_not_ended');
+    assert.equal(server.app.db.prepare('SELECT count(*) FROM feedback').pluck().get(), 0);
+  });
+
+  it('when still in the call, then 409; once the citizen left it, then 201 once, and the state says it was given', async () => {
+    const staff = await signIn(server, staffEmail.an);
+    const citizen = await connectPeer(server, await joinAsHolder(server, call.token));
+    await connectPeer(server, await joinAsStaff(staff, call.id));
+    assert.equal((await staff.request(`/api/staff/appointments/${call.id}/admit`, { body: {} })).status, 204);
+    assert.ok(column(server, call.id, 'call_started_at'), 'the call took place');
+    assertApiError(await feedback(call.token, 4), 409, 'meeting_not_ended');
+
+    citizen.close();
+    await citizen.closed;
+    for (let i = 0; i < 40 && (await state(server, call.token)).body.participants.length > 1; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal((await state(server, call.token)).body.feedbackGiven, false);
+    assert.equal((await feedback(call.token, 4)).status, 201);
+    assert.equal((await state(server, call.token)).body.feedbackGiven, true);
+    assert.equal(column(server, call.id, 'call_ended_at'), null, 'the call itself goes on for staff');
+
+    // Back in the call and out again, or at the end staff make: the one answer stands.
+    const again = await connectPeer(server, await joinAsHolder(server, call.token));
+    again.close();
+    await again.closed;
+    assertApiError(await feedback(call.token, 1), 409, 'feedback_given');
+    assert.equal((await staff.request(`/api/staff/appointments/${call.id}/end`, { body: {} })).status, 204);
+    assertApiError(await feedback(call.token, 1), 409, 'feedback_given');
+    assert.deepEqual(server.app.db.prepare('SELECT score, comment FROM feedback').all(), [{ score: 4, comment: 'Ik moest weg.' }]);
   });
 });
 

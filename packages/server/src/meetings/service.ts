@@ -159,6 +159,8 @@ export function meetingService(deps: MeetingServiceDeps) {
         ended,
         nextSteps: ended ? row.nextSteps : null,
         participants: ended || !admitted ? [] : rooms.presence(row.id).participants,
+        // Whoever answered the survey (citizen or companion), it is not offered again.
+        feedbackGiven: row.feedbackGiven === 1,
       };
     },
 
@@ -202,11 +204,17 @@ export function meetingService(deps: MeetingServiceDeps) {
       events.emit('meeting.device-checked', { appointmentId: row.id, staffId: row.staffId, result: input.result, parts });
     },
 
-    /** POST /api/meeting/feedback: once per appointment, after the end, anonymous. */
+    /**
+     * POST /api/meeting/feedback: once per appointment, anonymous; after the end, or once the person
+     * left a call that took place (issue 11: a citizen who hangs up first is asked too).
+     */
     submitFeedback(holder: LinkHolder, input: { score: number; comment?: string | undefined }) {
       const row = requireRow(holder.appointment.id);
       requireVideo(row);
-      if (!isEnded(row)) throw new HttpError(409, 'meeting_not_ended', 'Feedback can be given once the conversation has ended.');
+      const leftTheCall = row.callStartedAt !== null && !rooms.holders(row.id).includes(holderOf(holder).key);
+      if (!isEnded(row) && !leftTheCall) {
+        throw new HttpError(409, 'meeting_not_ended', 'Feedback can be given once you have left the conversation or it has ended.');
+      }
       const day = DateTime.fromJSDate(deps.now(), { zone: ZONE }).startOf('day').toUTC().toISO()!;
       const stored = store.addFeedback(row.id, { serviceId: row.serviceId, score: input.score, comment: input.comment?.trim() || null, day });
       if (!stored) throw new HttpError(409, 'feedback_given', 'Feedback for this appointment was already given. Thank you!');
