@@ -20,6 +20,10 @@ const handledInView: Record<string, string> = {
   invalid_credential: 'signalling: the call view reconnects, then shows meeting.connectFailed',
   cross_origin: 'signalling from a site not in ALLOWED_ORIGINS: the call view shows meeting.connectFailed',
   stopping: 'signalling while the server restarts: the call view reconnects (meeting.connecting)',
+  // A browser's WebSocket never sees the status of a refused upgrade, so these read as connectFailed,
+  // whose text asks to close the call in other tabs and devices and try again.
+  too_many_connections: 'signalling from a link with the call open in 3 tabs or devices already: meeting.connectFailed',
+  meeting_full: 'signalling into a meeting whose link holders hold 8 sockets: meeting.connectFailed',
   internal: 'a 5xx reads as errors.server',
 };
 

@@ -191,7 +191,7 @@ export const de: Messages = {
     joined: (name) => `${name} nimmt jetzt am Gespräch teil.`,
     left: (name) => `${name} hat das Gespräch verlassen.`,
     connecting: 'Verbindung wird hergestellt…',
-    connectFailed: 'Die Verbindung klappt nicht. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
+    connectFailed: 'Die Verbindung klappt nicht. Prüfen Sie Ihre Internetverbindung, schließen Sie das Gespräch in anderen Fenstern oder auf anderen Geräten und versuchen Sie es erneut.',
     endedTitle: 'Das Gespräch ist vorbei',
     nextSteps: 'Nächste Schritte',
     followUpTitle: 'Ihr nächster Termin',

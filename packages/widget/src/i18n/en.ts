@@ -186,7 +186,7 @@ export const en: Messages = {
     joined: (name) => `${name} joined the call.`,
     left: (name) => `${name} left the call.`,
     connecting: 'Connecting…',
-    connectFailed: 'The connection does not work. Check your internet and try again.',
+    connectFailed: 'The connection does not work. Check your internet, close the call in other windows or on other devices and try again.',
     endedTitle: 'The call has ended',
     nextSteps: 'Next steps',
     followUpTitle: 'Your next appointment',

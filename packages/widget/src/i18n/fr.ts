@@ -192,7 +192,7 @@ export const fr = frenchSpacing<Messages>({
     joined: (name) => `${name} a rejoint l’appel.`,
     left: (name) => `${name} a quitté l’appel.`,
     connecting: 'Connexion en cours…',
-    connectFailed: 'La connexion ne fonctionne pas. Vérifiez votre connexion internet et réessayez.',
+    connectFailed: 'La connexion ne fonctionne pas. Vérifiez votre connexion internet, fermez l’appel dans les autres fenêtres ou appareils et réessayez.',
     endedTitle: 'L’appel est terminé',
     nextSteps: 'Prochaines étapes',
     followUpTitle: 'Votre prochain rendez-vous',

@@ -187,7 +187,7 @@ export const nl: Messages = {
     joined: (name) => `${name} neemt deel aan het gesprek.`,
     left: (name) => `${name} heeft het gesprek verlaten.`,
     connecting: 'Verbinden…',
-    connectFailed: 'De verbinding lukt niet. Controleer uw internet en probeer opnieuw.',
+    connectFailed: 'De verbinding lukt niet. Controleer uw internet, sluit het gesprek in andere vensters of op andere toestellen en probeer opnieuw.',
     endedTitle: 'Het gesprek is afgelopen',
     nextSteps: 'Volgende stappen',
     followUpTitle: 'Uw volgende afspraak',
