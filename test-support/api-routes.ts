@@ -88,6 +88,12 @@ export const apiRoutes: RouteSpec[] = [
   },
   { method: 'GET', path: '/api/staff/agenda', audience: 'staff' },
   { method: 'GET', path: '/api/staff/events', audience: 'staff', stream: true },
+  {
+    method: 'POST',
+    path: '/api/staff/appointments',
+    audience: 'staff',
+    body: { serviceId: 'mantelzorgpremie', ...slotChoice, channel: 'phone', citizen: { name: 'Georgette Willems', phone: '0470 12 34 56' } },
+  },
   { method: 'GET', path: '/api/staff/appointments/:appointmentId', audience: 'staff' },
   { method: 'PATCH', path: '/api/staff/appointments/:appointmentId', audience: 'staff', body: { notes: 'Belt terug.' } },
   { method: 'POST', path: '/api/staff/appointments/:appointmentId/cancel', audience: 'staff', destructive: true, body: { message: 'Ziek.' } },

@@ -116,7 +116,7 @@ export async function api(
 export async function firstSlot(base: string, serviceId = 'mantelzorgpremie', query = 'channel=video') {
   const { body } = await api(base, `/api/services/${serviceId}/slots?${query}`);
   if (!body.slots?.length) throw new Error(`no slots offered for ${serviceId}`);
-  return body.slots[0] as { start: string; end: string; channel: 'video' | 'counter'; locationId: string | null };
+  return body.slots[0] as { start: string; end: string; channel: 'video' | 'counter' | 'phone'; locationId: string | null };
 }
 
 export { bookingBody } from './booking-body.ts';

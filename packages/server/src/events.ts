@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Channel } from './catalog/types.ts';
 
 /** Domain facts other features react to (staff live agenda, webhooks). Never carries e-mail addresses. */
 export interface DomainEvents {
@@ -6,6 +7,8 @@ export interface DomainEvents {
   'appointment.cancelled': [{ appointmentId: string; staffId: string; by: string }];
   'appointment.rescheduled': [{ appointmentId: string; staffId: string; startAt: string }];
   'appointment.companions-changed': [{ appointmentId: string; staffId: string }];
+  /** Same time, another channel: a video appointment became a phone call-back. */
+  'appointment.channel-changed': [{ appointmentId: string; staffId: string; channel: Channel }];
   /** Staff changed the dossier: notes or next steps, or marked it held or a no-show. */
   'appointment.updated': [{ appointmentId: string; staffId: string; change: 'notes' | 'held' | 'no-show' }];
   /** Someone entered or left the waiting room of a video meeting; `waiting` is how many wait now. */

@@ -43,7 +43,7 @@ describe('POST /api/appointments', () => {
       const row = server.app.db.prepare('SELECT * FROM appointments WHERE id = ?').get(appointment.id) as Record<string, string>;
       assert.equal(row.token_hash, hashToken(token));
       assert.equal(Object.values(row).includes(token), false, 'the token itself is not stored');
-      assert.equal(row.citizen_phone, '0470 12 34 56');
+      assert.equal(row.citizen_phone, '+32470123456', 'stored in international form, for tel: links and SMS');
       assert.deepEqual(JSON.parse(row.intake!), { zorgvrager: 'Mijn ouders' });
       assert.ok(row.consent_at);
 

@@ -5,10 +5,10 @@ import type { EventBus } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { mailOutbox, type QueuedMail } from '../mail/outbox.ts';
-import { formatWhen, renderAppointmentMail, type MailKind } from '../mail/templates.ts';
+import { formatWhen, renderAppointmentMail, renderAppointmentSms, type AppointmentMail, type MailKind } from '../mail/templates.ts';
 import { mailTexts } from '../mail/texts.ts';
 import type { SmsSender } from '../mail/sms.ts';
-import type { BookingInput } from './schemas.ts';
+import type { BookingInput, StaffBookingInput } from './schemas.ts';
 import { offerCache } from './offer-cache.ts';
 import { slotCache } from './slot-cache.ts';
 import { addDays, computeSlots, listingRange, localDateOf, localMidnight, UNIT_MIN, unitsFor, weekdayOf, type Slot } from './slots.ts';
@@ -37,7 +37,8 @@ type MailExtra = { invitedBy?: Companion['role']; note?: string | undefined };
 type LinkOf = { citizen: true } | { companionId: string; nonce: string };
 /** An outbox row: the recipient and the appointment's time and place as they were when it was queued. */
 type MailPayload = {
-  to: { name: string; email: string; link?: LinkOf };
+  /** `phone` instead of `email` for a citizen staff booked without e-mail: the message goes by SMS. */
+  to: { name: string; email: string; phone?: string; link?: LinkOf };
   at: Pick<Appointment, 'startAt' | 'endAt' | 'locationId'> & Partial<Pick<Appointment, 'calendarSequence'>>;
   extra: MailExtra;
 };
@@ -141,6 +142,10 @@ export function bookingService(deps: BookingDeps) {
       : 'citizen' in to.link
         ? citizenToken(a)
         : deriveToken(config.tokenSecret, 'companion', to.link.companionId, to.link.nonce);
+    if (!to.email && to.phone) {
+      await deps.sms.send(to.phone, renderAppointmentSms(mailOf(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: '', token }, extra)));
+      return;
+    }
     await deps.mailer.send({
       ...appointmentMail(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: to.email, token }, extra),
       // Not the appointment id: the key shows in the outbox folder's file names, which the demo mailbox lists.
@@ -172,6 +177,7 @@ export function bookingService(deps: BookingDeps) {
   const citizenRecipient = (a: Appointment, withLink = true): MailPayload['to'] => ({
     name: a.citizenName,
     email: a.citizenEmail,
+    ...(!a.citizenEmail && a.citizenPhone ? { phone: a.citizenPhone } : {}),
     ...(withLink ? { link: { citizen: true } as const } : {}),
   });
   const companionRecipient = (c: Companion, withLink = true): MailPayload['to'] => ({
@@ -191,10 +197,11 @@ export function bookingService(deps: BookingDeps) {
     return sending;
   }
 
-  function appointmentMail(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra) {
+  /** What a mail or SMS about the appointment says, in the appointment's language. */
+  function mailOf(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra): AppointmentMail {
     const service = requireService(a.serviceId);
     const location = a.locationId ? offer.listLocations().find((l) => l.id === a.locationId) : undefined;
-    return renderAppointmentMail({
+    return {
       kind,
       lang: a.lang,
       to: recipient.email,
@@ -203,6 +210,7 @@ export function bookingService(deps: BookingDeps) {
       startAt: a.startAt,
       endAt: a.endAt,
       location: location ? `${location.name}, ${location.address}` : null,
+      phone: a.channel === 'phone' ? a.citizenPhone : null,
       link: recipient.token ? link(a, recipient.token) : undefined,
       deviceTestLink: recipient.token ? link(a, recipient.token, 'toestel') : undefined,
       invitedBy: extra.invitedBy ? { name: a.citizenName, role: extra.invitedBy } : undefined,
@@ -210,8 +218,9 @@ export function bookingService(deps: BookingDeps) {
       appointmentId: a.id,
       calendarSequence: a.calendarSequence,
       organizer: config.mailFrom,
-    });
+    };
   }
+  const appointmentMail = (...args: Parameters<typeof mailOf>) => renderAppointmentMail(mailOf(...args));
 
   const citizenToken = (a: Appointment) => deriveToken(config.tokenSecret, 'citizen', a.id, a.tokenNonce);
   const companionToken = (c: Companion) => deriveToken(config.tokenSecret, 'companion', c.id, c.tokenNonce);
@@ -283,7 +292,19 @@ export function bookingService(deps: BookingDeps) {
     }
   }
 
-  type CitizenFields = Pick<Appointment, 'citizenName' | 'citizenEmail' | 'citizenPhone' | 'lang' | 'intake' | 'metadata' | 'returnUrl' | 'consentAt'>;
+  /** Staff cannot call back without a number. */
+  function requirePhoneFor(channel: Channel, phone: string | null | undefined, field = 'citizen.phone') {
+    if (channel === 'phone' && !phone) {
+      throw new HttpError(422, 'validation_failed', 'A phone appointment needs the phone number to call.', {
+        fields: { [field]: 'a phone appointment needs a phone number' },
+      });
+    }
+  }
+
+  type CitizenFields = Pick<
+    Appointment,
+    'citizenName' | 'citizenEmail' | 'citizenPhone' | 'lang' | 'intake' | 'metadata' | 'returnUrl' | 'consentAt' | 'bookedBy'
+  >;
 
   /**
    * Writes an appointment at an offered slot with the first staff member still free (`preferStaffId`
@@ -332,7 +353,8 @@ export function bookingService(deps: BookingDeps) {
       if (a?.status === 'booked') {
         const key = (who: string) => `reminder-${a.id}-${reminder.offsetMin}-${Date.parse(reminder.dueAt)}-${who}`;
         await Promise.all([
-          deliver('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) }, key('citizen')),
+          // Booked by staff with only a mobile number: the SMS below is the reminder.
+          ...(a.citizenEmail ? [deliver('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) }, key('citizen'))] : []),
           ...store.listCompanions(a.id).map((c) => deliver('reminder', a, { ...c, token: companionToken(c) }, key(c.id))),
         ]);
         if (a.citizenPhone) {
@@ -364,6 +386,7 @@ export function bookingService(deps: BookingDeps) {
     book(input: BookingInput): { appointment: Appointment; token: string } {
       const service = requireService(input.serviceId);
       requireChannel(service, input.channel);
+      requirePhoneFor(input.channel, input.citizen.phone);
       const missing = service.intake.filter((q) => q.required && !input.intake[q.id]?.trim());
       const unknown = Object.keys(input.intake).filter((key) => !service.intake.some((q) => q.id === key));
       if (missing.length || unknown.length) {
@@ -389,6 +412,7 @@ export function bookingService(deps: BookingDeps) {
           metadata: input.metadata ?? {},
           returnUrl: safeReturnUrl(input.returnUrl),
           consentAt: config.now().toISOString(),
+          bookedBy: null,
         });
         if (!booked) return undefined;
         mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
@@ -506,6 +530,7 @@ export function bookingService(deps: BookingDeps) {
     planFollowUp(original: Appointment, choice: SlotChoice & { serviceId: string }, by: { staffId: string; note?: string | undefined }) {
       const service = requireService(choice.serviceId);
       requireChannel(service, choice.channel);
+      requirePhoneFor(choice.channel, original.citizenPhone, 'channel');
       const slot = offeredSlot(service, choice);
       if (!slot) throw slotTaken(service, choice);
       const claimed = changeAndMail(() => {
@@ -522,6 +547,7 @@ export function bookingService(deps: BookingDeps) {
             metadata: original.metadata,
             returnUrl: original.returnUrl,
             consentAt: original.consentAt,
+            bookedBy: by.staffId,
           },
           by.staffId,
         );
@@ -534,6 +560,72 @@ export function bookingService(deps: BookingDeps) {
       return appointment;
     },
 
+    /**
+     * Staff book for a citizen who asked by phone or at the desk (issue 11): the same offered slots
+     * and claims as a citizen's booking, with the booking staff member first when they are free. Not
+     * subject to the per-e-mail cap (a civil servant's judgement, behind the staff session). The
+     * citizen gets the confirmation with the personal link by mail, or by SMS when staff only have
+     * a mobile number.
+     */
+    bookForCitizen(staffId: string, input: StaffBookingInput): Appointment {
+      const service = requireService(input.serviceId);
+      requireChannel(service, input.channel);
+      requirePhoneFor(input.channel, input.citizen.phone);
+      const slot = offeredSlot(service, input);
+      if (!slot) throw slotTaken(service, input);
+      const claimed = changeAndMail(() => {
+        const booked = claimSlot(
+          service,
+          slot,
+          {
+            citizenName: input.citizen.name,
+            citizenEmail: input.citizen.email ?? '',
+            citizenPhone: input.citizen.phone ?? null,
+            lang: input.lang,
+            intake: {},
+            metadata: {},
+            returnUrl: safeReturnUrl(undefined),
+            // The citizen asked the municipality for this appointment; staff record it for them.
+            consentAt: config.now().toISOString(),
+            bookedBy: staffId,
+          },
+          staffId,
+        );
+        if (booked) mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
+        return booked;
+      });
+      if (!claimed) throw slotTaken(service, input);
+      const { appointment } = claimed;
+      events.emit('appointment.booked', { appointmentId: appointment.id, staffId: appointment.staffId, startAt: appointment.startAt });
+      return appointment;
+    },
+
+    /**
+     * A booked video appointment becomes a phone call-back at the same time with the same staff
+     * member (phone uses the video hours, so its claims stay): the way forward after a failed
+     * device test. `phone` is a validated number (see `phoneNumber` in schemas.ts). The citizen and
+     * companions get a mail (or SMS) saying how it will happen now.
+     */
+    switchToPhone(appointmentId: string, phone: string): Appointment {
+      const a = store.get(appointmentId);
+      if (!a) throw notFound('This appointment');
+      requireChannel(requireService(a.serviceId), 'phone');
+      if (a.status !== 'booked' || Date.parse(a.startAt) <= config.now().getTime()) {
+        throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be changed.');
+      }
+      if (a.channel !== 'video') throw new HttpError(409, 'not_video', 'Only a video appointment can become a phone call at the same time.');
+      const updated = changeAndMail(() => {
+        if (!store.switchVideoToPhone(a.id, phone)) return undefined;
+        const now = store.get(a.id)!;
+        mail('changed', now, citizenRecipient(now));
+        for (const c of store.listCompanions(a.id)) mail('changed', now, companionRecipient(c, false));
+        return now;
+      });
+      if (!updated) throw new HttpError(409, 'not_video', 'Only a video appointment can become a phone call at the same time.');
+      events.emit('appointment.channel-changed', { appointmentId: a.id, staffId: a.staffId, channel: 'phone' });
+      return updated;
+    },
+
     reschedule(holder: LinkHolder, choice: SlotChoice): Appointment {
       requireCitizen(holder);
       const a = holder.appointment;
@@ -542,6 +634,7 @@ export function bookingService(deps: BookingDeps) {
         throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be moved online.');
       }
       const service = requireService(a.serviceId);
+      requirePhoneFor(choice.channel, a.citizenPhone, 'channel');
       const slot = offeredSlot(service, choice);
       if (!slot) throw slotTaken(service, choice);
       const units = unitsFor(Date.parse(slot.start), service);

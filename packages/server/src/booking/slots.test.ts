@@ -7,7 +7,7 @@ import { book } from '../../../../test-support/booking.ts';
 import type { Closure, OpeningHours, Service } from '../catalog/types.ts';
 import { computeSlots, unitsFor, ZONE, type SlotQuery } from './slots.ts';
 
-type PublicSlot = { start: string; end: string; channel: 'video' | 'counter'; locationId: string | null };
+type PublicSlot = { start: string; end: string; channel: 'video' | 'counter' | 'phone'; locationId: string | null };
 
 /** "2027-03-30 09:00": wall-clock time in Brussels, which is what opening hours are written in. */
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm');
@@ -204,8 +204,19 @@ describe('GET /api/services/:id/slots', () => {
     it('when a public holiday falls in the range, then nothing is offered that day, evening included', async () => {
       const slots = await list(server, 'from=2027-03-29&days=8');
       assert.equal(firstOn(slots, '2027-03-29'), undefined, 'Easter Monday');
-      const nextMonday = slots.filter((s) => localDate(s.start) === '2027-04-05').map((s) => local(s.start).slice(11));
+      const nextMonday = slots.filter((s) => localDate(s.start) === '2027-04-05' && s.channel === 'video').map((s) => local(s.start).slice(11));
       assert.deepEqual(nextMonday, ['09:00', '09:40', '10:20', '11:00', '17:00', '17:40', '18:20', '19:00']);
+    });
+
+    it('when the service offers phone call-backs, then they are offered at the staff’s video times, and only there', async () => {
+      const all = await list(server, 'from=2027-03-29&days=8');
+      const phone = await list(server, 'channel=phone&from=2027-03-29&days=8');
+      const video = await list(server, 'channel=video&from=2027-03-29&days=8');
+      assert.ok(phone.length > 0 && phone.every((s) => s.channel === 'phone' && s.locationId === null));
+      assert.deepEqual(phone.map((s) => [s.start, s.end]), video.map((s) => [s.start, s.end]));
+      assert.deepEqual(all.filter((s) => s.channel === 'phone'), phone);
+      // A service without phone offers none.
+      assert.deepEqual(await list(server, 'channel=phone&days=8', 'woningonderzoek'), []);
     });
 
     it('when the service has an evening block, then evening slots are offered', async () => {

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import type { Channel, Closure, OpeningHours, Service } from '../catalog/types.ts';
+import { hoursChannelOf, type Channel, type Closure, type OpeningHours, type Service } from '../catalog/types.ts';
 
 export const ZONE = 'Europe/Brussels';
 /** Bookings claim time in units of this many minutes; durations and buffers are multiples of it. */
@@ -104,12 +104,12 @@ export function computeSlots(q: SlotQuery): Slot[] {
   const stepMs = (service.durationMin + service.bufferBeforeMin + service.bufferAfterMin) * MINUTE;
   const durationMs = service.durationMin * MINUTE;
   const staff = new Set(q.staffIds);
-  const hours = q.hours.filter(
-    (h) =>
-      staff.has(h.staffId) &&
-      service.channels.includes(h.channel) &&
-      (!q.channel || h.channel === q.channel) &&
-      (!q.locationId || h.locationId === q.locationId),
+  // Each block as the channels it offers: a video block also offers phone call-backs (hoursChannelOf).
+  const wanted = service.channels.filter((c) => !q.channel || c === q.channel);
+  const hours = q.hours.flatMap((h) =>
+    staff.has(h.staffId) && (!q.locationId || h.locationId === q.locationId)
+      ? wanted.filter((channel) => hoursChannelOf(channel) === h.channel).map((channel) => ({ ...h, channel }))
+      : [],
   );
   // Claims as epoch milliseconds, so checking a candidate builds no strings.
   const claimed = new Map([...q.claimed].map(([staffId, units]) => [staffId, new Set([...units].map((u) => Date.parse(u)))]));

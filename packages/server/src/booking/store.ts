@@ -13,7 +13,9 @@ export interface Appointment {
   endAt: string;
   status: AppointmentStatus;
   citizenName: string;
+  /** '' when staff booked for a citizen without e-mail: the personal link then goes by SMS. */
   citizenEmail: string;
+  /** In international form (+32470123456); the number staff call for a phone appointment. */
   citizenPhone: string | null;
   lang: Lang;
   intake: Record<string, string>;
@@ -26,6 +28,8 @@ export interface Appointment {
   createdAt: string;
   cancelledAt: string | null;
   cancelledBy: string | null;
+  /** The staff member who booked it for the citizen (by phone, a follow-up); null when the citizen did. */
+  bookedBy: string | null;
   /** The calendar event's SEQUENCE (RFC 5545 §3.8.7.4): 0 when booked, raised by each move and the cancellation. */
   calendarSequence: number;
 }
@@ -56,7 +60,7 @@ const appointmentColumns = `id, service_id AS serviceId, staff_id AS staffId, ch
   start_at AS startAt, end_at AS endAt, status, citizen_name AS citizenName, citizen_email AS citizenEmail,
   citizen_phone AS citizenPhone, lang, intake, metadata, return_url AS returnUrl, token_nonce AS tokenNonce,
   token_hash AS tokenHash, consent_at AS consentAt, created_at AS createdAt, cancelled_at AS cancelledAt,
-  cancelled_by AS cancelledBy, calendar_sequence AS calendarSequence`;
+  cancelled_by AS cancelledBy, booked_by AS bookedBy, calendar_sequence AS calendarSequence`;
 
 const companionColumns = `id, appointment_id AS appointmentId, name, email, role, token_nonce AS tokenNonce,
   token_hash AS tokenHash, created_at AS createdAt, removed_at AS removedAt`;
@@ -74,9 +78,9 @@ export function bookingStore(db: Db) {
   const s = {
     insertAppointment: db.prepare(
       `INSERT INTO appointments (id, service_id, staff_id, channel, location_id, start_at, end_at, status,
-         citizen_name, citizen_email, citizen_phone, lang, intake, metadata, return_url, token_nonce, token_hash, consent_at, created_at)
+         citizen_name, citizen_email, citizen_phone, lang, intake, metadata, return_url, token_nonce, token_hash, consent_at, created_at, booked_by)
        VALUES (@id, @serviceId, @staffId, @channel, @locationId, @startAt, @endAt, 'booked', @citizenName, @citizenEmail,
-         @citizenPhone, @lang, @intake, @metadata, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt)`,
+         @citizenPhone, @lang, @intake, @metadata, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt, @bookedBy)`,
     ),
     claim: db.prepare('INSERT INTO slot_claims (staff_id, unit_at, appointment_id) VALUES (?, ?, ?)'),
     releaseClaims: db.prepare('DELETE FROM slot_claims WHERE appointment_id = ?'),
@@ -97,6 +101,10 @@ export function bookingStore(db: Db) {
     move: db.prepare(
       `UPDATE appointments SET start_at = @startAt, end_at = @endAt, staff_id = @staffId, channel = @channel, location_id = @locationId,
          calendar_sequence = calendar_sequence + 1 WHERE id = @id`,
+    ),
+    toPhone: db.prepare(
+      `UPDATE appointments SET channel = 'phone', location_id = NULL, citizen_phone = @phone,
+         calendar_sequence = calendar_sequence + 1 WHERE id = @id AND status = 'booked' AND channel = 'video'`,
     ),
     insertCompanion: db.prepare(
       `INSERT INTO companions (id, appointment_id, name, email, role, token_nonce, token_hash, created_at)
@@ -169,6 +177,11 @@ export function bookingStore(db: Db) {
         if (reminders) replaceReminders(id, reminders);
       },
     ),
+    /**
+     * A video appointment becomes a phone call-back at the same time with the same staff member: the
+     * claims stay, since phone uses the video hours. False when it is no longer a booked video one.
+     */
+    switchVideoToPhone: (id: string, phone: string) => s.toPhone.run({ id, phone }).changes === 1,
     cancel: db.transaction((id: string, at: string, by: string): boolean => {
       const changed = s.cancel.run(at, by, id).changes === 1;
       if (changed) {

@@ -1,7 +1,19 @@
 export const langs = ['nl', 'fr', 'en', 'de'] as const;
 export type Lang = (typeof langs)[number];
-export const channels = ['video', 'counter'] as const;
+/** How an appointment takes place: a video call, a visit at a counter, or staff phone the citizen. */
+export const channels = ['video', 'counter', 'phone'] as const;
 export type Channel = (typeof channels)[number];
+/** The channels opening hours are kept for; a phone call-back has none of its own (see hoursChannelOf). */
+export const hoursChannels = ['video', 'counter'] as const;
+export type HoursChannel = (typeof hoursChannels)[number];
+
+/**
+ * The opening hours a channel is offered in. A phone call-back uses the staff member's video hours:
+ * both are remote work at their own desk with the same attention and length, so a municipality does
+ * not keep (and forget to update) a second copy of each timetable, and a video appointment can turn
+ * into a call-back at the same time with the same person (the fallback after a failed device test).
+ */
+export const hoursChannelOf = (channel: Channel): HoursChannel => (channel === 'phone' ? 'video' : channel);
 export const companionRoles = ['carer', 'family', 'interpreter'] as const;
 export type CompanionRole = (typeof companionRoles)[number];
 
@@ -45,7 +57,7 @@ export interface OpeningHours {
   weekday: number;
   startTime: string;
   endTime: string;
-  channel: Channel;
+  channel: HoursChannel;
   locationId: string | null;
 }
 

@@ -290,4 +290,11 @@ export const migrations: string[] = [
   `
   ALTER TABLE appointments ADD COLUMN calendar_sequence INTEGER NOT NULL DEFAULT 0;
   `,
+  // 14: who booked an appointment (issue 11): the staff member's id when staff booked it for the
+  // citizen (help by phone, a follow-up), NULL when the citizen booked it. Shown in the dossier and
+  // sent as `bookedBy` in webhooks. A citizen booked by phone may have no e-mail address: then
+  // citizen_email is '' (the column stays NOT NULL) and the link goes by SMS to citizen_phone.
+  `
+  ALTER TABLE appointments ADD COLUMN booked_by TEXT REFERENCES staff(id);
+  `,
 ];

@@ -26,7 +26,8 @@ export const demoServices: Service[] = [
     bufferAfterMin: 10,
     noticeMin: 120,
     horizonDays: 28,
-    channels: ['video', 'counter'],
+    // A phone call-back too (issue 11): carers are often the ones without a quiet hour at a screen.
+    channels: ['video', 'counter', 'phone'],
     intake: [
       question('zorgvrager', true, 'Voor wie zorgt u?', 'De qui prenez-vous soin ?', 'Who do you care for?', 'Wen pflegen Sie?'),
       question('vraag', false, 'Wat wilt u vooral bespreken?', 'De quoi voulez-vous parler ?', 'What would you like to discuss?', 'Worüber möchten Sie sprechen?'),

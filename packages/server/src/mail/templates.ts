@@ -1,12 +1,14 @@
 import escapeHtml from 'escape-html';
 import { createEvent } from 'ics';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Lang } from '../catalog/types.ts';
 import { ZONE } from '../booking/slots.ts';
 import type { MailMessage } from './mailer.ts';
 import { mailTexts, type MailTexts } from './texts.ts';
 
-export type MailKind = 'confirmation' | 'companionInvite' | 'rescheduled' | 'cancelled' | 'reminder';
+/** `changed`: same time, another channel (a video appointment became a phone call-back). */
+export type MailKind = 'confirmation' | 'companionInvite' | 'rescheduled' | 'changed' | 'cancelled' | 'reminder';
 
 export interface AppointmentMail {
   kind: MailKind;
@@ -18,6 +20,8 @@ export interface AppointmentMail {
   endAt: string;
   /** Empty for a video call; the counter's name and address otherwise. */
   location: string | null;
+  /** The number staff call for a phone appointment; null for video and counter. */
+  phone?: string | null | undefined;
   /** The personal link; absent for a cancellation. */
   link?: string | undefined;
   deviceTestLink?: string | undefined;
@@ -68,10 +72,10 @@ export function renderAppointmentMail(m: AppointmentMail): MailMessage {
   if (m.kind === 'cancelled') {
     paragraphs.push({ text: t.calendarCancelled(t.calendarFile) }, { text: t.bookAgain });
   } else {
-    if (m.kind === 'rescheduled') paragraphs.push({ text: t.calendarUpdated(t.calendarFile) });
-    paragraphs.push({ text: m.location ? t.counterChannel(m.location) : t.videoChannel });
+    if (m.kind === 'rescheduled' || m.kind === 'changed') paragraphs.push({ text: t.calendarUpdated(t.calendarFile) });
+    paragraphs.push({ text: howText(m, when) });
     if (m.link) paragraphs.push({ text: t.openLink, link: m.link });
-    if (m.deviceTestLink && !m.location) paragraphs.push({ text: t.deviceTest, link: m.deviceTestLink });
+    if (m.deviceTestLink && !m.location && !m.phone) paragraphs.push({ text: t.deviceTest, link: m.deviceTestLink });
     paragraphs.push({ text: t.manage });
   }
   paragraphs.push({ text: t.signature });
@@ -111,8 +115,8 @@ function calendarEvent(m: AppointmentMail, subject: string, method: 'REQUEST' | 
     organizer: { name: paramText(from?.name || from?.address || m.organizer), ...(from?.address ? { email: from.address } : {}) },
     attendees: [{ name: paramText(m.recipientName), email: m.to, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }],
     title: m.serviceName,
-    description: [subject, m.link].filter(Boolean).join('\n'),
-    location: m.location ?? m.link ?? '',
+    description: [subject, m.phone && howText(m, formatWhen(m.startAt, m.lang)), m.link].filter(Boolean).join('\n'),
+    location: m.location ?? (m.phone ? phoneText(m.phone) : m.link) ?? '',
     start: Date.parse(m.startAt),
     startInputType: 'utc',
     startOutputType: 'utc',
@@ -123,4 +127,27 @@ function calendarEvent(m: AppointmentMail, subject: string, method: 'REQUEST' | 
   });
   if (error || !value) throw new Error(`Could not build the calendar file: ${error instanceof Error ? error.message : String(error)}`);
   return value;
+}
+
+/** A number as people read it aloud: +32 470 12 34 56. */
+const phoneText = (phone: string) => parsePhoneNumberFromString(phone)?.formatInternational() ?? phone;
+
+/** How the appointment takes place: at a counter, by phone ("Een medewerker belt u op … op …"), or by video. */
+function howText(m: AppointmentMail, when: string): string {
+  const t = mailTexts[m.lang];
+  if (m.location) return t.counterChannel(m.location);
+  if (m.phone) return t.phoneChannel(phoneText(m.phone), when);
+  return t.videoChannel;
+}
+
+/**
+ * The same message as a short SMS, for a citizen staff booked with only a mobile number (sent
+ * through SMS_WEBHOOK_URL): what happened, how it will happen and the personal link.
+ */
+export function renderAppointmentSms(m: AppointmentMail): string {
+  const t = mailTexts[m.lang];
+  const when = formatWhen(m.startAt, m.lang);
+  if (m.kind === 'cancelled') return `${t.cancelled.intro(m.serviceName, when)} ${t.bookAgain}`;
+  const intro = m.kind === 'reminder' || m.kind === 'companionInvite' ? t.confirmation.intro(m.serviceName, when) : t[m.kind].intro(m.serviceName, when);
+  return [intro, howText(m, when), ...(m.link ? [t.openLink, m.link] : [])].join(' ');
 }

@@ -10,10 +10,14 @@ export interface MailTexts {
     intro: (citizen: string, role: string, service: string, when: string) => string;
   };
   rescheduled: { subject: (service: string) => string; intro: (service: string, when: string) => string };
+  /** Same time, another channel (a video appointment became a phone call-back). */
+  changed: { subject: (service: string) => string; intro: (service: string, when: string) => string };
   cancelled: { subject: (service: string) => string; intro: (service: string, when: string) => string };
   reminder: { subject: (service: string, when: string) => string; intro: (service: string, when: string) => string };
   videoChannel: string;
   counterChannel: (location: string) => string;
+  /** A phone appointment: staff call the citizen at that number at that time. */
+  phoneChannel: (phone: string, when: string) => string;
   openLink: string;
   deviceTest: string;
   manage: string;
@@ -44,6 +48,10 @@ const nl: MailTexts = {
     subject: (service) => `Uw afspraak is verplaatst: ${service}`,
     intro: (service, when) => `Uw afspraak voor ${service} is verplaatst naar ${when}.`,
   },
+  changed: {
+    subject: (service) => `Uw afspraak is gewijzigd: ${service}`,
+    intro: (service, when) => `Uw afspraak voor ${service} op ${when} is gewijzigd.`,
+  },
   cancelled: {
     subject: (service) => `Uw afspraak is geannuleerd: ${service}`,
     intro: (service, when) => `Uw afspraak voor ${service} op ${when} is geannuleerd.`,
@@ -54,6 +62,7 @@ const nl: MailTexts = {
   },
   videoChannel: 'Het gesprek is een videogesprek. U hebt een computer, tablet of smartphone met camera nodig.',
   counterChannel: (location) => `U komt naar het loket: ${location}.`,
+  phoneChannel: (phone, when) => `Een medewerker belt u op ${phone} op ${when}.`,
   openLink: 'Uw persoonlijke link (deel deze link met niemand):',
   deviceTest: 'Test vooraf uw camera en microfoon:',
   manage: 'Via dezelfde link kunt u de afspraak bekijken, verplaatsen of annuleren.',
@@ -81,6 +90,10 @@ const fr: MailTexts = {
     subject: (service) => `Votre rendez-vous a été déplacé : ${service}`,
     intro: (service, when) => `Votre rendez-vous pour ${service} a été déplacé au ${when}.`,
   },
+  changed: {
+    subject: (service) => `Votre rendez-vous a été modifié : ${service}`,
+    intro: (service, when) => `Votre rendez-vous pour ${service} du ${when} a été modifié.`,
+  },
   cancelled: {
     subject: (service) => `Votre rendez-vous est annulé : ${service}`,
     intro: (service, when) => `Votre rendez-vous pour ${service} du ${when} est annulé.`,
@@ -91,6 +104,7 @@ const fr: MailTexts = {
   },
   videoChannel: 'Il s’agit d’un appel vidéo. Il vous faut un ordinateur, une tablette ou un smartphone avec caméra.',
   counterChannel: (location) => `Vous venez au guichet : ${location}.`,
+  phoneChannel: (phone, when) => `Un collaborateur vous appellera au ${phone} le ${when}.`,
   openLink: 'Votre lien personnel (ne le partagez avec personne) :',
   deviceTest: 'Testez votre caméra et votre micro à l’avance :',
   manage: 'Avec ce même lien, vous pouvez consulter, déplacer ou annuler le rendez-vous.',
@@ -118,6 +132,10 @@ const en: MailTexts = {
     subject: (service) => `Your appointment has moved: ${service}`,
     intro: (service, when) => `Your appointment for ${service} has moved to ${when}.`,
   },
+  changed: {
+    subject: (service) => `Your appointment has changed: ${service}`,
+    intro: (service, when) => `Your appointment for ${service} on ${when} has changed.`,
+  },
   cancelled: {
     subject: (service) => `Your appointment is cancelled: ${service}`,
     intro: (service, when) => `Your appointment for ${service} on ${when} is cancelled.`,
@@ -128,6 +146,7 @@ const en: MailTexts = {
   },
   videoChannel: 'This is a video call. You need a computer, tablet or smartphone with a camera.',
   counterChannel: (location) => `Please come to the counter: ${location}.`,
+  phoneChannel: (phone, when) => `A member of staff will call you on ${phone} on ${when}.`,
   openLink: 'Your personal link (do not share it with anyone):',
   deviceTest: 'Test your camera and microphone beforehand:',
   manage: 'With the same link you can view, move or cancel the appointment.',
@@ -155,6 +174,10 @@ const de: MailTexts = {
     subject: (service) => `Ihr Termin wurde verschoben: ${service}`,
     intro: (service, when) => `Ihr Termin für ${service} wurde auf ${when} verschoben.`,
   },
+  changed: {
+    subject: (service) => `Ihr Termin wurde geändert: ${service}`,
+    intro: (service, when) => `Ihr Termin für ${service} am ${when} wurde geändert.`,
+  },
   cancelled: {
     subject: (service) => `Ihr Termin wurde abgesagt: ${service}`,
     intro: (service, when) => `Ihr Termin für ${service} am ${when} wurde abgesagt.`,
@@ -165,6 +188,7 @@ const de: MailTexts = {
   },
   videoChannel: 'Es ist ein Videogespräch. Sie brauchen einen Computer, ein Tablet oder ein Smartphone mit Kamera.',
   counterChannel: (location) => `Bitte kommen Sie zum Schalter: ${location}.`,
+  phoneChannel: (phone, when) => `Ein Mitarbeiter ruft Sie am ${when} unter ${phone} an.`,
   openLink: 'Ihr persönlicher Link (teilen Sie ihn mit niemandem):',
   deviceTest: 'Testen Sie vorab Kamera und Mikrofon:',
   manage: 'Mit demselben Link können Sie den Termin ansehen, verschieben oder absagen.',

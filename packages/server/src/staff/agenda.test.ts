@@ -41,6 +41,7 @@ describe('GET /api/staff/agenda', () => {
           staff: { id: 'an', name: 'An Peeters' },
           location: null,
           citizen: { firstName: 'Marie' },
+          bookedBy: null,
           lang: 'nl',
           companions: [{ name: 'Jan Claes', role: 'carer' }],
           intake: [

@@ -52,8 +52,10 @@ export function staffAgenda(deps: {
       service: { id: row.serviceId, name: service ? localize(service.texts, STAFF_LANG).name : row.serviceId },
       staff: { id: row.staffId, name: row.staffName },
       location,
-      // Data minimisation: the agenda needs a name to greet, not the citizen's identity.
-      citizen: { firstName: firstName(row.citizenName) },
+      // Data minimisation: the agenda needs a name to greet, not the citizen's identity; the number
+      // only when staff have to call it (a phone appointment).
+      citizen: { firstName: firstName(row.citizenName), ...(row.callPhone ? { phone: row.callPhone } : {}) },
+      bookedBy: row.bookedBy,
       lang: row.lang,
       companions: store.companions(row.id),
       intake: Object.entries(row.intake).map(([id, answer]) => {
@@ -95,7 +97,7 @@ export function staffAgenda(deps: {
       const documents = deps.documents?.(id) ?? [];
       return {
         ...item(row),
-        citizen: { firstName: firstName(row.citizenName), name: row.citizenName },
+        citizen: { firstName: firstName(row.citizenName), name: row.citizenName, ...(row.callPhone ? { phone: row.callPhone } : {}) },
         requiredDocuments: (service?.requiredDocuments ?? []).map((d) => ({
           id: d.id,
           label: localize(d.texts, STAFF_LANG).label,

@@ -3,7 +3,7 @@ import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
 import type { DeviceParts } from '../meetings/schemas.ts';
 
-/** An appointment as staff see it: no e-mail address, no phone number, no token material. */
+/** An appointment as staff see it: no e-mail address, no token material, a phone number only to call back. */
 export interface StaffAppointmentRow {
   id: string;
   serviceId: string;
@@ -15,6 +15,10 @@ export interface StaffAppointmentRow {
   endAt: string;
   status: AppointmentStatus;
   citizenName: string;
+  /** The number to call, for a phone appointment only (null for video and counter). */
+  callPhone: string | null;
+  /** Who booked it for the citizen (help by phone, a follow-up); null when the citizen booked. */
+  bookedBy: { id: string; name: string } | null;
   lang: Lang;
   intake: Record<string, string>;
   metadata: Record<string, string>;
@@ -36,16 +40,24 @@ export interface StaffAppointmentRow {
 
 const columns = `a.id, a.service_id AS serviceId, a.staff_id AS staffId, st.name AS staffName, a.channel,
   a.location_id AS locationId, a.start_at AS startAt, a.end_at AS endAt, a.status, a.citizen_name AS citizenName,
+  CASE WHEN a.channel = 'phone' THEN a.citizen_phone END AS callPhone, a.booked_by AS bookedById, bb.name AS bookedByName,
   a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.waiting_since AS waitingSince,
   (SELECT COUNT(*) FROM documents d WHERE d.appointment_id = a.id AND d.uploaded_by != 'staff'
      AND d.completed_at IS NOT NULL AND d.deleted_at IS NULL) AS documentsUploaded,
   a.notes, a.next_steps AS nextSteps, a.created_at AS createdAt, a.cancelled_at AS cancelledAt,
   a.cancelled_by AS cancelledBy, a.held_at AS heldAt, a.no_show_at AS noShowAt, a.follow_up_of AS followUpOf`;
-const from = 'FROM appointments a JOIN staff st ON st.id = a.staff_id';
+const from = 'FROM appointments a JOIN staff st ON st.id = a.staff_id LEFT JOIN staff bb ON bb.id = a.booked_by';
 
-type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts'> & { intake: string; metadata: string; deviceCheckParts: string | null };
-const toRow = (row: Row): StaffAppointmentRow => ({
+type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts' | 'bookedBy'> & {
+  intake: string;
+  metadata: string;
+  deviceCheckParts: string | null;
+  bookedById: string | null;
+  bookedByName: string | null;
+};
+const toRow = ({ bookedById, bookedByName, ...row }: Row): StaffAppointmentRow => ({
   ...row,
+  bookedBy: bookedById ? { id: bookedById, name: bookedByName ?? bookedById } : null,
   intake: JSON.parse(row.intake),
   metadata: JSON.parse(row.metadata),
   deviceCheckParts: row.deviceCheckParts ? JSON.parse(row.deviceCheckParts) : null,

@@ -117,14 +117,14 @@ describe('services, opening hours and closures', () => {
     });
 
     it('when removing a channel, switching off or taking staff away would strand a booked appointment, then 409', async () => {
-      const channel = await an.request('/api/staff/services/mantelzorgpremie', { method: 'PATCH', body: { channels: ['counter'] } });
+      const channel = await an.request('/api/staff/services/mantelzorgpremie', { method: 'PATCH', body: { channels: ['counter', 'phone'] } });
       assert.equal(channel.status, 409);
       assert.deepEqual(ids(channel.body), [booked.id]);
       const off = await an.request('/api/staff/services/mantelzorgpremie', { method: 'PATCH', body: { active: false } });
       assert.equal(off.status, 409);
       const staff = await an.request('/api/staff/services/mantelzorgpremie', { method: 'PATCH', body: { staffIds: ['chloe'] } });
       assert.equal(staff.status, 409);
-      assert.deepEqual((await api(server.url, '/api/services/mantelzorgpremie')).body.channels, ['video', 'counter']);
+      assert.deepEqual((await api(server.url, '/api/services/mantelzorgpremie')).body.channels, ['video', 'counter', 'phone']);
     });
 
     it('when nothing is stranded, then the change is saved', async () => {

@@ -1,3 +1,4 @@
+import type { StaffBookingInput } from '../booking/schemas.ts';
 import type { BookingService, SlotChoice } from '../booking/service.ts';
 import type { BookingStore } from '../booking/store.ts';
 import type { EventBus } from '../events.ts';
@@ -55,6 +56,11 @@ export function staffDossier(deps: {
       const planned = booking.planFollowUp(original, { ...choice, serviceId: serviceId ?? original.serviceId }, { staffId: original.staffId, note });
       store.linkFollowUp(planned.id, original.id);
       return agenda.dossier(planned.id);
+    },
+
+    /** Staff book for a citizen (help by phone): marked as booked by `actor` in the dossier and webhooks. */
+    bookForCitizen(actor: StaffAccount, input: StaffBookingInput) {
+      return agenda.dossier(booking.bookForCitizen(actor.id, input).id);
     },
 
     markHeld: (actor: StaffAccount, id: string) => recordOutcome(actor, id, 'held'),

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../booking/slots.ts';
-import type { Channel, Closure } from '../catalog/types.ts';
+import { hoursChannelOf, type Channel, type Closure } from '../catalog/types.ts';
 import { HttpError } from '../http/errors.ts';
 import { firstName } from './agenda.ts';
 import type { StaffAppointmentRow } from './appointments-store.ts';
@@ -24,7 +24,7 @@ export function outsideHours(appointments: StaffAppointmentRow[], hours: HoursBl
     return !hours.some(
       (h) =>
         h.weekday === start.weekday &&
-        h.channel === a.channel &&
+        h.channel === hoursChannelOf(a.channel) &&
         (h.locationId ?? null) === (a.locationId ?? null) &&
         h.startTime <= from &&
         to <= h.endTime,

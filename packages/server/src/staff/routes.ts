@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { staffBookingSchema } from '../booking/schemas.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import type { StaffAccounts } from './accounts.ts';
 import type { StaffAgenda } from './agenda.ts';
@@ -76,6 +77,12 @@ export function staffRoutes(deps: StaffRouteDeps) {
   router.get('/events', (ctx) => {
     const { session } = currentSession(ctx);
     deps.live.open(ctx, () => sessions.isActive(session.idHash));
+  });
+
+  /** "Afspraak maken voor een burger": behind the session and CSRF gate like every write here. */
+  router.post('/appointments', (ctx) => {
+    ctx.status = 201;
+    ctx.body = dossier.bookForCitizen(currentStaff(ctx), parseBody(ctx, staffBookingSchema));
   });
 
   router.get('/appointments/:id', (ctx) => {

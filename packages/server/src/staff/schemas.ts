@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { slotChoiceSchema } from '../booking/schemas.ts';
 import { UNIT_MIN } from '../booking/slots.ts';
-import { channels } from '../catalog/types.ts';
+import { channels, hoursChannels } from '../catalog/types.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { defaultStaffPolicy } from './policy.ts';
 
@@ -100,7 +100,7 @@ const hoursBlock = z
     weekday: z.number().int().min(1).max(7),
     startTime: time,
     endTime: time,
-    channel: z.enum(channels),
+    channel: z.enum(hoursChannels),
     locationId: id.nullable().default(null),
   })
   .refine((h) => h.startTime < h.endTime, { message: 'must end after it starts', path: ['endTime'] })

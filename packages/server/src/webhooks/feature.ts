@@ -26,6 +26,8 @@ const webhookOf = {
   'appointment.cancelled': (e) => ({ cancelledBy: e.by }),
   'appointment.rescheduled': () => ({}),
   'appointment.companions-changed': () => ({}),
+  // The new channel is in the facts (`channel: 'phone'`).
+  'appointment.channel-changed': () => ({}),
   'appointment.updated': (e) => ({ change: e.change }),
   // Presence in the waiting room changes by the second; back offices act on admission and the end.
   'meeting.waiting': null,

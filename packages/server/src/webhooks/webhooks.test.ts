@@ -82,6 +82,7 @@ describe('webhooks', () => {
         status: 'booked',
         lang: 'nl',
         followUpOf: null,
+        bookedBy: null,
         metadata: {},
         callStartedAt: null,
         callEndedAt: null,
