@@ -129,6 +129,8 @@ export const apiRoutes: RouteSpec[] = [
   { method: 'DELETE', path: '/api/staff/closures/:closureId', audience: 'staff', beheerder: true, destructive: true },
   { method: 'GET', path: '/api/staff/dashboard', audience: 'staff' },
   { method: 'GET', path: '/api/staff/dashboard.csv', audience: 'staff' },
+  { method: 'GET', path: '/api/staff/dashboard/comments', audience: 'staff', beheerder: true },
+  { method: 'GET', path: '/api/staff/dashboard/comments.csv', audience: 'staff', beheerder: true },
 
   { method: 'GET', path: '/medewerker', audience: 'anyone' },
   { method: 'GET', path: '/medewerker/', audience: 'anyone' },

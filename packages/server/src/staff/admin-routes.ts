@@ -4,15 +4,20 @@ import { parseBody, parseQuery } from '../http/validation.ts';
 import type { CatalogAdmin } from './catalog-admin.ts';
 import { dashboardCsv } from './dashboard-csv.ts';
 import type { staffDashboard } from './dashboard.ts';
+import { feedbackCommentsCsv, type feedbackComments } from './feedback-comments.ts';
 import { currentStaff, STAFF_PREFIX } from './gate.ts';
 import { closureSchema, createServiceSchema, dashboardQuerySchema, replaceHoursSchema, updateServiceSchema } from './schemas.ts';
 
 const hoursQuery = z.strictObject({ staff: z.string().max(64).optional() });
 const closureId = z.coerce.number().int().positive();
 
-/** Services, opening hours, closures and the impact dashboard. Writes check the beheerder role. */
-export function staffAdminRoutes(deps: { admin: CatalogAdmin; dashboard: ReturnType<typeof staffDashboard> }) {
-  const { admin, dashboard } = deps;
+/** Services, opening hours, closures and the impact dashboard. Writes and comments check the beheerder role. */
+export function staffAdminRoutes(deps: {
+  admin: CatalogAdmin;
+  dashboard: ReturnType<typeof staffDashboard>;
+  comments: ReturnType<typeof feedbackComments>;
+}) {
+  const { admin, dashboard, comments } = deps;
   const router = new Router({ prefix: STAFF_PREFIX });
 
   router.get('/services', (ctx) => {
@@ -59,6 +64,17 @@ export function staffAdminRoutes(deps: { admin: CatalogAdmin; dashboard: ReturnT
     ctx.attachment(`digitale-balie-${figures.from}-${figures.to}.csv`);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.body = dashboardCsv(figures);
+  });
+
+  router.get('/dashboard/comments', (ctx) => {
+    ctx.body = comments(currentStaff(ctx), parseQuery(ctx, dashboardQuerySchema));
+  });
+
+  router.get('/dashboard/comments.csv', (ctx) => {
+    const found = comments(currentStaff(ctx), parseQuery(ctx, dashboardQuerySchema));
+    ctx.attachment(`digitale-balie-opmerkingen-${found.from}-${found.to}.csv`);
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.body = feedbackCommentsCsv(found);
   });
 
   return router;

@@ -66,20 +66,27 @@ export function figures(rows: DashboardRow[], scores: number[]): Figures {
   };
 }
 
+export type DashboardQuery = { from?: string | undefined; to?: string | undefined };
+
+/** Local dates `from`..`to` inclusive (default: the last 30 days), with their bounds as UTC instants. */
+export function dashboardRange(q: DashboardQuery, now: Date) {
+  const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  const to = q.to ? DateTime.fromISO(q.to, { zone: ZONE }) : today;
+  const from = q.from ? DateTime.fromISO(q.from, { zone: ZONE }) : to.minus({ days: DEFAULT_DAYS - 1 });
+  const days = Math.round(to.diff(from, 'days').days) + 1;
+  return { ...localDays(from.toISODate()!, days, now), lastDate: to.toISODate()! };
+}
+
 /** The impact dashboard: what the service delivers, over local dates `from`..`to` inclusive. */
 export function staffDashboard(deps: { catalog: CatalogStore; store: StaffAppointmentsStore; now: () => Date }) {
-  return function dashboard(q: { from?: string | undefined; to?: string | undefined }) {
-    const today = DateTime.fromJSDate(deps.now(), { zone: ZONE }).startOf('day');
-    const to = q.to ? DateTime.fromISO(q.to, { zone: ZONE }) : today;
-    const from = q.from ? DateTime.fromISO(q.from, { zone: ZONE }) : to.minus({ days: DEFAULT_DAYS - 1 });
-    const days = Math.round(to.diff(from, 'days').days) + 1;
-    const range = localDays(from.toISODate()!, days, deps.now());
+  return function dashboard(q: DashboardQuery) {
+    const range = dashboardRange(q, deps.now());
 
     const rows = deps.store.dashboardRows(range.fromIso, range.toIso);
     const scores = deps.store.feedbackScores(range.fromIso, range.toIso);
     return {
       from: range.fromDate,
-      to: to.toISODate()!,
+      to: range.lastDate,
       ...figures(rows, scores.map((s) => s.score)),
       perService: deps.catalog.listServices().map((service) => ({
         serviceId: service.id,

@@ -17,6 +17,7 @@ import { consoleOrigins } from './csrf.ts';
 import { staffDashboard } from './dashboard.ts';
 import { revokePublishedDemoPassword, seedDemoPasswords } from './demo-passwords.ts';
 import { staffDossier } from './dossier.ts';
+import { feedbackComments, feedbackCommentsStore } from './feedback-comments.ts';
 import { staffAuthenticator, staffGate } from './gate.ts';
 import { hashGate } from './hash-gate.ts';
 import type { IdentityProvider } from './identity.ts';
@@ -94,6 +95,7 @@ export function staffFeature(deps: StaffFeatureDeps) {
     staffAdminRoutes({
       admin: catalogAdmin({ catalog, store: catalogAdminStore(db), accounts, appointments, now }),
       dashboard: staffDashboard({ catalog, store: appointments, now }),
+      comments: feedbackComments({ catalog, store: feedbackCommentsStore(db), now }),
     }),
     passwordLinkRoutes(setPasswordWithLink({ links: passwordLinksStore(db, now), accounts, endSessions: sessions.endAll })),
     consolePageRoutes(deps.pagesDir),

@@ -1,0 +1,79 @@
+import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
+import { ZONE } from '../booking/slots.ts';
+import type { CatalogStore } from '../catalog/store.ts';
+import { localize } from '../catalog/types.ts';
+import type { Db } from '../db/database.ts';
+import { dashboardRange, type DashboardQuery } from './dashboard.ts';
+import type { StaffAccount } from './identity.ts';
+import { requireBeheerder } from './roles.ts';
+
+/**
+ * What citizens wrote in the survey after their call, for a beheerder (issue 11). A feedback row
+ * holds a service, a day and a score, never an appointment or a person (migration 2), so a comment
+ * cannot be shown with a name: there is none to show.
+ */
+export interface FeedbackComment {
+  serviceId: string;
+  service: string;
+  /** The local day it was given (the row keeps no time of day). */
+  date: string;
+  score: number;
+  comment: string;
+}
+
+/** A range of years holds no more than a beheerder can read; the newest come first. */
+export const MAX_COMMENTS = 1000;
+
+type Row = { serviceId: string; score: number; comment: string; day: string };
+
+export function feedbackCommentsStore(db: Db) {
+  // Within a day by service, score and text, never by id: the order of arrival would match the
+  // order of that day's calls and point at the person.
+  const between = db.prepare<[string, string, number], Row>(
+    `SELECT service_id AS serviceId, score, comment, created_at AS day FROM feedback
+     WHERE comment IS NOT NULL AND created_at >= ? AND created_at < ?
+     ORDER BY created_at DESC, service_id, score, comment LIMIT ?`,
+  );
+  return { between: (fromIso: string, toIso: string, limit: number) => between.all(fromIso, toIso, limit) };
+}
+
+export type FeedbackCommentsStore = ReturnType<typeof feedbackCommentsStore>;
+
+/** GET /api/staff/dashboard/comments: a beheerder only; a medewerker gets 403. */
+export function feedbackComments(deps: { catalog: CatalogStore; store: FeedbackCommentsStore; now: () => Date }) {
+  return function comments(actor: StaffAccount, q: DashboardQuery) {
+    requireBeheerder(actor);
+    const range = dashboardRange(q, deps.now());
+    const rows = deps.store.between(range.fromIso, range.toIso, MAX_COMMENTS + 1);
+    const names = new Map(deps.catalog.listServices().map((s) => [s.id, localize(s.texts, 'nl').name]));
+    return {
+      from: range.fromDate,
+      to: range.lastDate,
+      /** More than MAX_COMMENTS in the range: choose a shorter one to read them all. */
+      truncated: rows.length > MAX_COMMENTS,
+      comments: rows.slice(0, MAX_COMMENTS).map(
+        (r): FeedbackComment => ({
+          serviceId: r.serviceId,
+          service: names.get(r.serviceId) ?? r.serviceId,
+          date: DateTime.fromISO(r.day, { zone: ZONE }).toISODate()!,
+          score: r.score,
+          comment: r.comment,
+        }),
+      ),
+    };
+  };
+}
+
+export type FeedbackComments = ReturnType<ReturnType<typeof feedbackComments>>;
+
+/**
+ * The comments as one CSV table. `escape_formulas` keeps a comment such as `=HYPERLINK(…)` inert in
+ * a spreadsheet: citizens write these, so they are untrusted text.
+ */
+export function feedbackCommentsCsv(c: FeedbackComments): string {
+  return stringify(
+    c.comments.map((r) => [r.serviceId, r.service, r.date, r.score, r.comment]),
+    { header: true, columns: ['service_id', 'service', 'date', 'score', 'comment'], escape_formulas: true, bom: true },
+  );
+}
