@@ -1,4 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
+import { accessLogFeature } from './access-log/feature.ts';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import serve from 'koa-static';
@@ -65,6 +66,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     log,
   });
 
+  // Who of the staff read or removed whose data: the features below write to it.
+  const accessLog = accessLogFeature({ db, now: config.now, retentionDays: config.accessLogDays, log });
   const documents = documentsFeature({ config, db, catalog, booking, events, log, ...options.documents });
   const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite, documents: documents.documents.forDossier });
   const meetings = meetingsFeature({ config, db, booking, events, log });
@@ -99,6 +102,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
 
   staff.mount(app);
+  accessLog.mount(app); // after the staff gate: /api/staff/access-log
   meetings.mount(app); // after the staff gate, which guards its /api/staff routes
   documents.mount(app); // likewise
   const citizen = bookingRoutes(booking, limits);
@@ -141,6 +145,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     events,
     documents,
     staff,
+    /** `accessLog.record({ staffId, action, appointmentId?, documentId?, detail? })` for every staff read or removal of personal data. */
+    accessLog,
     get url() {
       const address = server.address();
       return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : config.publicUrl;
@@ -155,11 +161,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
       reminderTimer = setInterval(tick, config.reminderIntervalMs);
       reminderTimer.unref();
       await documents.start();
+      accessLog.start();
       webhooks.start();
     },
     async stop() {
       clearInterval(reminderTimer);
       documents.stop();
+      accessLog.stop();
       staff.stop();
       await meetings.close();
       server.closeAllConnections();

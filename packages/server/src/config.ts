@@ -24,6 +24,10 @@ export interface Config {
   turnRelayOnly: boolean;
   allowedOrigins: string[];
   retentionDays: number;
+  /** The municipality's full privacy statement (PRIVACY_URL), linked from the booking form's notice. */
+  privacyUrl: string | undefined;
+  /** Days the access log keeps a row (ACCESS_LOG_DAYS): who of the staff read or removed what. */
+  accessLogDays: number;
   /** Largest document one upload may be, in bytes (MAX_UPLOAD_MB). */
   maxUploadBytes: number;
   /** Largest total of the documents of one appointment, in bytes (MAX_APPOINTMENT_MB). */
@@ -115,6 +119,8 @@ const envSchema = z.object({
       'must be a comma-separated list of origins such as https://www.wilsede.be (no path)',
     ),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PRIVACY_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) address such as https://www.wilsede.be/privacy' }).optional(),
+  ACCESS_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(100),
   MAX_APPOINTMENT_MB: z.coerce.number().int().min(1).max(102_400).default(500),
   MAX_STORED_GB: z.coerce.number().positive().max(1_000_000).default(50),
@@ -185,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     turnRelayOnly: e.TURN_RELAY_ONLY === 'true',
     allowedOrigins: csv(e.ALLOWED_ORIGINS),
     retentionDays: e.RETENTION_DAYS,
+    privacyUrl: e.PRIVACY_URL,
+    accessLogDays: e.ACCESS_LOG_DAYS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     maxAppointmentBytes: e.MAX_APPOINTMENT_MB * 1024 * 1024,
     maxStoredBytes: Math.floor(e.MAX_STORED_GB * 1024 ** 3),

@@ -297,4 +297,21 @@ export const migrations: string[] = [
   `
   ALTER TABLE appointments ADD COLUMN booked_by TEXT REFERENCES staff(id);
   `,
+  // 15: the access log (issue 12): who of the staff opened a dossier, downloaded a document,
+  // exported or erased a person's data, and when. Ids only, no foreign keys: a row must outlive the
+  // appointment it names (erasure, retention) and keeps ACCESS_LOG_DAYS of its own.
+  `
+  CREATE TABLE access_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    appointment_id TEXT,
+    document_id TEXT,
+    detail TEXT
+  );
+  CREATE INDEX access_log_at ON access_log (at);
+  CREATE INDEX access_log_staff ON access_log (staff_id, id);
+  CREATE INDEX access_log_appointment ON access_log (appointment_id, id);
+  `,
 ];
