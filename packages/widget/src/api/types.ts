@@ -106,6 +106,8 @@ export interface MeetingState {
   ended: boolean;
   nextSteps: string | null;
   participants: MeetingParticipant[];
+  /** Someone of this appointment answered the survey: it is not offered again. */
+  feedbackGiven: boolean;
   /** Once ended, for the citizen: the follow-up staff planned (its link comes by mail only). */
   followUp: FollowUp | null;
 }

@@ -8,6 +8,7 @@ import type {
   Closure,
   DashboardData,
   Dossier,
+  FeedbackCommentList,
   HoursBlock,
   OpeningHours,
   Role,
@@ -73,6 +74,10 @@ export class StaffApi {
 
   dashboardCsvUrl(from: string, to: string) {
     return `${this.origin}/api/staff/dashboard.csv?${new URLSearchParams({ from, to })}`;
+  }
+
+  feedbackCommentsCsvUrl(from: string, to: string) {
+    return `${this.origin}/api/staff/dashboard/comments.csv?${new URLSearchParams({ from, to })}`;
   }
 
   private async call<T>(run: () => Promise<T>): Promise<T> {
@@ -146,6 +151,7 @@ export class StaffApi {
   addClosure = (closure: Omit<Closure, 'id'>) => this.send<Closure>('post', 'staff/closures', closure);
   removeClosure = (id: number) => this.noContent('delete', `staff/closures/${id}`);
   dashboard = (from: string, to: string) => this.get<DashboardData>('staff/dashboard', { from, to });
+  feedbackComments = (from: string, to: string) => this.get<FeedbackCommentList>('staff/dashboard/comments', { from, to });
 
   /** Citizen API, same server: the locations a counter block can use. */
   locations = () => this.get<Location[]>('locations');

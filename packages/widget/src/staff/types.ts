@@ -167,3 +167,12 @@ export interface DashboardData extends Figures {
   to: string;
   perService: (Figures & { serviceId: string; name: string })[];
 }
+
+/** GET /api/staff/dashboard/comments (a beheerder only): what citizens wrote, with no name to it. */
+export interface FeedbackCommentList {
+  from: string;
+  to: string;
+  /** More comments than the server lists at once: a shorter period shows them all. */
+  truncated: boolean;
+  comments: { serviceId: string; service: string; date: string; score: number; comment: string }[];
+}

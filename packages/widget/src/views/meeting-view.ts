@@ -33,12 +33,18 @@ export class BalieMeetingView extends BalieView {
   @state() private followUp: FollowUp | null = null;
   /** TURN servers for the device test's relay check, when the meeting is open already. */
   @state() private iceServers: RTCIceServer[] = [];
+  /** Whether this end screen (left or ended) offers the survey. */
+  @state() private survey = false;
 
   private media = new MediaDevicesController(this);
   private signalling?: SignallingClient;
   private poll?: ReturnType<typeof setInterval>;
   private choice?: DeviceChoice;
   private callStartedAt = 0;
+  /** As the server last said; the server refuses a second answer anyway. */
+  private feedbackGiven = false;
+  /** Offered once per visit: whoever skipped it and rejoins is not asked again on leaving. */
+  private surveyOffered = false;
 
   protected override get api(): BalieApi {
     return super.api.withToken(this.token);
@@ -143,6 +149,7 @@ export class BalieMeetingView extends BalieView {
     try {
       const state = await this.api.meetingState(this.join.peerId);
       this.participants = state.participants;
+      this.feedbackGiven = state.feedbackGiven;
       if (state.ended) return this.finish('ended-by-staff', state.nextSteps, state.followUp);
       if (state.admitted && this.step === 'lobby') {
         this.callStartedAt = Date.now();
@@ -171,6 +178,9 @@ export class BalieMeetingView extends BalieView {
     if (wasInCall || reason === 'ended-by-staff') {
       this.emit('call-ended', { reason, durationSeconds: this.callStartedAt ? Math.round((Date.now() - this.callStartedAt) / 1000) : 0 });
     }
+    // A citizen who hangs up before staff end the call is asked too (issue 11), once.
+    this.survey = (wasInCall || reason === 'ended-by-staff') && !this.feedbackGiven && !this.surveyOffered;
+    if (this.survey) this.surveyOffered = true;
     this.go(reason === 'ended-by-staff' ? 'ended' : 'left');
   }
 
@@ -222,7 +232,8 @@ export class BalieMeetingView extends BalieView {
           <div class="actions">
             <button @click=${() => this.enterLobby()}>${t.join}</button>
             <button class="secondary" @click=${() => this.emit('back')}>${this.t.common.back}</button>
-          </div>`;
+          </div>
+          ${this.renderSurvey()}`;
       case 'ended':
         return html`<h2 tabindex="-1" data-step-heading>${t.endedTitle}</h2>
           ${this.nextSteps ? html`<h3>${t.nextSteps}</h3><p class="next-steps">${this.nextSteps}</p>` : nothing}
@@ -235,9 +246,19 @@ export class BalieMeetingView extends BalieView {
                 </dl>
                 <p>${t.followUpMail}</p>`
             : nothing}
-          <balie-feedback-view .t=${this.t} .lang=${this.lang} .server=${this.server} .token=${this.token}
-            @submitted=${(e: CustomEvent<number>) => this.emit('feedback', e.detail)}></balie-feedback-view>`;
+          ${this.renderSurvey()}`;
     }
+  }
+
+  private renderSurvey() {
+    if (!this.survey) return nothing;
+    return html`<balie-feedback-view .t=${this.t} .lang=${this.lang} .server=${this.server} .token=${this.token}
+      @submitted=${(e: CustomEvent<number>) => this.feedbackSubmitted(e.detail)}></balie-feedback-view>`;
+  }
+
+  private feedbackSubmitted(score: number) {
+    this.feedbackGiven = true;
+    this.emit('feedback', score);
   }
 
   private participantChange(kind: 'joined' | 'left', { name, role }: Who) {

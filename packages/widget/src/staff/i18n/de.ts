@@ -286,6 +286,13 @@ export const de: StaffMessages = {
     answers: 'Antworten',
     service: 'Dienst',
     empty: 'Noch keine Daten',
+    comments: 'Bemerkungen von Bürgern',
+    commentsIntro: 'Was Bürger nach ihrem Gespräch geschrieben haben. Ohne Namen: nur der Dienst, der Tag und die Note.',
+    commentsCsv: 'Bemerkungen als CSV herunterladen',
+    commentsEmpty: 'Keine Bemerkungen in diesem Zeitraum.',
+    commentsTruncated: (max) => `Nur die ${max} neuesten Bemerkungen werden gezeigt. Wählen Sie einen kürzeren Zeitraum, um alle zu lesen.`,
+    date: 'Tag',
+    comment: 'Bemerkung',
   },
   account: {
     title: 'Konto',

@@ -284,6 +284,13 @@ export const en: StaffMessages = {
     answers: 'Answers',
     service: 'Service',
     empty: 'No data yet',
+    comments: 'Comments from citizens',
+    commentsIntro: 'What citizens wrote after their conversation. Without a name: only the service, the day and the score.',
+    commentsCsv: 'Download comments as CSV',
+    commentsEmpty: 'No comments in this period.',
+    commentsTruncated: (max) => `Only the ${max} newest comments are shown. Choose a shorter period to read them all.`,
+    date: 'Day',
+    comment: 'Comment',
   },
   account: {
     title: 'Account',

@@ -286,6 +286,13 @@ export const fr = frenchSpacing<StaffMessages>({
     answers: 'Réponses',
     service: 'Service',
     empty: 'Pas encore de données',
+    comments: 'Commentaires des citoyens',
+    commentsIntro: 'Ce que les citoyens ont écrit après leur entretien. Sans nom : seulement le service, le jour et la note.',
+    commentsCsv: 'Télécharger les commentaires en CSV',
+    commentsEmpty: 'Aucun commentaire pour cette période.',
+    commentsTruncated: (max) => `Seuls les ${max} commentaires les plus récents sont affichés. Choisissez une période plus courte pour tout lire.`,
+    date: 'Jour',
+    comment: 'Commentaire',
   },
   account: {
     title: 'Compte',

@@ -274,6 +274,14 @@ export interface StaffMessages {
     answers: string;
     service: string;
     empty: string;
+    /** Feedback comments, shown to a beheerder only. */
+    comments: string;
+    commentsIntro: string;
+    commentsCsv: string;
+    commentsEmpty: string;
+    commentsTruncated: (max: number) => string;
+    date: string;
+    comment: string;
   };
   account: {
     title: string;

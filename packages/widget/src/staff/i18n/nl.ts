@@ -287,6 +287,13 @@ export const nl: StaffMessages = {
     answers: 'Antwoorden',
     service: 'Dienst',
     empty: 'Nog geen gegevens',
+    comments: 'Opmerkingen van burgers',
+    commentsIntro: 'Wat burgers na hun gesprek schreven. Zonder naam: alleen de dienst, de dag en de score.',
+    commentsCsv: 'Opmerkingen downloaden als CSV',
+    commentsEmpty: 'Geen opmerkingen in deze periode.',
+    commentsTruncated: (max) => `Alleen de ${max} nieuwste opmerkingen staan hier. Kies een kortere periode om alles te lezen.`,
+    date: 'Dag',
+    comment: 'Opmerking',
   },
   account: {
     title: 'Account',

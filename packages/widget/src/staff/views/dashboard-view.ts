@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { addDays, formatDay, formatNumber, today } from '../format.ts';
 import type { DashboardData } from '../types.ts';
 import { barChart, barChartStyles } from './bar-chart.ts';
+import './feedback-comments.ts';
 import { StaffView } from './staff-view.ts';
 
 const SCORES = ['1', '2', '3', '4', '5'] as const;
@@ -125,7 +126,10 @@ export class BalieStaffDashboard extends StaffView {
           ${tiles.map(([label, value, note]) => html`<div><dt>${label}</dt><dd>${value}</dd>${note ? html`<dd class="note">${note}</dd>` : nothing}</div>`)}
         </dl>
       </section>
-      ${this.renderPerService(d)} ${this.renderDistribution(d)}`;
+      ${this.renderPerService(d)} ${this.renderDistribution(d)}
+      ${this.isBeheerder
+        ? html`<balie-staff-feedback-comments .t=${this.t} .api=${this.api} .me=${this.me} .from=${d.from} .to=${d.to}></balie-staff-feedback-comments>`
+        : nothing}`;
   }
 
   private renderPerService(d: DashboardData) {
