@@ -1,5 +1,6 @@
 import SimplePeer from 'simple-peer';
 import { readChatMessage, type ChatMessage } from './chat-message.ts';
+import { readMediaState, type MediaState } from './media-state.ts';
 import type { SignalMessage, SignallingClient } from './signalling.ts';
 
 export interface Participant {
@@ -8,7 +9,7 @@ export interface Participant {
   role: 'staff' | 'citizen' | 'companion';
 }
 
-export type { ChatMessage };
+export type { ChatMessage, MediaState };
 
 type PeerEntry = {
   peer: SimplePeer.Instance;
@@ -35,6 +36,8 @@ const ICE_RESTART = 'balie-ice-restart';
  */
 export class PeerMesh extends EventTarget {
   private readonly peers = new Map<string, PeerEntry>();
+  /** Ours, told to every connection as it comes up and to all when it changes. */
+  private mediaState?: MediaState;
   /** The device changed networks (Wi-Fi to mobile, back online): find a new path at once. */
   private readonly onNetworkChange = () => this.restartIce();
 
@@ -120,6 +123,7 @@ export class PeerMesh extends EventTarget {
     peer.on('connect', () => {
       entry.connected = true;
       clearTimeout(entry.timer);
+      if (this.mediaState) peer.send(JSON.stringify(this.mediaState));
       this.dispatchEvent(new CustomEvent('connect', { detail: entry.participant }));
     });
     peer.on('stream', (stream: MediaStream) =>
@@ -128,7 +132,9 @@ export class PeerMesh extends EventTarget {
     peer.on('data', (data: Uint8Array) => {
       // The sender's name comes from the server's participant list, not from the message.
       const message = readChatMessage(data, entry.participant.name);
-      if (message) this.dispatchEvent(new CustomEvent('chat', { detail: message }));
+      if (message) return void this.dispatchEvent(new CustomEvent('chat', { detail: message }));
+      const media = readMediaState(data);
+      if (media) this.dispatchEvent(new CustomEvent('media-state', { detail: { peerId: participant.peerId, camera: media.camera, microphone: media.microphone } }));
     });
     peer.on('iceStateChange', (state: RTCIceConnectionState) => {
       clearTimeout(entry.restartTimer);
@@ -191,6 +197,13 @@ export class PeerMesh extends EventTarget {
         // this connection does not carry that track
       }
     }
+  }
+
+  /** Tells everyone (and whoever connects later) whether our camera and microphone are on. */
+  sendMediaState(state: Omit<MediaState, 'kind'>) {
+    this.mediaState = { kind: 'media', camera: state.camera, microphone: state.microphone };
+    const data = JSON.stringify(this.mediaState);
+    for (const { peer, connected } of this.peers.values()) if (connected) peer.send(data);
   }
 
   sendChat(message: ChatMessage) {

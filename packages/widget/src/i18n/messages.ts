@@ -176,6 +176,10 @@ export interface Messages {
     cameraOff: string;
     shareScreen: string;
     volume: (name: string) => string;
+    /** Shown on a participant's picture when they turned their camera off, and on one's own. */
+    remoteCameraOff: (name: string) => string;
+    remoteMicOff: string;
+    selfCameraOff: string;
     chat: string;
     chatLabel: string;
     send: string;

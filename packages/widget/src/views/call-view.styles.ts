@@ -33,6 +33,23 @@ export const callStyles = css`
     background: rgb(0 0 0 / 75%);
     color: #fff;
   }
+  /* Over the (black) picture, so "camera off" reads as a choice, not a broken connection. */
+  .camera-off {
+    position: absolute;
+    inset: 0 0 auto;
+    aspect-ratio: 4 / 3;
+    display: grid;
+    place-items: center;
+    margin: 0;
+    padding: 1em;
+    text-align: center;
+    color: #fff;
+    background: #1d1d1b;
+  }
+  .mic-off {
+    font-size: 0.875em;
+    font-weight: 600;
+  }
   .role {
     font-size: 0.875em;
     opacity: 0.9;

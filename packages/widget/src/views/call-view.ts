@@ -40,6 +40,8 @@ export class BalieCallView extends BalieView {
   @state() private relayed = false;
   @state() private messages: ChatMessage[] = [];
   @state() private failed = false;
+  /** What each remote participant told us about their camera and microphone (data channel). */
+  @state() private remoteMedia = new Map<string, { camera: boolean; microphone: boolean }>();
 
   private mesh?: PeerMesh;
   /** Remote participants as they joined, for announcing who left. */
@@ -73,9 +75,16 @@ export class BalieCallView extends BalieView {
       const next = new Map(this.remote);
       if (next.delete(peerId)) {
         this.remote = next;
+        const media = new Map(this.remoteMedia);
+        media.delete(peerId);
+        this.remoteMedia = media;
         // The server's list may already have dropped them: say the name they joined with.
         this.emit('participant-left', this.joinedAs.get(peerId) ?? { name: this.nameOf(peerId), role: '' });
       }
+    });
+    mesh.addEventListener('media-state', (e) => {
+      const { peerId, camera, microphone } = (e as CustomEvent<{ peerId: string; camera: boolean; microphone: boolean }>).detail;
+      this.remoteMedia = new Map(this.remoteMedia).set(peerId, { camera, microphone });
     });
     mesh.addEventListener('chat', (e) => {
       const message = (e as CustomEvent<ChatMessage>).detail;
@@ -85,6 +94,7 @@ export class BalieCallView extends BalieView {
     mesh.addEventListener('timeout', () => (this.failed = true));
     mesh.addEventListener('connect', () => (this.failed = false));
     mesh.addEventListener('ice-restart', () => this.announce(this.t.meeting.reconnecting));
+    this.tellMediaState();
     mesh.sync(this.participants);
     this.qualityTimer = setInterval(() => void this.measure(), 4000);
   }
@@ -117,14 +127,22 @@ export class BalieCallView extends BalieView {
     return participant ? this.t.meeting.roles[participant.role] : '';
   }
 
+  /** A disabled track still sends silence or black frames: the others are told it is off on purpose. */
+  private tellMediaState() {
+    const camera = this.camOn && !this.audioOnly && Boolean(this.media.stream?.getVideoTracks().length);
+    this.mesh?.sendMediaState({ camera, microphone: this.micOn });
+  }
+
   private toggleMic() {
     this.micOn = !this.micOn;
     this.media.stream?.getAudioTracks().forEach((t) => (t.enabled = this.micOn));
+    this.tellMediaState();
   }
 
   private toggleCam() {
     this.camOn = !this.camOn;
     this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = this.camOn));
+    this.tellMediaState();
   }
 
   private async toggleShare() {
@@ -153,7 +171,9 @@ export class BalieCallView extends BalieView {
     if (!swapped?.oldTrack) return;
     if (kind === 'audioinput') swapped.newTrack.enabled = this.micOn;
     else swapped.newTrack.enabled = this.camOn && !this.audioOnly;
-    this.mesh?.replaceTrack(swapped.oldTrack, swapped.newTrack);
+    // While the screen is shared the connections carry the screen: the new camera takes over when sharing stops.
+    if (kind === 'videoinput' && this.sharing) this.cameraTrack = swapped.newTrack;
+    else this.mesh?.replaceTrack(swapped.oldTrack, swapped.newTrack);
     this.requestUpdate();
   }
 
@@ -172,6 +192,7 @@ export class BalieCallView extends BalieView {
   private setAudioOnly(on: boolean) {
     this.audioOnly = on;
     this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = !on && this.camOn));
+    this.tellMediaState();
     if (on) this.announce(this.t.meeting.audioOnlyOn);
   }
 
@@ -206,10 +227,12 @@ export class BalieCallView extends BalieView {
         ${repeat(
           remotes,
           (peerId) => peerId,
-          (peerId) => html`<figure class="tile">
+          (peerId) => html`<figure class="tile" data-camera=${this.remoteMedia.get(peerId)?.camera === false ? 'off' : 'on'}>
             <video data-peer=${peerId} autoplay playsinline></video>
+            ${this.remoteMedia.get(peerId)?.camera === false ? html`<p class="camera-off">${t.remoteCameraOff(this.nameOf(peerId))}</p>` : nothing}
             <figcaption>
-              <span>${this.nameOf(peerId)} <span class="role">${this.roleOf(peerId)}</span></span>
+              <span>${this.nameOf(peerId)} <span class="role">${this.roleOf(peerId)}</span>
+                ${this.remoteMedia.get(peerId)?.microphone === false ? html`<span class="mic-off">${t.remoteMicOff}</span>` : nothing}</span>
               <label class="volume">
                 <span class="visually-hidden">${t.volume(this.nameOf(peerId))}</span>
                 <input type="range" min="0" max="1" step="0.05" value="1"
@@ -218,8 +241,9 @@ export class BalieCallView extends BalieView {
             </figcaption>
           </figure>`,
         )}
-        <figure class="tile self">
+        <figure class="tile self" data-camera=${this.camOn && !this.audioOnly ? 'on' : 'off'}>
           <video data-peer="self" autoplay playsinline muted></video>
+          ${this.camOn && !this.audioOnly ? nothing : html`<p class="camera-off">${t.selfCameraOff}</p>`}
           <figcaption>${t.you}</figcaption>
         </figure>
       </div>
