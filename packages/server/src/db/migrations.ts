@@ -314,4 +314,21 @@ export const migrations: string[] = [
   CREATE INDEX access_log_staff ON access_log (staff_id, id);
   CREATE INDEX access_log_appointment ON access_log (appointment_id, id);
   `,
+  // 16: retention that deletes (issue 12). `purged_at` marks an appointment whose personal data is
+  // gone (past RETENTION_DAYS, or erased on a citizen's request): the row keeps only what the impact
+  // dashboard counts. Files go first, then one transaction blanks the row and sets the marker, so a
+  // sweep that died halfway finishes the job on its next run. `privacy_erasures` is the record that
+  // an erasure on request happened: who, when, how much; never whose.
+  `
+  ALTER TABLE appointments ADD COLUMN purged_at TEXT;
+  CREATE INDEX appointments_to_purge ON appointments (end_at) WHERE purged_at IS NULL;
+  CREATE TABLE privacy_erasures (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    appointments INTEGER NOT NULL,
+    companions INTEGER NOT NULL,
+    documents INTEGER NOT NULL
+  );
+  `,
 ];
