@@ -68,8 +68,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   // Who of the staff read or removed whose data: the features below write to it.
   const accessLog = accessLogFeature({ db, now: config.now, retentionDays: config.accessLogDays, log });
-  const documents = documentsFeature({ config, db, catalog, booking, events, log, ...options.documents });
-  const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite, documents: documents.documents.forDossier });
+  const documents = documentsFeature({ config, db, catalog, booking, events, log, recordAccess: accessLog.record, ...options.documents });
+  const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite, documents: documents.documents.forDossier, recordAccess: accessLog.record });
   const meetings = meetingsFeature({ config, db, booking, events, log });
   const webhooks = webhooksFeature({ config, db, events, log });
 

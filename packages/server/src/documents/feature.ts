@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import type { Context } from 'koa';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RecordAccess } from '../access-log/service.ts';
 import type { BookingService } from '../booking/service.ts';
 import { bookingStore } from '../booking/store.ts';
 import type { CatalogStore } from '../catalog/store.ts';
@@ -29,6 +30,8 @@ export interface DocumentsFeatureDeps {
   policy?: Partial<Pick<DocumentsPolicy, 'unfinishedExpiryMs'> & { sweepIntervalMs: number }>;
   /** Replaces the ClamAV client (tests). */
   scanner?: Scanner;
+  /** The access log: staff downloads are reads of a citizen's data. */
+  recordAccess: RecordAccess;
 }
 
 /**
@@ -65,7 +68,7 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
     now: config.now,
     log: deps.log,
   });
-  const routers = [documentRoutes(deps.booking, documents), staffDocumentRoutes(documents)];
+  const routers = [documentRoutes(deps.booking, documents), staffDocumentRoutes(documents, deps.recordAccess)];
   const sweepIntervalMs = deps.policy?.sweepIntervalMs ?? HOUR / 6;
   let timer: NodeJS.Timeout | undefined;
 

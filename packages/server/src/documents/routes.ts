@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { createReadStream } from 'node:fs';
+import type { RecordAccess } from '../access-log/service.ts';
 import type { BookingService } from '../booking/service.ts';
 import { bearerToken } from '../booking/routes.ts';
 import { currentStaff, STAFF_PREFIX } from '../staff/gate.ts';
@@ -42,8 +43,8 @@ export function documentRoutes(booking: BookingService, documents: DocumentsServ
   return router;
 }
 
-/** The same for staff, on any appointment; behind the staff gate (session and CSRF). */
-export function staffDocumentRoutes(documents: DocumentsService) {
+/** The same for staff, on any appointment; behind the staff gate (session and CSRF). Downloads go in the access log. */
+export function staffDocumentRoutes(documents: DocumentsService, recordAccess: RecordAccess) {
   const router = new Router({ prefix: `${STAFF_PREFIX}/appointments/:appointmentId/documents` });
   const staff = (ctx: Context): Actor => ({ kind: 'staff', account: currentStaff(ctx) });
 
@@ -52,7 +53,10 @@ export function staffDocumentRoutes(documents: DocumentsService) {
   });
 
   router.get('/:id/file', (ctx) => {
-    sendFile(ctx, documents.download(staff(ctx), ctx.params.id!, ctx.params.appointmentId));
+    const account = currentStaff(ctx);
+    const file = documents.download({ kind: 'staff', account }, ctx.params.id!, ctx.params.appointmentId);
+    recordAccess({ staffId: account.id, action: 'document.downloaded', appointmentId: file.row.appointmentId, documentId: file.row.id });
+    sendFile(ctx, file);
   });
 
   router.delete('/:id', async (ctx) => {

@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import type { RecordAccess } from '../access-log/service.ts';
 import type { BookingService } from '../booking/service.ts';
 import { bookingStore } from '../booking/store.ts';
 import type { CatalogStore } from '../catalog/store.ts';
@@ -46,6 +47,8 @@ export interface StaffFeatureDeps {
   identity?: IdentityProvider;
   /** The documents of an appointment shown in the dossier (the documents feature reads them). */
   documents?: (appointmentId: string) => DossierDocument[];
+  /** The access log (app.accessLog.record). */
+  recordAccess: RecordAccess;
 }
 
 /** The staff console's server side: `mount` it after the body parser, `stop` it in app.stop(). */
@@ -91,6 +94,7 @@ export function staffFeature(deps: StaffFeatureDeps) {
       agenda,
       dossier: staffDossier({ agenda, store: appointments, bookings: bookingStore(db), booking: deps.booking, events, now }),
       live,
+      recordAccess: deps.recordAccess,
     }),
     staffAdminRoutes({
       admin: catalogAdmin({ catalog, store: catalogAdminStore(db), accounts, appointments, now }),

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { RecordAccess } from '../access-log/service.ts';
 import { staffBookingSchema } from '../booking/schemas.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import type { StaffAccounts } from './accounts.ts';
@@ -20,6 +21,8 @@ export interface StaffRouteDeps {
   agenda: StaffAgenda;
   dossier: StaffDossier;
   live: LiveAgenda;
+  /** The access log: opening a dossier is a read of a citizen's data. */
+  recordAccess: RecordAccess;
 }
 
 const sessionInfo = (active: ActiveSession) => ({
@@ -86,7 +89,9 @@ export function staffRoutes(deps: StaffRouteDeps) {
   });
 
   router.get('/appointments/:id', (ctx) => {
-    ctx.body = agenda.dossier(id(ctx));
+    const found = agenda.dossier(id(ctx));
+    deps.recordAccess({ staffId: currentStaff(ctx).id, action: 'dossier.opened', appointmentId: found.id });
+    ctx.body = found;
   });
 
   router.patch('/appointments/:id', (ctx) => {
