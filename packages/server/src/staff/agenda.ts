@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime } from 'luxon';
 import { ZONE } from '../booking/slots.ts';
 import type { CatalogStore } from '../catalog/store.ts';
@@ -17,6 +18,10 @@ export function localDays(fromDate: string | undefined, days: number, now: Date)
   const to = from.plus({ days });
   return { fromDate: from.toISODate()!, toDate: to.toISODate()!, fromIso: from.toUTC().toISO()!, toIso: to.toUTC().toISO()! };
 }
+
+/** The number of a phone appointment: `tel` for a `tel:` link, `text` grouped to read and dial. */
+const callNumber = (phone: string | null) =>
+  phone ? { phone: { tel: phone, text: parsePhoneNumberFromString(phone)?.formatInternational() ?? phone } } : {};
 
 /** A document as the dossier lists it; download it from `/api/staff/appointments/:id/documents/:documentId/file`. */
 export interface DossierDocument {
@@ -54,7 +59,7 @@ export function staffAgenda(deps: {
       location,
       // Data minimisation: the agenda needs a name to greet, not the citizen's identity; the number
       // only when staff have to call it (a phone appointment).
-      citizen: { firstName: firstName(row.citizenName), ...(row.callPhone ? { phone: row.callPhone } : {}) },
+      citizen: { firstName: firstName(row.citizenName), ...callNumber(row.callPhone) },
       bookedBy: row.bookedBy,
       lang: row.lang,
       companions: store.companions(row.id),
@@ -97,7 +102,7 @@ export function staffAgenda(deps: {
       const documents = deps.documents?.(id) ?? [];
       return {
         ...item(row),
-        citizen: { firstName: firstName(row.citizenName), name: row.citizenName, ...(row.callPhone ? { phone: row.callPhone } : {}) },
+        citizen: { firstName: firstName(row.citizenName), name: row.citizenName, ...callNumber(row.callPhone) },
         requiredDocuments: (service?.requiredDocuments ?? []).map((d) => ({
           id: d.id,
           label: localize(d.texts, STAFF_LANG).label,

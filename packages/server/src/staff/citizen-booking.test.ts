@@ -50,7 +50,7 @@ describe('POST /api/staff/appointments', () => {
       assert.equal(dossier.channel, 'phone');
       assert.equal(dossier.location, null);
       assert.deepEqual(dossier.bookedBy, { id: 'chloe', name: 'Chloé Dubois' });
-      assert.deepEqual(dossier.citizen, { firstName: 'Georgette', name: 'Georgette Willems', phone: '+32470123456' });
+      assert.deepEqual(dossier.citizen, { firstName: 'Georgette', name: 'Georgette Willems', phone: { tel: '+32470123456', text: '+32 470 12 34 56' } });
 
       const mails = (await sentMails(server)).slice(before);
       assert.equal(mails.length, 1);
@@ -76,7 +76,7 @@ describe('POST /api/staff/appointments', () => {
       const agenda = await chloe.request('/api/staff/agenda?staff=all&days=1');
       const phone = agenda.body.appointments.filter((a: { channel: string }) => a.channel === 'phone');
       assert.ok(phone.length >= 1);
-      assert.ok(phone.every((a: { citizen: { phone?: string } }) => a.citizen.phone === '+32470123456'));
+      assert.ok(phone.every((a: { citizen: { phone?: { tel: string } } }) => a.citizen.phone?.tel === '+32470123456'));
       const { id } = await book(server, await firstSlot(server.url), { citizen: { name: 'Marie Claes', email: 'marie@example.org', phone: '0470 99 88 77' } });
       const video = (await chloe.request(`/api/staff/appointments/${id}`)).body;
       assert.deepEqual(video.citizen, { firstName: 'Marie', name: 'Marie Claes' }, 'a video appointment shows no number');

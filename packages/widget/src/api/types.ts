@@ -1,6 +1,7 @@
 import type { Lang } from '../i18n/index.ts';
 
-export type Channel = 'video' | 'counter';
+/** `phone`: staff call the citizen back at the time. */
+export type Channel = 'video' | 'counter' | 'phone';
 export const companionRoles = ['carer', 'family', 'interpreter'] as const;
 export type CompanionRole = (typeof companionRoles)[number];
 export type Localized<T> = { nl: T } & Partial<Record<Exclude<Lang, 'nl'>, T>>;

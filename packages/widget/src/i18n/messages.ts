@@ -61,6 +61,11 @@ export interface Messages {
     video: string;
     videoHint: string;
     counter: (location: string) => string;
+    /** The phone channel: staff call the citizen back at the time (issue 11). */
+    phoneChannel: string;
+    phoneChannelHint: string;
+    /** The phone field's hint when it is the number staff will call. */
+    phoneCallHint: string;
     duration: (minutes: number) => string;
     noSlots: string;
     laterDays: string;

@@ -1,6 +1,6 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
 import { ApiError } from '../api/client.ts';
-import type { Location } from '../api/types.ts';
+import type { Channel, Location } from '../api/types.ts';
 import type {
   Account,
   AdminService,
@@ -25,9 +25,19 @@ export interface AgendaQuery {
 
 export interface FollowUpRequest {
   start: string;
-  channel: 'video' | 'counter';
+  channel: Channel;
   locationId: string | null;
   note?: string;
+}
+
+/** "Afspraak maken voor een burger": an e-mail address, a mobile number or both. */
+export interface CitizenBookingRequest {
+  serviceId: string;
+  start: string;
+  channel: Channel;
+  locationId: string | null;
+  lang: 'nl' | 'fr' | 'en' | 'de';
+  citizen: { name: string; email?: string; phone?: string };
 }
 
 const segment = encodeURIComponent;
@@ -138,6 +148,16 @@ export class StaffApi {
   cancel = (id: string, message: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/cancel`, { message });
   followUp = (id: string, request: FollowUpRequest) =>
     this.send<Dossier>('post', `staff/appointments/${segment(id)}/follow-up`, request);
+  /** The body is built field by field: the server's schema is strict. */
+  bookForCitizen = (r: CitizenBookingRequest) =>
+    this.send<Dossier>('post', 'staff/appointments', {
+      serviceId: r.serviceId,
+      start: r.start,
+      channel: r.channel,
+      locationId: r.locationId,
+      lang: r.lang,
+      citizen: { name: r.citizen.name, ...(r.citizen.email ? { email: r.citizen.email } : {}), ...(r.citizen.phone ? { phone: r.citizen.phone } : {}) },
+    });
   markNoShow = (id: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/no-show`);
   markHeld = (id: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/held`);
 

@@ -1,4 +1,6 @@
+import type { Channel } from '../api/types.ts';
 import { localDate, ZONE } from '../i18n/index.ts';
+import type { StaffMessages } from './i18n/index.ts';
 
 /** Dates and times as staff read them: always in Europe/Brussels, whatever the device's zone. */
 
@@ -24,6 +26,13 @@ export const formatNumber = (value: number, locale: string) => new Intl.NumberFo
 export function formatSize(bytes: number, locale: string): string {
   const [value, unit] = bytes >= 1_048_576 ? [bytes / 1_048_576, 'megabyte'] : [Math.max(1, Math.round(bytes / 1024)), 'kilobyte'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+}
+
+/** How an appointment takes place, as the agenda says it: video, at a counter (where), or by phone. */
+export function channelLabel(a: StaffMessages['agenda'], channel: Channel, location?: string | null): string {
+  if (channel === 'video') return a.video;
+  if (channel === 'phone') return a.phone;
+  return location ? a.counter(location) : a.counterOnly;
 }
 
 /** Today's date in Brussels. */

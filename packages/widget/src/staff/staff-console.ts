@@ -40,6 +40,8 @@ const views: Record<Route['view'] | 'sign-in' | 'set-password', () => Promise<un
   'set-password': () => import('./views/set-password-view.ts'),
   agenda: () => import('./views/agenda-view.ts'),
   dossier: () => import('./views/dossier-view.ts'),
+  // With libphonenumber-js's metadata: loaded only when someone books for a citizen.
+  book: () => import('./views/citizen-booking-view.ts'),
   services: () => import('./views/services-view.ts'),
   hours: () => import('./views/hours-view.ts'),
   dashboard: () => import('./views/dashboard-view.ts'),
@@ -300,7 +302,7 @@ export class BalieStaffConsole extends LitElement {
 
   private renderNav() {
     const t = this.t.shell.views;
-    const items: Route['view'][] = ['agenda', ...(this.session?.staff.role === 'beheerder' ? (['services', 'hours'] as const) : []), 'dashboard', 'account'];
+    const items: Route['view'][] = ['agenda', 'book', ...(this.session?.staff.role === 'beheerder' ? (['services', 'hours'] as const) : []), 'dashboard', 'account'];
     const current = this.route?.view === 'dossier' ? 'agenda' : this.route?.view;
     return html`<nav aria-label=${this.t.shell.nav}>
       <ul>
@@ -378,6 +380,9 @@ export class BalieStaffConsole extends LitElement {
         return html`<balie-staff-call data-view .lang=${this.activeLang} .server=${location.origin} .appointmentId=${route.id}
           .citizenName=${route.citizen} .csrfToken=${this.session!.csrfToken} .csrfHeader=${this.session!.csrfHeader}
           @announce=${common.announce} @close=${() => this.go({ view: 'dossier', id: route.id })}></balie-staff-call>`;
+      case 'book':
+        return html`<balie-staff-citizen-booking data-view .t=${common.t} .api=${common.api} .me=${common.me}
+          @navigate=${common.navigate} @announce=${common.announce}></balie-staff-citizen-booking>`;
       case 'services':
         return html`<balie-staff-services data-view .t=${common.t} .api=${common.api} .me=${common.me} @navigate=${common.navigate} @announce=${common.announce}></balie-staff-services>`;
       case 'hours':

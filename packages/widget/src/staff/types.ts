@@ -31,6 +31,12 @@ export type DevicePart = 'camera' | 'microphone' | 'speaker' | 'network';
 export type DevicePartResult = 'passed' | 'failed' | 'skipped';
 export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
 
+/** A number to call: `tel` for the `tel:` link (+32470123456), `text` to read (+32 470 12 34 56). */
+export interface CallNumber {
+  tel: string;
+  text: string;
+}
+
 export interface AgendaItem {
   id: string;
   status: AppointmentStatus;
@@ -40,7 +46,10 @@ export interface AgendaItem {
   service: { id: string; name: string };
   staff: { id: string; name: string };
   location: { id: string; name: string; address: string } | null;
-  citizen: { firstName: string };
+  /** `phone`: the number to call, for a phone appointment only. */
+  citizen: { firstName: string; phone?: CallNumber };
+  /** The staff member who booked it for the citizen; null when the citizen booked. */
+  bookedBy: { id: string; name: string } | null;
   lang: string;
   companions: { name: string; role: CompanionRole }[];
   intake: { id: string; question: string; answer: string }[];
@@ -64,7 +73,7 @@ export interface Agenda {
 }
 
 export interface Dossier extends AgendaItem {
-  citizen: { firstName: string; name: string };
+  citizen: { firstName: string; name: string; phone?: CallNumber };
   /** `provided`: an upload by the citizen or a companion answers it. */
   requiredDocuments: { id: string; label: string; provided?: boolean }[];
   documents: DossierDocument[];
@@ -123,7 +132,8 @@ export interface HoursBlock {
   weekday: number;
   startTime: string;
   endTime: string;
-  channel: Channel;
+  /** A phone call-back has no hours of its own: it is offered in the video hours. */
+  channel: Exclude<Channel, 'phone'>;
   locationId: string | null;
 }
 

@@ -20,6 +20,8 @@ export class BalieBookingForm extends BalieView {
   @property({ attribute: false }) value?: BookingDetails;
   /** Field errors by field name (`citizen.email`, `intake.adres`, …). */
   @property({ attribute: false }) errors: Record<string, string> = {};
+  /** A phone appointment: the number is the one staff call, so it is required. */
+  @property({ type: Boolean }) phoneRequired = false;
 
   @state() private withCompanion = false;
 
@@ -64,7 +66,12 @@ export class BalieBookingForm extends BalieView {
         : nothing}
       ${this.field('citizen.name', t.name, 'text', { value: v?.citizen.name, autocomplete: 'name' })}
       ${this.field('citizen.email', t.email, 'email', { value: v?.citizen.email, hint: t.emailHint, autocomplete: 'email' })}
-      ${this.field('citizen.phone', t.phone, 'tel', { value: v?.citizen.phone, hint: t.phoneHint, required: false, autocomplete: 'tel' })}
+      ${this.field('citizen.phone', t.phone, 'tel', {
+        value: v?.citizen.phone,
+        hint: this.phoneRequired ? t.phoneCallHint : t.phoneHint,
+        required: this.phoneRequired,
+        autocomplete: 'tel',
+      })}
       ${this.service?.intake.length
         ? html`<fieldset>
             <legend>${t.intake}</legend>

@@ -72,6 +72,7 @@ export class BalieBookingView extends BalieView {
   }
 
   private choiceLabel(c: ChannelChoice) {
+    if (c.channel === 'phone') return this.t.booking.phoneChannel;
     return c.channel === 'video' ? this.t.booking.video : this.t.booking.counter(this.locationName(c.locationId));
   }
 
@@ -170,7 +171,7 @@ export class BalieBookingView extends BalieView {
             ${this.choices!.map(
               (c) => html`<label class="choice">
                 <input type="radio" name="channel" .checked=${this.choice === c} @change=${() => (this.choice = c)} />
-                <span>${this.choiceLabel(c)}${c.channel === 'video' ? html`<br /><span class="hint">${t.videoHint}</span>` : nothing}</span>
+                <span>${this.choiceLabel(c)}${c.channel === 'counter' ? nothing : html`<br /><span class="hint">${c.channel === 'video' ? t.videoHint : t.phoneChannelHint}</span>`}</span>
               </label>`,
             )}
           </fieldset>
@@ -208,6 +209,7 @@ export class BalieBookingView extends BalieView {
             .service=${this.service}
             .value=${this.details}
             .errors=${this.fieldErrors}
+            ?phoneRequired=${this.choice?.channel === 'phone'}
             @back=${() => this.go('time')}
             @details=${(e: CustomEvent<BookingDetails>) => {
               this.details = e.detail;

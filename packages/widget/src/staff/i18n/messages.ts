@@ -59,7 +59,7 @@ export interface StaffMessages {
     sound: string;
     live: string;
     liveOffline: string;
-    views: { agenda: string; services: string; hours: string; dashboard: string; account: string };
+    views: { agenda: string; book: string; services: string; hours: string; dashboard: string; account: string };
     waiting: (name: string, service: string, time: string) => string;
     openDossier: string;
     dismiss: string;
@@ -88,6 +88,12 @@ export interface StaffMessages {
     video: string;
     counter: (location: string) => string;
     counterOnly: string;
+    /** A phone appointment: staff call the citizen. */
+    phone: string;
+    /** The `tel:` link's accessible name. */
+    call: (number: string) => string;
+    /** Who made the appointment for the citizen (help by phone, a follow-up). */
+    bookedBy: (name: string) => string;
     companionRoles: Record<'carer' | 'family' | 'interpreter', string>;
     deviceCheck: Record<DeviceCheck, string>;
     /** The device test per part (issue 11), as in "camera ✓, microfoon ✗". */
@@ -305,6 +311,35 @@ export interface StaffMessages {
     services: string;
     created: (name: string) => string;
     emailTaken: string;
+  };
+  /** "Afspraak maken voor een burger": staff book for a citizen who phoned or came to the desk (issue 11). */
+  book: {
+    title: string;
+    intro: string;
+    service: string;
+    channel: string;
+    time: string;
+    chooseTime: string;
+    citizen: string;
+    name: string;
+    email: string;
+    emailHint: string;
+    phone: string;
+    phoneHint: string;
+    /** The number is not a valid (mobile) number. */
+    phoneInvalid: string;
+    /** Only a number, and it is a fixed line: no SMS possible. */
+    mobileNeeded: string;
+    contactNeeded: string;
+    phoneNeeded: string;
+    lang: string;
+    submit: string;
+    done: (when: string) => string;
+    sentByMail: (email: string) => string;
+    sentBySms: (phone: string) => string;
+    openDossier: string;
+    another: string;
+    slotTaken: string;
   };
   /** Choosing a password from a one-time link (`npm run admin`); the fields reuse `account`'s texts. */
   setPassword: {

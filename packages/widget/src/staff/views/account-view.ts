@@ -84,18 +84,6 @@ export class BalieStaffAccount extends StaffView {
     this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }
 
-  private field(prefix: string, name: string, label: string, type: string, errors: Record<string, string>, opts: { hint?: string; autocomplete?: string } = {}) {
-    const id = `${prefix}-${name}`;
-    const described = [opts.hint ? `${id}-hint` : '', errors[name] ? `${id}-error` : ''].filter(Boolean).join(' ');
-    return html`<div class="field">
-      <label for=${id}>${label}</label>
-      ${opts.hint ? html`<p class="hint" id=${`${id}-hint`}>${opts.hint}</p>` : nothing}
-      <input id=${id} name=${name} type=${type} autocomplete=${opts.autocomplete ?? 'off'} aria-invalid=${errors[name] ? 'true' : 'false'}
-        aria-describedby=${described || nothing} />
-      ${this.fieldError(id, errors[name])}
-    </div>`;
-  }
-
   override render() {
     const t = this.t.account;
     return html`${this.heading(t.title)}
@@ -104,9 +92,9 @@ export class BalieStaffAccount extends StaffView {
         ${this.status ? html`<p class="notice success">${this.status}</p>` : nothing}
         <form novalidate @submit=${this.changePassword}>
           <input type="email" name="username" autocomplete="username" .value=${this.me.email} hidden />
-          ${this.field('password', 'currentPassword', t.current, 'password', this.errors, { autocomplete: 'current-password' })}
-          ${this.field('password', 'newPassword', t.next, 'password', this.errors, { hint: t.nextHint(MIN_PASSWORD), autocomplete: 'new-password' })}
-          ${this.field('password', 'repeat', t.repeat, 'password', this.errors, { autocomplete: 'new-password' })}
+          ${this.inputField('password', 'currentPassword', t.current, 'password', this.errors, { autocomplete: 'current-password' })}
+          ${this.inputField('password', 'newPassword', t.next, 'password', this.errors, { hint: t.nextHint(MIN_PASSWORD), autocomplete: 'new-password' })}
+          ${this.inputField('password', 'repeat', t.repeat, 'password', this.errors, { autocomplete: 'new-password' })}
           <button type="submit">${t.change}</button>
         </form>
       </section>
@@ -140,14 +128,14 @@ export class BalieStaffAccount extends StaffView {
         <fieldset class="box">
           <legend>${t.create}</legend>
           <div class="grid">
-            ${this.field('new', 'name', t.name, 'text', this.createErrors)} ${this.field('new', 'email', t.email, 'email', this.createErrors)}
+            ${this.inputField('new', 'name', t.name, 'text', this.createErrors)} ${this.inputField('new', 'email', t.email, 'email', this.createErrors)}
             <div class="field">
               <label for="new-role">${t.role}</label>
               <select id="new-role" name="role">
                 ${(['medewerker', 'beheerder'] as const).map((role) => html`<option value=${role}>${this.t.shell.roles[role]}</option>`)}
               </select>
             </div>
-            ${this.field('new', 'password', t.initialPassword, 'password', this.createErrors, { hint: t.nextHint(MIN_PASSWORD), autocomplete: 'new-password' })}
+            ${this.inputField('new', 'password', t.initialPassword, 'password', this.createErrors, { hint: t.nextHint(MIN_PASSWORD), autocomplete: 'new-password' })}
           </div>
           <fieldset>
             <legend>${t.services}</legend>

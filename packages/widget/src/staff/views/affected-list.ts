@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { ApiError } from '../api.ts';
-import { formatWhen } from '../format.ts';
+import { channelLabel, formatWhen } from '../format.ts';
 import type { StaffMessages } from '../i18n/index.ts';
 import type { Lookups } from '../names.ts';
 import type { AffectedAppointment } from '../types.ts';
@@ -43,7 +43,7 @@ export function renderAffected(
               <th scope="row">${formatWhen(item.start, t.locale, 'short')}</th>
               <td>${names.service(item.serviceId)}</td>
               <td>${names.staff(item.staffId)}</td>
-              <td>${item.channel === 'video' ? a.video : a.counterOnly}</td>
+              <td>${channelLabel(a, item.channel)}</td>
               <td>${item.citizenFirstName}</td>
               <td>
                 <button class="secondary small" aria-label=${a.openLabel(item.citizenFirstName, formatWhen(item.start, t.locale, 'short'))}

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { formatDay, formatWhen, localDate, today } from '../format.ts';
+import { channelLabel, formatDay, formatWhen, localDate, today } from '../format.ts';
 import type { Agenda, AgendaChanged, AgendaItem } from '../types.ts';
 import { renderDeviceParts } from './device-parts.ts';
 import { StaffView } from './staff-view.ts';
@@ -119,7 +119,12 @@ export class BalieStaffAgenda extends StaffView {
     return html`<tr class=${classes.join(' ').trim()} data-appointment=${item.id}>
       <th scope="row">${time}–${formatWhen(item.end, this.t.locale, 'time')}</th>
       <td>${item.service.name}</td>
-      <td>${item.channel === 'video' ? t.video : t.counter(item.location?.name ?? '')}</td>
+      <td>
+        ${channelLabel(t, item.channel, item.location?.name)}
+        ${item.citizen.phone
+          ? html`<br /><a href="tel:${item.citizen.phone.tel}" aria-label=${t.call(item.citizen.phone.text)} data-call>${item.citizen.phone.text}</a>`
+          : nothing}
+      </td>
       <td>
         ${item.citizen.firstName}
         ${this.fresh.has(item.id) ? html` <span class="badge new">${t.isNew}</span>` : nothing}

@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api.ts';
-import { formatWhen } from '../format.ts';
+import { channelLabel, formatWhen } from '../format.ts';
 import type { AgendaChanged, Dossier } from '../types.ts';
 import { renderDeviceParts } from './device-parts.ts';
 import './cancel-form.ts';
@@ -127,7 +127,7 @@ export class BalieStaffDossier extends StaffView {
     const t = this.t.dossier;
     const a = this.t.agenda;
     const when = (iso: string) => formatWhen(iso, this.t.locale);
-    const where = d.channel === 'video' ? a.video : a.counter(d.location ? `${d.location.name}, ${d.location.address}` : '');
+    const where = channelLabel(a, d.channel, d.location && `${d.location.name}, ${d.location.address}`);
     const open = (id: string) => html`<button class="link" @click=${() => this.navigate({ view: 'dossier', id })}>${t.open}</button>`;
     const booked = d.status === 'booked';
     return html`<div class="columns">
@@ -140,7 +140,8 @@ export class BalieStaffDossier extends StaffView {
             <dt>${t.where}</dt><dd>${where}</dd>
             <dt>${t.staff}</dt><dd>${d.staff.name}</dd>
             <dt>${t.status}</dt><dd data-status=${d.status}>${a.status[d.status]}${d.cancelledAt ? html` · ${t.cancelledAt(when(d.cancelledAt))}` : nothing}</dd>
-            <dt>${t.booked}</dt><dd>${when(d.createdAt)}</dd>
+            <dt>${t.booked}</dt>
+            <dd>${when(d.createdAt)}${d.bookedBy ? html` · <span data-booked-by=${d.bookedBy.id}>${a.bookedBy(d.bookedBy.name)}</span>` : nothing}</dd>
             ${d.followUpOf ? html`<dt>${t.followUpOf}</dt><dd>${open(d.followUpOf)}</dd>` : nothing}
             ${d.followUps.length ? html`<dt>${t.followUps}</dt><dd>${d.followUps.map((id) => open(id))}</dd>` : nothing}
           </dl>
@@ -149,6 +150,10 @@ export class BalieStaffDossier extends StaffView {
           <h3 id="citizen-heading">${t.citizen}</h3>
           <dl class="summary">
             <dt>${t.name}</dt><dd>${d.citizen.name}</dd>
+            ${d.citizen.phone
+              ? html`<dt>${this.t.book.phone}</dt>
+                  <dd><a href="tel:${d.citizen.phone.tel}" aria-label=${a.call(d.citizen.phone.text)} data-call>${d.citizen.phone.text}</a></dd>`
+              : nothing}
             <dt>${t.language}</dt><dd>${t.languages[d.lang as keyof typeof t.languages] ?? d.lang}</dd>
             <dt>${t.companions}</dt>
             <dd>${d.companions.length ? d.companions.map((p) => html`${p.name} (${a.companionRoles[p.role]})<br />`) : this.t.common.none}</dd>

@@ -5,7 +5,7 @@ import type { Channel, Slot } from '../../api/types.ts';
 import { loadMessages, type Lang, type Messages } from '../../i18n/index.ts';
 import '../../views/slot-picker.ts';
 import { ApiError } from '../api.ts';
-import { formatWhen } from '../format.ts';
+import { channelLabel, formatWhen } from '../format.ts';
 import type { Dossier } from '../types.ts';
 import { StaffView } from './staff-view.ts';
 
@@ -49,9 +49,9 @@ export class BalieStaffFollowUp extends StaffView {
       const channels = services.find((s) => s.id === this.dossier.service.id)?.channels ?? [this.dossier.channel];
       const a = this.t.agenda;
       this.choices = channels.flatMap((channel): ChannelChoice[] =>
-        channel === 'video'
-          ? [{ channel, locationId: null, label: a.video }]
-          : locations.map((l) => ({ channel, locationId: l.id, label: a.counter(l.name) })),
+        channel === 'counter'
+          ? locations.map((l) => ({ channel, locationId: l.id, label: channelLabel(a, channel, l.name) }))
+          : [{ channel, locationId: null, label: channelLabel(a, channel) }],
       );
       this.choice =
         this.choices.find((c) => c.channel === this.dossier.channel && c.locationId === (this.dossier.location?.id ?? null)) ?? this.choices[0];

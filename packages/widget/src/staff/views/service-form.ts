@@ -2,13 +2,14 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localize, type Channel } from '../../api/types.ts';
 import type { Account, AdminService, AffectedAppointment, LabelledItem } from '../types.ts';
+import { channelLabel } from '../format.ts';
 import { lookups } from '../names.ts';
 import { affectedBy, renderAffected } from './affected-list.ts';
 import { StaffView } from './staff-view.ts';
 
 const LANGS = ['nl', 'fr', 'en', 'de'] as const;
 type Lang = (typeof LANGS)[number];
-const CHANNELS: Channel[] = ['video', 'counter'];
+const CHANNELS: Channel[] = ['video', 'counter', 'phone'];
 
 const blank = (): AdminService => ({
   id: '',
@@ -144,7 +145,7 @@ export class BalieStaffServiceForm extends StaffView {
         <fieldset class="box" aria-describedby=${this.errors.channels ? 'f-channels-error' : nothing}>
           <legend>${t.channels}</legend>
           ${CHANNELS.map((channel) =>
-            this.checkbox(`f-channel-${channel}`, channel === 'video' ? this.t.agenda.video : this.t.agenda.counterOnly, d.channels.includes(channel), (on) =>
+            this.checkbox(`f-channel-${channel}`, channelLabel(this.t.agenda, channel), d.channels.includes(channel), (on) =>
               this.change((d) => (d.channels = CHANNELS.filter((c) => (c === channel ? on : d.channels.includes(c))))),
             ),
           )}

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localize } from '../../api/types.ts';
+import { channelLabel } from '../format.ts';
 import { lookups } from '../names.ts';
 import type { Account, AdminService } from '../types.ts';
 import './service-form.ts';
@@ -84,7 +85,7 @@ export class BalieStaffServices extends StaffView {
             return html`<tr data-service=${s.id}>
               <th scope="row">${name}<br /><span class="muted">${s.id}</span></th>
               <td>${t.minutes(s.durationMin)}</td>
-              <td>${s.channels.map((c) => (c === 'video' ? a.video : a.counterOnly)).join(', ')}</td>
+              <td>${s.channels.map((c) => channelLabel(a, c)).join(', ')}</td>
               <td>${s.staffIds.map(names.staff).join(', ') || this.t.common.none}</td>
               <td>${s.active ? this.t.common.yes : this.t.common.no}</td>
               <td><button class="secondary small" aria-label=${t.editLabel(name)} @click=${() => this.edit(s)}>${this.t.common.edit}</button></td>

@@ -8,7 +8,7 @@ import type { StaffMember } from '../types.ts';
 
 /** Where a view asks the console to go. */
 export type Route =
-  | { view: 'agenda' | 'services' | 'hours' | 'dashboard' | 'account' }
+  | { view: 'agenda' | 'book' | 'services' | 'hours' | 'dashboard' | 'account' }
   | { view: 'dossier'; id: string }
   | { view: 'call'; id: string; citizen: string };
 
@@ -90,6 +90,26 @@ export class StaffView extends LitElement {
   /** A labelled input's error line; pair it with `aria-describedby` and `aria-invalid`. */
   protected fieldError(id: string, text: string | undefined) {
     return text ? html`<p class="error" id=${`${id}-error`}>${text}</p>` : nothing;
+  }
+
+  /** A labelled input with its hint and error line; its id is `<prefix>-<name>`. */
+  protected inputField(
+    prefix: string,
+    name: string,
+    label: string,
+    type: string,
+    errors: Record<string, string>,
+    opts: { hint?: string; autocomplete?: string } = {},
+  ) {
+    const id = `${prefix}-${name}`;
+    const described = [opts.hint ? `${id}-hint` : '', errors[name] ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`<div class="field">
+      <label for=${id}>${label}</label>
+      ${opts.hint ? html`<p class="hint" id=${`${id}-hint`}>${opts.hint}</p>` : nothing}
+      <input id=${id} name=${name} type=${type} autocomplete=${opts.autocomplete ?? 'off'} aria-invalid=${errors[name] ? 'true' : 'false'}
+        aria-describedby=${described || nothing} />
+      ${this.fieldError(id, errors[name])}
+    </div>`;
   }
 
   /** After a view change: focus the heading, so screen readers announce where the user is. */
