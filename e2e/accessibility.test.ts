@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
 import { book, offeredStarts } from '../test-support/booking.ts';
-import { enterWaitingRoom } from '../test-support/call-journey.ts';
+import { enterWaitingRoom, passDeviceCheck } from '../test-support/call-journey.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { testClock } from '../test-support/server.ts';
 import { DEMO_PASSWORD, signIn, staffEmail } from '../test-support/staff.ts';
@@ -120,8 +120,7 @@ describe('axe-core finds no WCAG 2.2 A/AA violation in any view', () => {
     await citizen.getByRole('heading', { name: 'Welkom' }).or(citizen.getByRole('button', { name: 'Beginnen' })).first().waitFor();
     await expectNoAxeViolations(citizen, 'the welcome screen');
     await citizen.getByRole('button', { name: 'Beginnen' }).click();
-    await citizen.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
-    await citizen.getByText('Alles werkt.').waitFor();
+    await passDeviceCheck(citizen);
     await expectNoAxeViolations(citizen, 'the device check with a working camera');
     await citizen.getByRole('button', { name: 'Naar de wachtkamer' }).click();
     await citizen.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();

@@ -126,6 +126,9 @@ describe('the whole citizen journey with the keyboard only', () => {
     await expectFocusOn(heading('Test uw camera en microfoon'), 'the device check');
     await activate(page, page.getByRole('button', { name: 'Camera en microfoon aanzetten' }));
     await expectFocusOn(heading('Test uw camera en microfoon'), 'the device check with the camera on');
+    // The speaker question, answered with the keyboard too.
+    await activate(page, page.getByRole('button', { name: 'Testgeluid afspelen' }));
+    await activate(page, page.getByRole('button', { name: 'Ja', exact: true }));
     await expectAnnounced(page, 'Alles werkt.');
     const toLobby = page.getByRole('button', { name: 'Naar de wachtkamer' });
     await tabTo(page, toLobby);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
-import { enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
+import { enterWaitingRoom, startCallAsStaff, type DeviceExpectation } from '../test-support/call-journey.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { signIn, staffEmail } from '../test-support/staff.ts';
@@ -31,12 +31,12 @@ const RECORD_PEER_CONNECTIONS = `(() => {
  * Books the call, brings the citizen into the waiting room and the civil servant into the call, and
  * admits her; the citizen's page records its RTCPeerConnections (`window.__pcs`).
  */
-async function admittedPair(journey: Journey) {
+async function admittedPair(journey: Journey, expect: DeviceExpectation = {}) {
   const base = journey.server.url;
   const { citizenToken } = await bookCall(journey);
   const [citizen, staff] = [await journey.page(), await journey.page()];
   await citizen.addInitScript({ content: RECORD_PEER_CONNECTIONS });
-  await enterWaitingRoom(citizen, base, citizenToken);
+  await enterWaitingRoom(citizen, base, citizenToken, expect);
   await startCallAsStaff(staff, base);
   await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
   return { citizen, staff };
@@ -303,7 +303,8 @@ function relayOnlyCall(serverSecret: string) {
     await journey.close();
     await coturn.stop();
   });
-  return () => admittedPair(journey);
+  // A relay that refuses the credentials is what the device test's network part catches beforehand.
+  return () => admittedPair(journey, { relayRefused: serverSecret !== TURN_SECRET });
 }
 
 describe('video call relayed through coturn', () => {

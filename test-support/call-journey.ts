@@ -1,17 +1,22 @@
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, staffEmail } from './staff.ts';
 
+/** What the device check should find: everything works, or all but the network (a TURN server that refuses our credentials). */
+export interface DeviceExpectation {
+  relayRefused?: boolean;
+}
+
 /** A citizen or companion: open the personal link, check the devices, wait in the waiting room. */
-export async function enterWaitingRoom(page: Page, base: string, token: string) {
+export async function enterWaitingRoom(page: Page, base: string, token: string, expect: DeviceExpectation = {}) {
   await page.goto(`${base}/?balie=${token}`);
-  await checkDevicesAndWait(page);
+  await checkDevicesAndWait(page, expect);
 }
 
 /** From the appointment the personal link opened: the device check, then the waiting room. */
-export async function checkDevicesAndWait(page: Page) {
+export async function checkDevicesAndWait(page: Page, expect: DeviceExpectation = {}) {
   await page.getByRole('button', { name: 'Naar het videogesprek' }).click();
   await page.getByRole('button', { name: 'Beginnen' }).click();
-  await passDeviceCheck(page);
+  await passDeviceCheck(page, expect);
   await page.getByRole('button', { name: 'Naar de wachtkamer' }).click();
   await page.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();
 }
@@ -20,11 +25,16 @@ export async function checkDevicesAndWait(page: Page) {
  * The device check with Chromium's default fake devices (a moving picture, a beep): camera and
  * microphone pass by themselves, the citizen plays the test sound and answers that they heard it.
  */
-export async function passDeviceCheck(page: Page) {
+export async function passDeviceCheck(page: Page, expect: DeviceExpectation = {}) {
   await page.getByRole('button', { name: 'Camera en microfoon aanzetten' }).click();
   await page.getByRole('button', { name: 'Testgeluid afspelen' }).click();
   await page.getByRole('button', { name: 'Ja', exact: true }).click();
-  await page.getByText(/^Alles werkt\./).waitFor({ timeout: 30_000 });
+  if (!expect.relayRefused) {
+    await page.getByText(/^Alles werkt\./).waitFor({ timeout: 30_000 });
+    return;
+  }
+  await page.locator('balie-device-check li[data-part="network"][data-state="failed"]').waitFor({ timeout: 30_000 });
+  await page.getByText('Uw netwerk laat het videogesprek niet door').waitFor();
 }
 
 /** The civil servant on the staff console: sign in as An, open Marie's dossier, start the call. */

@@ -105,6 +105,11 @@ export class BalieDeviceCheck extends BalieView {
     void this.focusHeading();
   }
 
+  override willUpdate(changed: Map<string, unknown>) {
+    // The TURN servers come with the join, which may answer after the citizen pressed "allow": test the relay route then.
+    if (changed.has('iceServers') && this.asked && this.iceServers.length) void this.test.testNetwork(() => this.api.ping(), this.iceServers);
+  }
+
   override updated() {
     const video = this.renderRoot.querySelector('video');
     if (video && this.media.stream && video.srcObject !== this.media.stream) video.srcObject = this.media.stream;
