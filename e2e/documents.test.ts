@@ -1,8 +1,11 @@
+import exifr from 'exifr';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { book } from '../test-support/booking.ts';
+import { phonePhoto, PLAIN_JPEG, PLAIN_JPEG_SIZE } from '../test-support/photos.ts';
 import { firstSlot } from '../test-support/server.ts';
 import { signIn } from '../test-support/staff.ts';
 import { startJourney } from './support.ts';
@@ -20,7 +23,7 @@ describe('citizen sends documents before the appointment, staff receive them', (
     const { server } = journey;
     const { token, id } = await book(server, await firstSlot(server.url));
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3 * 1024 * 1024)]);
-    const photo = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), randomBytes(200_000), Buffer.from('ffd9', 'hex')]);
+    const photo = PLAIN_JPEG; // no metadata: stored as it came
 
     const page = await journey.page();
     await page.goto(`${server.url}/?balie=${token}`);
@@ -54,5 +57,36 @@ describe('citizen sends documents before the appointment, staff receive them', (
     // Nothing is left to resume on this (possibly shared) computer.
     const traces = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('tus::')));
     assert.deepEqual(traces, []);
+  });
+
+  it('a photo from the phone camera with its GPS position is stored without any metadata, and still shows as the same picture', async () => {
+    const { server } = journey;
+    const { token, id } = await book(server, await firstSlot(server.url));
+    const photo = phonePhoto({ orientation: 6 });
+    assert.ok((await exifr.gps(photo))?.latitude, 'the photo carries a position when it leaves the phone');
+
+    const page = await journey.page();
+    await page.goto(`${server.url}/?balie=${token}`);
+    await page.getByRole('heading', { name: 'Documenten', exact: true }).waitFor();
+    await page.locator('balie-documents-panel #photo-input').setInputFiles({ name: 'IMG_2031.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.getByRole('status').filter({ hasText: 'is verstuurd' }).waitFor({ state: 'attached' });
+
+    const staff = await signIn(server);
+    const [document] = (await staff.request(`/api/staff/appointments/${id}`)).body.documents;
+    const stored = await readFile(join(server.dataDir, 'documents', document.id));
+    assert.equal(await exifr.gps(stored), undefined);
+    // Only the orientation is left, so the photo still shows upright; no device, owner, XMP or IPTC.
+    assert.deepEqual(await exifr.parse(stored, { tiff: true, exif: true, gps: true, ifd1: true, interop: true, xmp: true, iptc: true, translateValues: false }), { Orientation: 6 });
+    assert.equal(document.sha256, sha256(stored));
+    assert.equal(document.size, stored.length);
+    assert.deepEqual(stored.subarray(stored.length - PLAIN_JPEG.length + 2), PLAIN_JPEG.subarray(2), 'the image data is copied, not re-encoded');
+
+    // What staff download decodes in the browser as the same 24×16 picture, turned upright (orientation 6: 90° clockwise).
+    const decoded = await page.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+      return { width: bitmap.width, height: bitmap.height };
+    }, stored.toString('base64'));
+    assert.deepEqual(decoded, { width: PLAIN_JPEG_SIZE.height, height: PLAIN_JPEG_SIZE.width });
   });
 });

@@ -18,7 +18,7 @@ export const ALLOWED_TYPES = new Set([
 ]);
 
 /** Why a finished upload was refused; the widget translates each code. */
-export type RefusalCode = 'type_not_allowed' | 'empty_file' | 'infected' | 'scan_failed';
+export type RefusalCode = 'type_not_allowed' | 'empty_file' | 'infected' | 'scan_failed' | 'image_damaged';
 
 export type Inspection =
   | { ok: true; contentType: string; sha256: string; size: number }

@@ -6,6 +6,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import type { StaffAccount } from '../staff/identity.ts';
 import { inspectFile, type RefusalCode } from './content-check.ts';
 import type { Scanner } from './scanner.ts';
+import { stripImageMetadata } from './strip-metadata.ts';
 import type { DocumentRow, DocumentsStore, UploadedBy } from './store.ts';
 
 /** Who acts on documents: a personal link holder, or a signed-in staff member. */
@@ -29,6 +30,8 @@ export interface DocumentFiles {
   remove(id: string): Promise<void>;
   /** Bytes still free for us on the disk that holds the files. */
   freeBytes(): Promise<number>;
+  /** The finished upload's file now has `size` bytes (metadata stripped): tus must see it complete at that size. */
+  resized(id: string, size: number): Promise<void>;
 }
 
 const DAY = 86_400_000;
@@ -47,6 +50,7 @@ const refusals: Record<RefusalCode, { status: number; message: string }> = {
   empty_file: { status: 422, message: 'This file is empty.' },
   infected: { status: 422, message: 'This file contains a virus and was deleted.' },
   scan_failed: { status: 422, message: 'This file could not be checked for viruses just now. Please try again later.' },
+  image_damaged: { status: 422, message: 'This photo could not be read: it may be damaged. Please take or export it again.' },
 };
 
 export const uploaderKey = (actor: Actor) =>
@@ -149,8 +153,9 @@ export function documentsService(deps: {
   };
 
   /**
-   * The content checks of a finished upload: type by magic bytes, size, SHA-256, virus scan. A
-   * refused file is erased at once and the refusal thrown for the uploader to read.
+   * The content checks of a finished upload: type by magic bytes, a photo's metadata stripped (the
+   * SHA-256 and size are then those of the stored bytes), virus scan. A refused file is erased at
+   * once and the refusal thrown for the uploader to read.
    */
   async function finish(id: string) {
     const row = store.get(id);
@@ -158,6 +163,14 @@ export function documentsService(deps: {
     if (row.completedAt) return view(row);
     const path = files.path(id);
     let inspection = await inspectFile(path);
+    if (inspection.ok) {
+      const stripped = await stripImageMetadata(path, inspection.contentType);
+      if (stripped.kind === 'damaged') inspection = { ok: false, code: 'image_damaged', detected: inspection.contentType };
+      if (stripped.kind === 'stripped') {
+        await files.resized(id, stripped.size);
+        inspection = await inspectFile(path);
+      }
+    }
     if (inspection.ok && deps.scanner) {
       const scan = await deps.scanner.scan(path).catch((error: unknown) => {
         deps.log(`virus scan of ${id} failed`, error);
@@ -171,7 +184,7 @@ export function documentsService(deps: {
       const refusal = refusals[inspection.code];
       throw new HttpError(refusal.status, inspection.code, refusal.message);
     }
-    store.complete(id, { at: now().toISOString(), sha256: inspection.sha256, contentType: inspection.contentType });
+    store.complete(id, { at: now().toISOString(), sha256: inspection.sha256, contentType: inspection.contentType, size: inspection.size });
     const appointment = deps.appointment(row.appointmentId);
     events.emit('document.added', { appointmentId: row.appointmentId, staffId: appointment?.staffId ?? '', documentId: id, uploadedBy: row.uploadedBy });
     return view(store.get(id)!);

@@ -47,7 +47,7 @@ export function documentsStore(db: Db) {
       'SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE completed_at IS NULL AND deleted_at IS NULL',
     ),
     complete: db.prepare(
-      'UPDATE documents SET completed_at = @at, sha256 = @sha256, content_type = @contentType, expires_at = NULL WHERE id = @id AND completed_at IS NULL',
+      'UPDATE documents SET completed_at = @at, sha256 = @sha256, content_type = @contentType, size = @size, expires_at = NULL WHERE id = @id AND completed_at IS NULL',
     ),
     markDeleted: db.prepare('UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
     remove: db.prepare('DELETE FROM documents WHERE id = ?'),
@@ -77,7 +77,8 @@ export function documentsStore(db: Db) {
     }),
     storedBytes: () => s.storedBytes.get()!.used,
     unfinishedBytes: () => s.unfinishedBytes.get()!.used,
-    complete: (id: string, done: { at: string; sha256: string; contentType: string }) => s.complete.run({ id, ...done }).changes === 1,
+    /** `size`: of the stored file, smaller than announced when a photo's metadata were stripped. */
+    complete: (id: string, done: { at: string; sha256: string; contentType: string; size: number }) => s.complete.run({ id, ...done }).changes === 1,
     markDeleted: (id: string, at: string) => s.markDeleted.run(at, id).changes === 1,
     remove: (id: string) => void s.remove.run(id),
     unfinished: () => s.unfinished.all(),
