@@ -17,11 +17,11 @@ interface ChannelChoice {
 }
 
 /** What a valid number looks like to us: international form, and whether it can receive an SMS. */
-function readPhone(value: string): { number: string; mobile: boolean } | undefined {
+function readPhone(value: string): { number: string; text: string; mobile: boolean } | undefined {
   const parsed = parsePhoneNumberFromString(value, 'BE');
   if (!parsed?.isValid()) return undefined;
   const type = parsed.getType();
-  return { number: parsed.number, mobile: type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' };
+  return { number: parsed.number, text: parsed.formatInternational(), mobile: type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' };
 }
 
 /**
@@ -39,6 +39,7 @@ export class BalieStaffCitizenBooking extends StaffView {
   @state() private errors: Record<string, string> = {};
   @state() private error = '';
   @state() private busy = false;
+  /** `to`: where the confirmation went, as the civil servant reads it back to the citizen. */
   @state() private booked?: { dossier: Dossier; to: { email?: string; phone?: string } };
   @state() private pickerTexts?: Messages;
   @state() private pickerKey = 0;
@@ -120,16 +121,15 @@ export class BalieStaffCitizenBooking extends StaffView {
     if (Object.keys(this.errors).length || !this.chosen || !this.service) return this.focusProblem();
     this.busy = true;
     try {
-      const to = { ...(email ? { email } : {}), ...(phone ? { phone: phone.number } : {}) };
       const dossier = await this.api.bookForCitizen({
         serviceId: this.service.id,
         start: this.chosen.start,
         channel: this.chosen.channel,
         locationId: this.chosen.locationId,
         lang: this.value('lang') as Lang,
-        citizen: { name, ...to },
+        citizen: { name, ...(email ? { email } : {}), ...(phone ? { phone: phone.number } : {}) },
       });
-      this.booked = { dossier, to };
+      this.booked = { dossier, to: { ...(email ? { email } : {}), ...(phone ? { phone: phone.text } : {}) } };
       this.announce(this.t.book.done(formatWhen(dossier.start, this.t.locale)));
       await this.focusHeading();
     } catch (error) {
@@ -167,7 +167,7 @@ export class BalieStaffCitizenBooking extends StaffView {
     const t = this.t.book;
     return html`<div class="notice success" role="status" data-booked=${dossier.id}>
         <p>${t.done(formatWhen(dossier.start, this.t.locale))}</p>
-        <p>${to.email ? t.sentByMail(to.email) : t.sentBySms(dossier.citizen.phone?.text ?? to.phone ?? '')}</p>
+        <p>${to.email ? t.sentByMail(to.email) : t.sentBySms(to.phone ?? '')}</p>
       </div>
       <div class="actions">
         <button @click=${() => this.navigate({ view: 'dossier', id: dossier.id })}>${t.openDossier}</button>
