@@ -25,7 +25,9 @@ import { createLog, type Log } from './log.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createSmsSender } from './mail/sms.ts';
 import { meetingsFeature } from './meetings/feature.ts';
+import { privacyFeature } from './privacy/feature.ts';
 import { publicConfigRoutes } from './public-config.ts';
+import { retentionFeature } from './retention/feature.ts';
 import { staffFeature } from './staff/feature.ts';
 import { webhooksFeature } from './webhooks/feature.ts';
 
@@ -72,6 +74,17 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const staff = staffFeature({ config, db, catalog, booking, events, log, pagesDir: paths.demoSite, documents: documents.documents.forDossier, recordAccess: accessLog.record });
   const meetings = meetingsFeature({ config, db, booking, events, log });
   const webhooks = webhooksFeature({ config, db, events, log });
+  // Retention that deletes, and a citizen's access and erasure requests: one deletion for both.
+  const documentsDir = join(config.dataDir, 'documents');
+  const retention = retentionFeature({
+    db,
+    files: { documentsDir, outboxDir },
+    retentionDays: config.retentionDays,
+    intervalMs: config.retentionSweepIntervalMs,
+    now: config.now,
+    log,
+  });
+  const privacy = privacyFeature({ db, catalog, retention, record: accessLog.record, documentPath: (id) => join(documentsDir, id), now: config.now });
 
   // ctx.ip is the client's address: the socket's, or with TRUST_PROXY the one our own proxies saw
   // (the rightmost entries of X-Forwarded-For, which a client cannot forge past them).
@@ -103,6 +116,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   staff.mount(app);
   accessLog.mount(app); // after the staff gate: /api/staff/access-log
+  privacy.mount(app); // likewise: /api/staff/privacy
   meetings.mount(app); // after the staff gate, which guards its /api/staff routes
   documents.mount(app); // likewise
   const citizen = bookingRoutes(booking, limits);
@@ -147,6 +161,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     staff,
     /** `accessLog.record({ staffId, action, appointmentId?, documentId?, detail? })` for every staff read or removal of personal data. */
     accessLog,
+    /** The retention sweep (`retention.sweep.run()` in tests) and the eraser a citizen's erasure request shares. */
+    retention,
     get url() {
       const address = server.address();
       return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : config.publicUrl;
@@ -162,12 +178,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
       reminderTimer.unref();
       await documents.start();
       accessLog.start();
+      await retention.start();
       webhooks.start();
     },
     async stop() {
       clearInterval(reminderTimer);
       documents.stop();
       accessLog.stop();
+      await retention.stop();
       staff.stop();
       await meetings.close();
       server.closeAllConnections();

@@ -24,6 +24,8 @@ export interface Config {
   turnRelayOnly: boolean;
   allowedOrigins: string[];
   retentionDays: number;
+  /** How often the retention sweep looks for appointments past RETENTION_DAYS (RETENTION_SWEEP_MINUTES); it also runs at start. */
+  retentionSweepIntervalMs: number;
   /** The municipality's full privacy statement (PRIVACY_URL), linked from the booking form's notice. */
   privacyUrl: string | undefined;
   /** Days the access log keeps a row (ACCESS_LOG_DAYS): who of the staff read or removed what. */
@@ -119,6 +121,7 @@ const envSchema = z.object({
       'must be a comma-separated list of origins such as https://www.wilsede.be (no path)',
     ),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   PRIVACY_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) address such as https://www.wilsede.be/privacy' }).optional(),
   ACCESS_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(100),
@@ -191,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     turnRelayOnly: e.TURN_RELAY_ONLY === 'true',
     allowedOrigins: csv(e.ALLOWED_ORIGINS),
     retentionDays: e.RETENTION_DAYS,
+    retentionSweepIntervalMs: e.RETENTION_SWEEP_MINUTES * 60_000,
     privacyUrl: e.PRIVACY_URL,
     accessLogDays: e.ACCESS_LOG_DAYS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,

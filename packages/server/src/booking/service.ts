@@ -150,6 +150,7 @@ export function bookingService(deps: BookingDeps) {
       ...appointmentMail(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: to.email, token }, extra),
       // Not the appointment id: the key shows in the outbox folder's file names, which the demo mailbox lists.
       idempotencyKey: `mail-${queued.id}`,
+      appointmentId: a.id,
     });
   }
 
@@ -188,7 +189,7 @@ export function bookingService(deps: BookingDeps) {
 
   /** Like `mail`, but the caller waits for the mail to be out and learns when it failed (reminders). */
   function deliver(kind: MailKind, a: Appointment, recipient: Recipient, idempotencyKey: string): Promise<void> {
-    const sending = Promise.resolve().then(() => deps.mailer.send({ ...appointmentMail(kind, a, recipient, {}), idempotencyKey }));
+    const sending = Promise.resolve().then(() => deps.mailer.send({ ...appointmentMail(kind, a, recipient, {}), idempotencyKey, appointmentId: a.id }));
     const settled: Promise<unknown> = sending.then(
       () => pending.delete(settled),
       () => pending.delete(settled),

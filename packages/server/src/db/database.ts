@@ -24,7 +24,13 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  // Deleted rows are overwritten with zeros, not only unlinked: what retention or an erasure removes
+  // must not linger in free pages of the file (issue 12). `compactAfterErasure` clears the log too.
+  db.pragma('secure_delete = ON');
+  const applied = migrate(db);
+  // Rows deleted before secure_delete was on (sent mails, removed documents) left their bytes in free
+  // pages: an existing database is rebuilt once, when it gets the retention migration.
+  if (applied.includes(SECURE_DELETE_MIGRATION) && applied[0]! > 1) db.exec('VACUUM');
   checkpointInBackground(db, file);
   return db;
 }
@@ -54,11 +60,33 @@ function checkpointInBackground(db: Db, file: string) {
   };
 }
 
-function migrate(db: Db) {
+/**
+ * After personal data was deleted: copies the write-ahead log into the database and truncates it to
+ * zero bytes, so the old pages that held the data (the log keeps them until it is reset) are gone
+ * from disk too. With secure_delete the freed space in the file itself is already zeros. SQLite
+ * answers busy at once, without waiting, while the background connection runs its own checkpoint
+ * (and while a reader holds an old snapshot): so this tries again for up to `patienceMs`.
+ */
+export async function compactAfterErasure(db: Db, patienceMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (result?.busy === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Migration 16: appointments.purged_at, the start of retention that deletes (issue 12). */
+const SECURE_DELETE_MIGRATION = 16;
+
+/** Applies the migrations not yet applied; returns their versions. */
+function migrate(db: Db): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
     db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
   );
+  const now: number[] = [];
   migrations.forEach((sql, index) => {
     const version = index + 1;
     if (applied.has(version)) return;
@@ -66,5 +94,7 @@ function migrate(db: Db) {
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
     })();
+    now.push(version);
   });
+  return now;
 }

@@ -16,6 +16,8 @@ export interface MailMessage {
    * second outbox file, and over SMTP it keeps one Message-ID, on which mail systems deduplicate.
    */
   idempotencyKey?: string;
+  /** The appointment it is about: kept in the outbox summary (never sent), so retention finds the mail. */
+  appointmentId?: string;
 }
 
 export interface Mailer {
@@ -30,6 +32,8 @@ export interface OutboxEntry {
   subject: string;
   text: string;
   sentAt: string;
+  /** Which appointment it is about (mails written before issue 12 have none). */
+  appointmentId?: string;
 }
 
 /**
@@ -41,7 +45,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
     const transport: Transporter = nodemailer.createTransport(opts.smtpUrl);
     const domain = /@([^>\s]+)/.exec(opts.from)?.[1] ?? 'balie.invalid';
     return {
-      async send({ idempotencyKey, ...message }) {
+      async send({ idempotencyKey, appointmentId: _about, ...message }) {
         await transport.sendMail({ from: opts.from, ...message, ...(idempotencyKey ? { messageId: `<${idempotencyKey}@${domain}>` } : {}) });
       },
       close: () => transport.close(),
@@ -68,7 +72,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
     await rename(`${path}.tmp`, path);
   };
   return {
-    async send({ idempotencyKey, ...message }) {
+    async send({ idempotencyKey, appointmentId, ...message }) {
       const info = await transport.sendMail({ from: opts.from, ...message });
       const sentAt = new Date().toISOString();
       const file = (idempotencyKey && (await existing(idempotencyKey))) || `${sentAt.replace(/[:.]/g, '-')}-${idempotencyKey ?? randomBytes(4).toString('hex')}`;
@@ -76,7 +80,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       // The summary comes second, so the mailbox page never lists a mail whose .eml is missing.
       await writeWhole(`${file}.eml`, info.message as Buffer);
       if (idempotencyKey) (await keyed()).set(idempotencyKey, file);
-      const entry: OutboxEntry = { file: `${file}.eml`, to: message.to, subject: message.subject, text: message.text, sentAt };
+      const entry: OutboxEntry = { file: `${file}.eml`, to: message.to, subject: message.subject, text: message.text, sentAt, ...(appointmentId ? { appointmentId } : {}) };
       await writeWhole(`${file}.json`, JSON.stringify(entry));
     },
     close: () => transport.close(),

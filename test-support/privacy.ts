@@ -1,0 +1,66 @@
+import { randomInt } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../packages/server/src/db/database.ts';
+
+/** Letters only: names must pass the name check (no digits-as-links, one line). */
+const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
+
+/**
+ * A person nobody else in the data directory is: a name, e-mail address and mobile number made for
+ * one test, so finding any of them in a file can only mean this person's data is still there.
+ */
+export function uniquePerson() {
+  const tag = letters(10);
+  const digits = String(randomInt(1_000_000)).padStart(6, '0');
+  const phone = `+32470${digits}`;
+  return {
+    tag,
+    name: `Zoë Q${tag}`,
+    email: `z.${tag}@example.org`,
+    phone,
+    /** How the number reads in mails and calendars: +32 470 12 34 56, 0470 12 34 56. */
+    phoneForms: [phone, `+32 470 ${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4)}`, `0470${digits}`, `0470 ${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4)}`],
+    companion: { name: `Kobe W${tag}`, email: `k.${tag}@example.org` },
+    intakeAnswer: `diagnose ${tag}`,
+  };
+}
+
+export type UniquePerson = ReturnType<typeof uniquePerson>;
+
+/** Every string that names the person, for a raw search through files. */
+export const needlesOf = (p: UniquePerson) => [p.tag, p.name, p.email, ...p.phoneForms, p.companion.name, p.companion.email];
+
+/** Files under `dir` (recursively) whose raw bytes contain any of `needles`, with what they contain. */
+export function filesContaining(dir: string, needles: string[]): { file: string; found: string[] }[] {
+  const hits: { file: string; found: string[] }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    const bytes = readFileSync(file);
+    const found = needles.filter((needle) => bytes.includes(Buffer.from(needle, 'utf8')) || bytes.includes(Buffer.from(needle, 'utf16le')));
+    if (found.length) hits.push({ file, found });
+  }
+  return hits;
+}
+
+/**
+ * The rows of every table that points at an appointment (by a foreign key or an appointment_id
+ * column) and the webhook rows that name it: written apart from the server's own export query, so
+ * the tests compare two readings of the schema.
+ */
+export function rowsAbout(db: Db, appointmentId: string): Record<string, Record<string, unknown>[]> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'appointments'").pluck().all() as string[];
+  const result: Record<string, Record<string, unknown>[]> = {};
+  for (const table of tables) {
+    const columns = new Set([
+      ...(db.prepare(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" = 'appointments'`).pluck().all(table) as string[]),
+      ...(db.prepare("SELECT name FROM pragma_table_info(?) WHERE name = 'appointment_id'").pluck().all(table) as string[]),
+    ]);
+    for (const column of columns) {
+      result[table] = db.prepare(`SELECT * FROM "${table}" WHERE "${column}" = ?`).all(appointmentId) as Record<string, unknown>[];
+    }
+  }
+  result.webhook_deliveries = db.prepare("SELECT * FROM webhook_deliveries WHERE json_extract(payload, '$.data.appointmentId') = ?").all(appointmentId) as Record<string, unknown>[];
+  return result;
+}
