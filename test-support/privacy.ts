@@ -1,7 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import type { Db } from '../packages/server/src/db/database.ts';
+import { book } from './booking.ts';
+import { firstSlot, type TestServer } from './server.ts';
+import type { StaffClient } from './staff.ts';
+import { tusClient } from './tus.ts';
 
 /** Letters only: names must pass the name check (no digits-as-links, one line). */
 const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
@@ -63,4 +68,27 @@ export function rowsAbout(db: Db, appointmentId: string): Record<string, Record<
   }
   result.webhook_deliveries = db.prepare("SELECT * FROM webhook_deliveries WHERE json_extract(payload, '$.data.appointmentId') = ?").all(appointmentId) as Record<string, unknown>[];
   return result;
+}
+
+/**
+ * A person with everything the product stores about them: booking (name, e-mail, phone, intake,
+ * host-page metadata), a companion, a document whose name and bytes hold their name, a dossier note,
+ * webhook rows, the mails in the outbox. The chat is peer to peer: the server never sees it.
+ */
+export async function personWithData(server: TestServer, staff: StaffClient, p: UniquePerson, slotQuery = 'channel=video') {
+  const slot = await firstSlot(server.url, 'mantelzorgpremie', slotQuery);
+  const { id, token } = await book(server, slot, {
+    citizen: { name: p.name, email: p.email, phone: p.phone },
+    companion: { name: p.companion.name, email: p.companion.email, role: 'family' },
+    intake: { zorgvrager: p.intakeAnswer },
+    metadata: { dossier: `case-${p.tag}` },
+  });
+  const upload = await tusClient(server.url, { token }).upload(Buffer.from(`Attest voor ${p.name}, ${p.email}, ${p.phone}\n`), {
+    filename: `attest-${p.tag}.txt`,
+  });
+  assert.equal(upload.status, 204, JSON.stringify(upload));
+  const note = await staff.request(`/api/staff/appointments/${id}`, { method: 'PATCH', body: { notes: `Belde met ${p.name} (${p.phone}).` } });
+  assert.equal(note.status, 200, JSON.stringify(note.body));
+  await server.app.booking.flush();
+  return { id, token, slot };
 }

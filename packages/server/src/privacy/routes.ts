@@ -4,6 +4,7 @@ import { ZipFile } from 'yazl';
 import { phoneNumber } from '../booking/schemas.ts';
 import { parseBody } from '../http/validation.ts';
 import { currentStaff, STAFF_PREFIX } from '../staff/gate.ts';
+import { requireBeheerder } from '../staff/roles.ts';
 import type { CitizenRights } from './service.ts';
 import type { PersonQuery } from './store.ts';
 
@@ -29,6 +30,11 @@ const eraseSchema = z
 /** Beheerder routes behind the staff gate (session, same origin, CSRF on every POST). */
 export function privacyRoutes(rights: CitizenRights) {
   const router = new Router({ prefix: `${STAFF_PREFIX}/privacy` });
+  // A medewerker learns nothing here, not even whether the body would have been valid.
+  router.use((ctx, next) => {
+    requireBeheerder(currentStaff(ctx));
+    return next();
+  });
 
   router.post('/search', (ctx) => {
     ctx.body = rights.search(currentStaff(ctx), parseBody(ctx, personQuerySchema));

@@ -113,10 +113,9 @@ export function citizenRights(deps: {
           }
         } else if (await deps.eraser.eraseCompanion(a.companionId!)) companions++;
       }
-      const at = deps.now().toISOString();
-      deps.retention.recordErasure({ at, staffId: actor.id, appointments, companions, documents });
+      const record = deps.retention.recordErasure({ at: deps.now().toISOString(), staffId: actor.id, appointments, companions, documents });
       await deps.compact();
-      return deps.retention.erasures(1)[0]!;
+      return record;
     },
 
     erasures(actor: StaffAccount) {

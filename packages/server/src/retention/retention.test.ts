@@ -1,39 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { book } from '../../../../test-support/booking.ts';
-import { filesContaining, needlesOf, rowsAbout, uniquePerson, type UniquePerson } from '../../../../test-support/privacy.ts';
+import { filesContaining, needlesOf, personWithData, rowsAbout, uniquePerson } from '../../../../test-support/privacy.ts';
 import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
-import { signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
-import { tusClient } from '../../../../test-support/tus.ts';
+import { signIn, staffEmail } from '../../../../test-support/staff.ts';
 import { startWebhookReceiver } from '../../../../test-support/webhook-receiver.ts';
 
 const MONDAY = '2027-03-01T06:00:00Z';
 const DAY = 86_400_000;
 const RETENTION_DAYS = 30;
 const dashboardQuery = '/api/staff/dashboard?from=2027-02-20&to=2027-04-30';
-
-/**
- * A person with everything the product stores about them: booking (name, e-mail, phone, intake,
- * host-page metadata), a companion, a document whose name and bytes hold their name, a dossier note,
- * webhook rows, the mails in the outbox. The chat is peer to peer: the server never sees it.
- */
-export async function personWithData(server: TestServer, staff: StaffClient, p: UniquePerson, slotQuery = 'channel=video') {
-  const slot = await firstSlot(server.url, 'mantelzorgpremie', slotQuery);
-  const { id, token } = await book(server, slot, {
-    citizen: { name: p.name, email: p.email, phone: p.phone },
-    companion: { name: p.companion.name, email: p.companion.email, role: 'family' },
-    intake: { zorgvrager: p.intakeAnswer },
-    metadata: { dossier: `case-${p.tag}` },
-  });
-  const upload = await tusClient(server.url, { token }).upload(Buffer.from(`Attest voor ${p.name}, ${p.email}, ${p.phone}\n`), {
-    filename: `attest-${p.tag}.txt`,
-  });
-  assert.equal(upload.status, 204, JSON.stringify(upload));
-  const note = await staff.request(`/api/staff/appointments/${id}`, { method: 'PATCH', body: { notes: `Belde met ${p.name} (${p.phone}).` } });
-  assert.equal(note.status, 200, JSON.stringify(note.body));
-  await server.app.booking.flush();
-  return { id, token, slot };
-}
 
 describe('retention', () => {
   let server: TestServer;

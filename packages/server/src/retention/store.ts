@@ -5,6 +5,9 @@ import type { Db } from '../db/database.ts';
  * dashboard counts (service, staff member, channel, location, times, status, whether feedback was
  * given) and the ids other rows point at; everything a person wrote or that names them goes.
  */
+const erasureColumns = `SELECT e.id, e.at, e.staff_id AS staffId, st.name AS staffName, e.appointments, e.companions, e.documents
+  FROM privacy_erasures e LEFT JOIN staff st ON st.id = e.staff_id`;
+
 export function retentionStore(db: Db) {
   const s = {
     /** Past the cut-off and not yet purged: ended before it, or cancelled before it. */
@@ -46,10 +49,8 @@ export function retentionStore(db: Db) {
     insertErasure: db.prepare(
       'INSERT INTO privacy_erasures (at, staff_id, appointments, companions, documents) VALUES (@at, @staffId, @appointments, @companions, @documents)',
     ),
-    erasures: db.prepare<[number], ErasureRecord>(
-      `SELECT e.id, e.at, e.staff_id AS staffId, st.name AS staffName, e.appointments, e.companions, e.documents
-       FROM privacy_erasures e LEFT JOIN staff st ON st.id = e.staff_id ORDER BY e.id DESC LIMIT ?`,
-    ),
+    erasures: db.prepare<[number], ErasureRecord>(`${erasureColumns} ORDER BY e.id DESC LIMIT ?`),
+    erasure: db.prepare<[number], ErasureRecord>(`${erasureColumns} WHERE e.id = ?`),
   };
 
   return {
@@ -74,8 +75,11 @@ export function retentionStore(db: Db) {
       s.deleteCompanion.run(id);
       s.deleteCompanionAdmission.run(appointmentId, `companion:${id}`);
     }),
-    recordErasure: (row: { at: string; staffId: string; appointments: number; companions: number; documents: number }) =>
-      void s.insertErasure.run(row),
+    /** Returns the record as listed. */
+    recordErasure(row: { at: string; staffId: string; appointments: number; companions: number; documents: number }): ErasureRecord {
+      const id = Number(s.insertErasure.run(row).lastInsertRowid);
+      return s.erasure.get(id)!;
+    },
     erasures: (limit: number) => s.erasures.all(limit),
   };
 }
