@@ -9,6 +9,10 @@ export type Localized<T> = { nl: T } & Partial<Record<Exclude<Lang, 'nl'>, T>>;
 /** GET /api/config: the municipality's choices the widget follows (LANGUAGES on the server). */
 export interface PublicConfig {
   languages: string[];
+  /** Days personal data are kept after the appointment (RETENTION_DAYS), for the privacy notice. */
+  retentionDays: number;
+  /** The municipality's full privacy statement (PRIVACY_URL); null when not configured. */
+  privacyUrl: string | null;
 }
 
 export interface Service {

@@ -84,6 +84,13 @@ export interface Messages {
     companionRole: string;
     roles: { carer: string; family: string; interpreter: string };
     consent: string;
+    /** The privacy notice above the consent box (issue 12): who sees the data, how long it is kept. */
+    privacyTitle: string;
+    /** `days`: RETENTION_DAYS; undefined when the server did not say. */
+    privacyText: (days: number | undefined) => string;
+    /** The link to the municipality's full privacy statement (PRIVACY_URL). */
+    privacyLink: string;
+    privacyLinkNewWindow: string;
     confirm: string;
     booking: string;
     summaryService: string;
@@ -248,6 +255,8 @@ export interface Messages {
       infected: string;
       empty_file: string;
       scan_failed: string;
+      /** A JPEG or PNG whose structure the server cannot follow to strip its metadata. */
+      image_damaged: string;
       upload_expired: string;
       appointment_closed: string;
       /** The server has no room for documents (507): try later or bring it along. */

@@ -1,12 +1,13 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api/client.ts';
-import { localize, type AppointmentView, type Channel, type Location, type Service, type Slot } from '../api/types.ts';
+import { localize, type AppointmentView, type Channel, type Location, type PublicConfig, type Service, type Slot } from '../api/types.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieBookingRequestedEvent } from '../events/booking-requested.ts';
 import { BalieView } from './balie-view.ts';
 import './booking-form.ts';
 import type { BookingDetails } from './booking-form.ts';
+import { privacyNotice } from './privacy-notice.ts';
 import './slot-picker.ts';
 
 type Step = 'service' | 'channel' | 'time' | 'details' | 'review' | 'done';
@@ -31,6 +32,8 @@ export class BalieBookingView extends BalieView {
   @state() private alternatives: Slot[] = [];
   @state() private busy = false;
   @state() private booked?: { token: string; appointment: AppointmentView };
+  /** RETENTION_DAYS and PRIVACY_URL for the privacy notice; the notice still shows without them. */
+  @state() private config?: PublicConfig;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -38,6 +41,10 @@ export class BalieBookingView extends BalieView {
   }
 
   private async start() {
+    void this.api.getConfig().then(
+      (config) => (this.config = config),
+      () => undefined,
+    );
     try {
       this.locations = await this.api.listLocations();
       if (this.serviceId) await this.pickService(await this.api.getService(this.serviceId));
@@ -251,7 +258,8 @@ export class BalieBookingView extends BalieView {
         e.preventDefault();
         void this.confirm((e.target as HTMLFormElement).consent.checked);
       }}>
-        <label class="choice"><input type="checkbox" name="consent" required /> <span>${t.consent}</span></label>
+        ${privacyNotice(t, this.config)}
+        <label class="choice"><input type="checkbox" name="consent" required aria-describedby="privacy-notice" /> <span>${t.consent}</span></label>
         <div class="actions">
           <button type="button" class="secondary" @click=${() => this.go('details')}>${this.t.common.back}</button>
           <button type="submit" ?disabled=${this.busy}>${this.busy ? t.booking : t.confirm}</button>
