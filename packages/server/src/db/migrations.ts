@@ -331,4 +331,11 @@ export const migrations: string[] = [
     documents INTEGER NOT NULL
   );
   `,
+  // 17: the way forward a citizen chose after a failed device test (issue 11): 'audio-only',
+  // 'phone' (called back at the same time) or 'counter' (moved to a visit), with when. Staff see it
+  // as a flag on the appointment; NULL when none was chosen.
+  `
+  ALTER TABLE appointments ADD COLUMN device_fallback TEXT;
+  ALTER TABLE appointments ADD COLUMN device_fallback_at TEXT;
+  `,
 ];
