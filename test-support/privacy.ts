@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import yauzl from 'yauzl';
 import type { Db } from '../packages/server/src/db/database.ts';
 import { book } from './booking.ts';
 import { firstSlot, type TestServer } from './server.ts';
@@ -91,4 +92,28 @@ export async function personWithData(server: TestServer, staff: StaffClient, p: 
   assert.equal(note.status, 200, JSON.stringify(note.body));
   await server.app.booking.flush();
   return { id, token, slot };
+}
+
+/** Every entry of a zip: name → bytes. */
+export function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      const entries = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            entries.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
 }

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import yauzl from 'yauzl';
 import { assertApiError } from '../../../../test-support/api-error.ts';
 import { book } from '../../../../test-support/booking.ts';
-import { filesContaining, needlesOf, personWithData, rowsAbout, uniquePerson } from '../../../../test-support/privacy.ts';
+import { filesContaining, needlesOf, personWithData, rowsAbout, uniquePerson, unzip } from '../../../../test-support/privacy.ts';
 import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
 import { startWebhookReceiver } from '../../../../test-support/webhook-receiver.ts';
@@ -23,30 +22,6 @@ async function download(server: TestServer, staff: StaffClient, path: string, bo
     body: JSON.stringify(body),
   });
   return { response, bytes: Buffer.from(await response.arrayBuffer()) };
-}
-
-/** Every entry of a zip: name → bytes. */
-function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError) return reject(streamError);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
 }
 
 describe('a citizen’s rights, handled by a beheerder', () => {
