@@ -2,6 +2,8 @@ import ky, { HTTPError, type KyInstance } from 'ky';
 import { ApiError } from '../api/client.ts';
 import type { Channel, Location } from '../api/types.ts';
 import type {
+  AccessLogPage,
+  AccessLogQuery,
   Account,
   AdminService,
   Agenda,
@@ -172,6 +174,9 @@ export class StaffApi {
   removeClosure = (id: number) => this.noContent('delete', `staff/closures/${id}`);
   dashboard = (from: string, to: string) => this.get<DashboardData>('staff/dashboard', { from, to });
   feedbackComments = (from: string, to: string) => this.get<FeedbackCommentList>('staff/dashboard/comments', { from, to });
+  /** Only the filters that are set go in the query: the server's schema is strict. */
+  accessLog = (q: AccessLogQuery) =>
+    this.get<AccessLogPage>('staff/access-log', Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])));
 
   /** Citizen API, same server: the locations a counter block can use. */
   locations = () => this.get<Location[]>('locations');

@@ -186,3 +186,30 @@ export interface FeedbackCommentList {
   truncated: boolean;
   comments: { serviceId: string; service: string; date: string; score: number; comment: string }[];
 }
+
+/** GET /api/staff/access-log (a beheerder only): who of the staff read or removed what, newest first. */
+export type AccessAction = 'dossier.opened' | 'document.downloaded' | 'export' | 'erase' | 'search';
+export interface AccessLogEntry {
+  id: number;
+  at: string;
+  staffId: string;
+  staffName: string | null;
+  action: AccessAction;
+  appointmentId: string | null;
+  documentId: string | null;
+  detail: string | null;
+}
+export interface AccessLogPage {
+  actions: AccessAction[];
+  entries: AccessLogEntry[];
+  /** Pass as `before` for the next (older) page; null on the last. */
+  next: number | null;
+}
+export interface AccessLogQuery {
+  staffId?: string;
+  action?: AccessAction;
+  appointmentId?: string;
+  from?: string;
+  to?: string;
+  before?: number;
+}

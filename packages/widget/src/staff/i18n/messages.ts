@@ -59,7 +59,7 @@ export interface StaffMessages {
     sound: string;
     live: string;
     liveOffline: string;
-    views: { agenda: string; book: string; services: string; hours: string; dashboard: string; account: string };
+    views: { agenda: string; book: string; services: string; hours: string; dashboard: string; 'access-log': string; account: string };
     waiting: (name: string, service: string, time: string) => string;
     openDossier: string;
     dismiss: string;
@@ -349,5 +349,24 @@ export interface StaffMessages {
     invalidLink: string;
     /** On the sign-in page afterwards. */
     done: string;
+  };
+  /** The access log for a beheerder (issue 12): who of the staff read or removed what, and when. */
+  accessLog: {
+    title: string;
+    intro: string;
+    staff: string;
+    allStaff: string;
+    action: string;
+    allActions: string;
+    from: string;
+    to: string;
+    appointment: string;
+    filter: string;
+    more: string;
+    empty: string;
+    when: string;
+    document: string;
+    detail: string;
+    actions: Record<'dossier.opened' | 'document.downloaded' | 'export' | 'erase' | 'search', string>;
   };
 }
