@@ -10,9 +10,12 @@ import type {
   Closure,
   DashboardData,
   Dossier,
+  ErasureRecord,
   FeedbackCommentList,
   HoursBlock,
   OpeningHours,
+  PersonAppointment,
+  PersonQuery,
   Role,
   SessionInfo,
 } from './types.ts';
@@ -177,6 +180,18 @@ export class StaffApi {
   /** Only the filters that are set go in the query: the server's schema is strict. */
   accessLog = (q: AccessLogQuery) =>
     this.get<AccessLogPage>('staff/access-log', Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])));
+
+  /** A citizen's access and erasure requests (a beheerder only). The person goes in the body, never the address. */
+  findPerson = (q: PersonQuery) => this.send<{ appointments: PersonAppointment[] }>('post', 'staff/privacy/search', q);
+  /** The zip of everything about the person, and the file name the server gave it. */
+  exportPerson = (q: PersonQuery) =>
+    this.call(async () => {
+      const response = await this.http.post('staff/privacy/export', { json: q });
+      const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'gegevens.zip';
+      return { blob: await response.blob(), name };
+    });
+  erasePerson = (q: PersonQuery) => this.send<{ erasure: ErasureRecord }>('post', 'staff/privacy/erase', { ...q, confirm: true });
+  erasures = () => this.get<{ erasures: ErasureRecord[] }>('staff/privacy/erasures');
 
   /** Citizen API, same server: the locations a counter block can use. */
   locations = () => this.get<Location[]>('locations');

@@ -46,6 +46,7 @@ const views: Record<Route['view'] | 'sign-in' | 'set-password', () => Promise<un
   hours: () => import('./views/hours-view.ts'),
   dashboard: () => import('./views/dashboard-view.ts'),
   'access-log': () => import('./views/access-log-view.ts'),
+  privacy: () => import('./views/privacy-view.ts'),
   account: () => import('./views/account-view.ts'),
   // The call (simple-peer and its shims) loads only when a civil servant starts one.
   call: () => import('../views/staff-call-view.ts'),
@@ -303,7 +304,7 @@ export class BalieStaffConsole extends LitElement {
 
   private renderNav() {
     const t = this.t.shell.views;
-    const items: Route['view'][] = ['agenda', 'book', ...(this.session?.staff.role === 'beheerder' ? (['services', 'hours'] as const) : []), 'dashboard', ...(this.session?.staff.role === 'beheerder' ? (['access-log'] as const) : []), 'account'];
+    const items: Route['view'][] = ['agenda', 'book', ...(this.session?.staff.role === 'beheerder' ? (['services', 'hours'] as const) : []), 'dashboard', ...(this.session?.staff.role === 'beheerder' ? (['access-log', 'privacy'] as const) : []), 'account'];
     const current = this.route?.view === 'dossier' ? 'agenda' : this.route?.view;
     return html`<nav aria-label=${this.t.shell.nav}>
       <ul>
@@ -392,6 +393,8 @@ export class BalieStaffConsole extends LitElement {
         return html`<balie-staff-dashboard data-view .t=${common.t} .api=${common.api} .me=${common.me} @announce=${common.announce}></balie-staff-dashboard>`;
       case 'access-log':
         return html`<balie-staff-access-log data-view .t=${common.t} .api=${common.api} .me=${common.me} @announce=${common.announce}></balie-staff-access-log>`;
+      case 'privacy':
+        return html`<balie-staff-privacy data-view .t=${common.t} .api=${common.api} .me=${common.me} @announce=${common.announce}></balie-staff-privacy>`;
       case 'account':
         return html`<balie-staff-account data-view .t=${common.t} .api=${common.api} .me=${common.me} @announce=${common.announce}></balie-staff-account>`;
     }

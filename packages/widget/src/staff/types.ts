@@ -187,6 +187,34 @@ export interface FeedbackCommentList {
   comments: { serviceId: string; service: string; date: string; score: number; comment: string }[];
 }
 
+/** One appointment a person appears in, found by a beheerder for an access or erasure request. */
+export interface PersonAppointment {
+  appointmentId: string;
+  role: 'citizen' | 'companion';
+  companionId: string | null;
+  serviceId: string;
+  service: string;
+  channel: string;
+  startAt: string;
+  endAt: string;
+  status: AppointmentStatus;
+  name: string;
+}
+
+/** The record that an erasure on request happened: who, when, how much; never whose. */
+export interface ErasureRecord {
+  id: number;
+  at: string;
+  staffId: string;
+  staffName: string | null;
+  appointments: number;
+  companions: number;
+  documents: number;
+}
+
+/** Exactly one of the two, in the request body (never in the address). */
+export type PersonQuery = { email: string } | { phone: string };
+
 /** GET /api/staff/access-log (a beheerder only): who of the staff read or removed what, newest first. */
 export type AccessAction = 'dossier.opened' | 'document.downloaded' | 'export' | 'erase' | 'search';
 export interface AccessLogEntry {
@@ -213,3 +241,4 @@ export interface AccessLogQuery {
   to?: string;
   before?: number;
 }
+

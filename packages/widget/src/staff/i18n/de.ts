@@ -54,7 +54,7 @@ export const de: StaffMessages = {
     sound: 'Ton, wenn ein Bürger wartet',
     live: 'Live aktualisiert',
     liveOffline: 'Keine Live-Verbindung. Neue Verbindung wird aufgebaut…',
-    views: { agenda: 'Terminplan', book: 'Termin für Bürger vereinbaren', services: 'Dienste', hours: 'Öffnungszeiten', dashboard: 'Wirkung', 'access-log': 'Zugriffsprotokoll', account: 'Konto' },
+    views: { agenda: 'Terminplan', book: 'Termin für Bürger vereinbaren', services: 'Dienste', hours: 'Öffnungszeiten', dashboard: 'Wirkung', 'access-log': 'Zugriffsprotokoll', privacy: 'Daten einer Person', account: 'Konto' },
     waiting: (name, service, time) => `${name} wartet im Warteraum (${service}, ${time}).`,
     openDossier: 'Akte öffnen',
     dismiss: 'Meldung schließen',
@@ -376,4 +376,31 @@ export const de: StaffMessages = {
       erase: 'Daten gelöscht',
       search: 'Bürger/in gesucht',
     },
-  },};
+  },
+  privacy: {
+    title: 'Daten einer Person',
+    intro:
+      'Für einen Antrag auf Auskunft oder Löschung (DSGVO, Artikel 15 und 17): Suchen Sie alle Termine einer E-Mail-Adresse oder Telefonnummer, laden Sie alles herunter, was wir über diese Person speichern, oder löschen Sie es.',
+    term: 'E-Mail-Adresse oder Telefonnummer',
+    termHint: 'Zum Beispiel name@beispiel.be oder 0470 12 34 56.',
+    search: 'Suchen',
+    found: (count) => (count === 1 ? '1 Termin gefunden.' : `${count} Termine gefunden.`),
+    nothingFound: 'Keine Termine mit personenbezogenen Daten für diese Adresse oder Nummer gefunden.',
+    columns: { when: 'Wann', service: 'Dienst', role: 'Als', name: 'Name', status: 'Status' },
+    roles: { citizen: 'Bürger/in', companion: 'Begleitperson' },
+    export: 'Alle Daten herunterladen (zip)',
+    exported: 'Der Download mit allen Daten ist bereit.',
+    eraseTitle: 'Daten löschen',
+    eraseWarning:
+      'Das Löschen entfernt Name, Kontaktdaten, Antworten, Notizen, Dokumente und E-Mails dieser Person aus allen Terminen oben, sofort und endgültig. Künftige Termine werden abgesagt. Laden Sie die Daten zuerst herunter, wenn die Person sie erhalten möchte.',
+    confirm: 'Die Person hat die Löschung beantragt, und ich habe geprüft, dass es die richtige Person ist.',
+    confirmNeeded: 'Bestätigen Sie zuerst, dass die Person die Löschung beantragt hat.',
+    erase: 'Alles löschen',
+    erased: (appointments, companions, documents) =>
+      `Gelöscht: ${appointments} Termine, ${companions}-mal als Begleitperson, ${documents} Dokumente. Der Nachweis steht unten.`,
+    erasures: 'Durchgeführte Löschungen',
+    erasuresIntro: 'Wer wann wie viel gelöscht hat. Ohne personenbezogene Daten.',
+    erasureColumns: { at: 'Wann', by: 'Von', appointments: 'Termine', companions: 'Als Begleitperson', documents: 'Dokumente' },
+    noErasures: 'Noch keine Löschungen.',
+  },
+};

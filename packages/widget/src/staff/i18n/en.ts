@@ -53,7 +53,7 @@ export const en: StaffMessages = {
     sound: 'Sound when a citizen is waiting',
     live: 'Live updates',
     liveOffline: 'No live connection. Reconnecting…',
-    views: { agenda: 'Agenda', book: 'Book for a citizen', services: 'Services', hours: 'Opening hours', dashboard: 'Impact', 'access-log': 'Access log', account: 'Account' },
+    views: { agenda: 'Agenda', book: 'Book for a citizen', services: 'Services', hours: 'Opening hours', dashboard: 'Impact', 'access-log': 'Access log', privacy: 'A citizen’s data', account: 'Account' },
     waiting: (name, service, time) => `${name} is waiting in the waiting room (${service}, ${time}).`,
     openDossier: 'Open file',
     dismiss: 'Dismiss',
@@ -374,4 +374,31 @@ export const en: StaffMessages = {
       erase: 'Data erased',
       search: 'Citizen looked up',
     },
-  },};
+  },
+  privacy: {
+    title: 'A citizen’s data',
+    intro:
+      'For a request for access or erasure (GDPR, articles 15 and 17): find every appointment of one e-mail address or phone number, download everything we keep about that person, or erase it.',
+    term: 'E-mail address or phone number',
+    termHint: 'For example name@example.be or 0470 12 34 56.',
+    search: 'Search',
+    found: (count) => (count === 1 ? '1 appointment found.' : `${count} appointments found.`),
+    nothingFound: 'No appointments with personal data found for this address or number.',
+    columns: { when: 'When', service: 'Service', role: 'As', name: 'Name', status: 'Status' },
+    roles: { citizen: 'citizen', companion: 'companion' },
+    export: 'Download all data (zip)',
+    exported: 'The download with all data is ready.',
+    eraseTitle: 'Erase the data',
+    eraseWarning:
+      'Erasing removes this person’s name, contact details, answers, notes, documents and mails from every appointment above, at once and for good. Appointments still to come are cancelled. Download the data first if the citizen wants to receive it.',
+    confirm: 'The citizen asked for erasure and I checked that this is the right person.',
+    confirmNeeded: 'First confirm that the citizen asked for erasure.',
+    erase: 'Erase everything',
+    erased: (appointments, companions, documents) =>
+      `Erased: ${appointments} appointments, ${companions} times as companion, ${documents} documents. The record is below.`,
+    erasures: 'Erasures carried out',
+    erasuresIntro: 'Who erased how much, when. Without personal data.',
+    erasureColumns: { at: 'When', by: 'By', appointments: 'Appointments', companions: 'As companion', documents: 'Documents' },
+    noErasures: 'No erasures yet.',
+  },
+};

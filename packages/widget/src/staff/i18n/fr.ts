@@ -55,7 +55,7 @@ export const fr = frenchSpacing<StaffMessages>({
     sound: 'Son quand un citoyen attend',
     live: 'Mise à jour en direct',
     liveOffline: 'Pas de connexion en direct. Reconnexion…',
-    views: { agenda: 'Agenda', book: 'Prendre rendez-vous pour un citoyen', services: 'Services', hours: 'Heures d’ouverture', dashboard: 'Impact', 'access-log': 'Journal d’accès', account: 'Compte' },
+    views: { agenda: 'Agenda', book: 'Prendre rendez-vous pour un citoyen', services: 'Services', hours: 'Heures d’ouverture', dashboard: 'Impact', 'access-log': 'Journal d’accès', privacy: 'Données d’un citoyen', account: 'Compte' },
     waiting: (name, service, time) => `${name} attend dans la salle d’attente (${service}, ${time}).`,
     openDossier: 'Ouvrir le dossier',
     dismiss: 'Fermer l’alerte',
@@ -376,4 +376,31 @@ export const fr = frenchSpacing<StaffMessages>({
       erase: 'Données effacées',
       search: 'Citoyen recherché',
     },
-  },});
+  },
+  privacy: {
+    title: 'Données d’un citoyen',
+    intro:
+      'Pour une demande d’accès ou d’effacement (RGPD, articles 15 et 17) : recherchez tous les rendez-vous d’une adresse e-mail ou d’un numéro de téléphone, téléchargez tout ce que nous conservons sur cette personne, ou effacez-le.',
+    term: 'Adresse e-mail ou numéro de téléphone',
+    termHint: 'Par exemple nom@exemple.be ou 0470 12 34 56.',
+    search: 'Rechercher',
+    found: (count) => (count === 1 ? '1 rendez-vous trouvé.' : `${count} rendez-vous trouvés.`),
+    nothingFound: 'Aucun rendez-vous avec des données personnelles pour cette adresse ou ce numéro.',
+    columns: { when: 'Quand', service: 'Service', role: 'En tant que', name: 'Nom', status: 'Statut' },
+    roles: { citizen: 'citoyen', companion: 'accompagnant' },
+    export: 'Télécharger toutes les données (zip)',
+    exported: 'Le téléchargement de toutes les données est prêt.',
+    eraseTitle: 'Effacer les données',
+    eraseWarning:
+      'L’effacement supprime immédiatement et définitivement le nom, les coordonnées, les réponses, les notes, les documents et les e-mails de cette personne dans tous les rendez-vous ci-dessus. Les rendez-vous à venir sont annulés. Téléchargez d’abord les données si le citoyen souhaite les recevoir.',
+    confirm: 'Le citoyen a demandé l’effacement et j’ai vérifié qu’il s’agit de la bonne personne.',
+    confirmNeeded: 'Confirmez d’abord que le citoyen a demandé l’effacement.',
+    erase: 'Tout effacer',
+    erased: (appointments, companions, documents) =>
+      `Effacé : ${appointments} rendez-vous, ${companions} fois comme accompagnant, ${documents} documents. L’enregistrement figure ci-dessous.`,
+    erasures: 'Effacements effectués',
+    erasuresIntro: 'Qui a effacé combien, et quand. Sans données personnelles.',
+    erasureColumns: { at: 'Quand', by: 'Par', appointments: 'Rendez-vous', companions: 'Comme accompagnant', documents: 'Documents' },
+    noErasures: 'Aucun effacement pour l’instant.',
+  },
+});

@@ -59,7 +59,7 @@ export interface StaffMessages {
     sound: string;
     live: string;
     liveOffline: string;
-    views: { agenda: string; book: string; services: string; hours: string; dashboard: string; 'access-log': string; account: string };
+    views: { agenda: string; book: string; services: string; hours: string; dashboard: string; 'access-log': string; privacy: string; account: string };
     waiting: (name: string, service: string, time: string) => string;
     openDossier: string;
     dismiss: string;
@@ -368,5 +368,29 @@ export interface StaffMessages {
     document: string;
     detail: string;
     actions: Record<'dossier.opened' | 'document.downloaded' | 'export' | 'erase' | 'search', string>;
+  };
+  /** "Gegevens van een burger": a citizen's access and erasure requests, for a beheerder. */
+  privacy: {
+    title: string;
+    intro: string;
+    term: string;
+    termHint: string;
+    search: string;
+    found: (count: number) => string;
+    nothingFound: string;
+    columns: { when: string; service: string; role: string; name: string; status: string };
+    roles: { citizen: string; companion: string };
+    export: string;
+    exported: string;
+    eraseTitle: string;
+    eraseWarning: string;
+    confirm: string;
+    confirmNeeded: string;
+    erase: string;
+    erased: (appointments: number, companions: number, documents: number) => string;
+    erasures: string;
+    erasuresIntro: string;
+    erasureColumns: { at: string; by: string; appointments: string; companions: string; documents: string };
+    noErasures: string;
   };
 }

@@ -55,7 +55,7 @@ export const nl: StaffMessages = {
     sound: 'Geluid bij wachtende burger',
     live: 'Live bijgewerkt',
     liveOffline: 'Geen live verbinding. Opnieuw verbinden…',
-    views: { agenda: 'Agenda', book: 'Afspraak maken voor een burger', services: 'Diensten', hours: 'Openingsuren', dashboard: 'Impact', 'access-log': 'Toegangslog', account: 'Account' },
+    views: { agenda: 'Agenda', book: 'Afspraak maken voor een burger', services: 'Diensten', hours: 'Openingsuren', dashboard: 'Impact', 'access-log': 'Toegangslog', privacy: 'Gegevens van een burger', account: 'Account' },
     waiting: (name, service, time) => `${name} wacht in de wachtzaal (${service}, ${time}).`,
     openDossier: 'Dossier openen',
     dismiss: 'Melding sluiten',
@@ -377,4 +377,31 @@ export const nl: StaffMessages = {
       erase: 'Gegevens gewist',
       search: 'Burger opgezocht',
     },
-  },};
+  },
+  privacy: {
+    title: 'Gegevens van een burger',
+    intro:
+      'Voor een verzoek tot inzage of wissing (AVG, artikels 15 en 17): zoek alle afspraken van één e-mailadres of telefoonnummer, download alles wat we over die persoon bewaren, of wis het.',
+    term: 'E-mailadres of telefoonnummer',
+    termHint: 'Bijvoorbeeld naam@voorbeeld.be of 0470 12 34 56.',
+    search: 'Zoeken',
+    found: (count) => (count === 1 ? '1 afspraak gevonden.' : `${count} afspraken gevonden.`),
+    nothingFound: 'Geen afspraken met persoonsgegevens gevonden voor dit adres of nummer.',
+    columns: { when: 'Wanneer', service: 'Dienst', role: 'Als', name: 'Naam', status: 'Status' },
+    roles: { citizen: 'burger', companion: 'begeleider' },
+    export: 'Alle gegevens downloaden (zip)',
+    exported: 'De download met alle gegevens is klaar.',
+    eraseTitle: 'Gegevens wissen',
+    eraseWarning:
+      'Wissen verwijdert de naam, contactgegevens, antwoorden, notities, documenten en mails van deze persoon in alle afspraken hierboven, meteen en voorgoed. Afspraken die nog moeten komen worden geannuleerd. Download eerst de gegevens als de burger ze wil ontvangen.',
+    confirm: 'De burger vroeg om wissing en ik heb nagekeken dat dit de juiste persoon is.',
+    confirmNeeded: 'Bevestig eerst dat de burger om wissing vroeg.',
+    erase: 'Alles wissen',
+    erased: (appointments, companions, documents) =>
+      `Gewist: ${appointments} afspraken, ${companions} keer als begeleider, ${documents} documenten. De registratie staat hieronder.`,
+    erasures: 'Uitgevoerde wissingen',
+    erasuresIntro: 'Wie wiste wanneer hoeveel. Zonder persoonsgegevens.',
+    erasureColumns: { at: 'Wanneer', by: 'Door', appointments: 'Afspraken', companions: 'Als begeleider', documents: 'Documenten' },
+    noErasures: 'Nog geen wissingen.',
+  },
+};

@@ -8,7 +8,7 @@ import type { StaffMember } from '../types.ts';
 
 /** Where a view asks the console to go. */
 export type Route =
-  | { view: 'agenda' | 'book' | 'services' | 'hours' | 'dashboard' | 'access-log' | 'account' }
+  | { view: 'agenda' | 'book' | 'services' | 'hours' | 'dashboard' | 'access-log' | 'privacy' | 'account' }
   | { view: 'dossier'; id: string }
   | { view: 'call'; id: string; citizen: string };
 
