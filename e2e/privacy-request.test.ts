@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { filesContaining, needlesOf, personWithData, uniquePerson, unzip } from '../test-support/privacy.ts';
 import { testClock } from '../test-support/server.ts';
 import { DEMO_PASSWORD, signIn, staffEmail } from '../test-support/staff.ts';
+import { expectNoAxeViolations } from './a11y-support.ts';
 import { startJourney } from './support.ts';
 
 const MONDAY_7AM = '2027-03-01T06:00:00Z';
@@ -41,6 +42,8 @@ describe('a citizen’s access and erasure request in the staff console', () => 
     await page.getByRole('heading', { name: '1 afspraak gevonden.' }).waitFor();
     await page.getByRole('row', { name: new RegExp(p.name) }).getByText('Mantelzorgpremie').waitFor();
 
+    await expectNoAxeViolations(page, 'Gegevens van een burger with a search result');
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Alle gegevens downloaden (zip)' }).click()]);
     assert.match(download.suggestedFilename(), /^gegevens-\d{4}-\d\d-\d\d\.zip$/);
     const entries = await unzip(readFileSync((await download.path())!));
@@ -59,6 +62,7 @@ describe('a citizen’s access and erasure request in the staff console', () => 
     const record = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Door' }) }).getByRole('row', { name: /An Peeters/ });
     await record.waitFor();
     assert.deepEqual(filesContaining(server.dataDir, needlesOf(p)), []);
+    await expectNoAxeViolations(page, 'Gegevens van een burger after an erasure');
 
     // Searching again finds nothing.
     await page.getByLabel('E-mailadres of telefoonnummer').fill(p.email);
