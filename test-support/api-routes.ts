@@ -131,6 +131,7 @@ export const apiRoutes: RouteSpec[] = [
   { method: 'GET', path: '/api/staff/dashboard.csv', audience: 'staff' },
   { method: 'GET', path: '/api/staff/dashboard/comments', audience: 'staff', beheerder: true },
   { method: 'GET', path: '/api/staff/dashboard/comments.csv', audience: 'staff', beheerder: true },
+  { method: 'GET', path: '/api/staff/access-log', audience: 'staff', beheerder: true },
   { method: 'POST', path: '/api/staff/privacy/search', audience: 'staff', beheerder: true, body: { email: 'marie@example.org' } },
   { method: 'POST', path: '/api/staff/privacy/export', audience: 'staff', beheerder: true, body: { email: 'marie@example.org' } },
   { method: 'POST', path: '/api/staff/privacy/erase', audience: 'staff', beheerder: true, destructive: true, body: { email: 'marie@example.org', confirm: true } },
