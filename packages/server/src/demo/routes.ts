@@ -11,7 +11,7 @@ import type { OutboxEntry } from '../mail/mailer.ts';
 export function demoMailboxRoutes(outboxDir: string) {
   const router = new Router();
 
-  const entries = (): OutboxEntry[] =>
+  const entries = (): Omit<OutboxEntry, 'appointmentId'>[] =>
     existsSync(outboxDir)
       ? readdirSync(outboxDir)
           .filter((f) => f.endsWith('.json'))
@@ -19,6 +19,8 @@ export function demoMailboxRoutes(outboxDir: string) {
           .reverse()
           .slice(0, 100)
           .map((f) => JSON.parse(readFileSync(join(outboxDir, f), 'utf8')) as OutboxEntry)
+          // Which appointment a mail is about is for retention only: the page shows what a mailbox would.
+          .map(({ appointmentId: _about, ...mail }) => mail)
       : [];
 
   router.get('/demo/mailbox.json', (ctx) => {
