@@ -367,8 +367,8 @@ export const de: StaffMessages = {
     more: 'Ältere Zeilen anzeigen',
     empty: 'Keine Zeilen für diese Auswahl.',
     when: 'Wann',
-    document: 'Dokument',
-    detail: 'Details',
+    document: 'Dokument-ID',
+    detail: 'Hinweis',
     actions: {
       'dossier.opened': 'Akte geöffnet',
       'document.downloaded': 'Dokument heruntergeladen',

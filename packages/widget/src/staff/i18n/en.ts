@@ -356,7 +356,7 @@ export const en: StaffMessages = {
     intro: 'Which member of staff opened a file, downloaded a document, or exported or erased a citizen’s data, and when. A row is deleted after the log’s retention period (ACCESS_LOG_DAYS).',
     staff: 'Staff member',
     allStaff: 'Everyone',
-    action: 'Action',
+    action: 'Action taken',
     allActions: 'All actions',
     from: 'From',
     to: 'To (inclusive)',
@@ -365,7 +365,7 @@ export const en: StaffMessages = {
     more: 'Show older rows',
     empty: 'No rows for this choice.',
     when: 'When',
-    document: 'Document',
+    document: 'Document id',
     detail: 'Details',
     actions: {
       'dossier.opened': 'File opened',

@@ -367,7 +367,7 @@ export const fr = frenchSpacing<StaffMessages>({
     more: 'Afficher les lignes plus anciennes',
     empty: 'Aucune ligne pour ce choix.',
     when: 'Quand',
-    document: 'Document',
+    document: 'Identifiant du document',
     detail: 'Détails',
     actions: {
       'dossier.opened': 'Dossier ouvert',

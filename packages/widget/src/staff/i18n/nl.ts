@@ -368,8 +368,8 @@ export const nl: StaffMessages = {
     more: 'Oudere rijen tonen',
     empty: 'Geen rijen voor deze keuze.',
     when: 'Wanneer',
-    document: 'Document',
-    detail: 'Details',
+    document: 'Document-id',
+    detail: 'Toelichting',
     actions: {
       'dossier.opened': 'Dossier geopend',
       'document.downloaded': 'Document gedownload',
