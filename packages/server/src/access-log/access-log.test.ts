@@ -87,6 +87,16 @@ describe('access log', () => {
       assert.equal((await readLog(an, 'action=erase')).entries.length, 1);
     });
 
+    it('when a beheerder exports a person through the privacy API, then the log lists the export, with ids only', async () => {
+      const before = (await readLog(an, 'action=export')).entries.length;
+      const response = await an.request('/api/staff/privacy/export', { body: { email: citizen.email } });
+      assert.equal(response.status, 200);
+      const exports = (await readLog(an, 'action=export')).entries;
+      assert.equal(exports.length, before + 1);
+      assert.deepEqual([exports[0]!.staffId, exports[0]!.appointmentId], ['an', appointment.id]);
+      assert.ok(!JSON.stringify(exports[0]).includes(citizen.email));
+    });
+
     it('when a caller puts an e-mail address in the detail, then it is refused before anything is stored', () => {
       const before = rows(server).length;
       assert.throws(() => server.app.accessLog.record({ staffId: 'an', action: 'search', detail: `searched ${citizen.email}` }), TypeError);
