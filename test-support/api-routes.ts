@@ -64,6 +64,8 @@ export const apiRoutes: RouteSpec[] = [
   { method: 'POST', path: '/api/appointment/reschedule', audience: 'link', citizenOnly: true, body: slotChoice },
   { method: 'POST', path: '/api/appointment/companions', audience: 'link', citizenOnly: true, body: { name: 'Ann Vos', email: 'ann@example.org', role: 'interpreter' } },
   { method: 'DELETE', path: '/api/appointment/companions/:companionId', audience: 'link', citizenOnly: true, destructive: true },
+  { method: 'POST', path: '/api/appointment/switch-to-phone', audience: 'link', citizenOnly: true, destructive: true, body: { phone: '0470 12 34 56' } },
+  { method: 'POST', path: '/api/appointment/device-fallback', audience: 'link', citizenOnly: true, body: { choice: 'audio-only' } },
   { method: 'POST', path: '/api/meeting/join', audience: 'link' },
   { method: 'GET', path: '/api/meeting/state', audience: 'link' },
   { method: 'POST', path: '/api/meeting/device-check', audience: 'link', body: { result: 'passed', audioOnly: false } },

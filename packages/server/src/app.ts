@@ -17,6 +17,8 @@ import { seedDemoData } from './db/seed.ts';
 import { demoMailboxRoutes } from './demo/routes.ts';
 import { documentsFeature, type DocumentsFeatureDeps } from './documents/feature.ts';
 import { createEventBus } from './events.ts';
+import { fallbackRoutes } from './fallback/routes.ts';
+import { deviceFallbackService } from './fallback/service.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { errorHandler } from './http/errors.ts';
 import { publicRateLimits } from './http/rate-limit.ts';
@@ -121,6 +123,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
   documents.mount(app); // likewise
   const citizen = bookingRoutes(booking, limits);
   app.use(citizen.routes()).use(citizen.allowedMethods());
+  const fallback = fallbackRoutes(booking, deviceFallbackService({ booking, db, events, now: config.now }), limits);
+  app.use(fallback.routes()).use(fallback.allowedMethods());
   app.use(publicConfigRoutes(config).routes());
   if (config.demoMailbox && !config.smtpUrl) {
     const mailbox = demoMailboxRoutes(outboxDir);

@@ -9,6 +9,11 @@ export interface DomainEvents {
   'appointment.companions-changed': [{ appointmentId: string; staffId: string }];
   /** Same time, another channel: a video appointment became a phone call-back. */
   'appointment.channel-changed': [{ appointmentId: string; staffId: string; channel: Channel }];
+  /**
+   * After a failed device test the citizen chose a way forward (issue 11): audio only, a phone call
+   * at the same time, or the counter. The change itself has its own event (channel-changed, rescheduled).
+   */
+  'appointment.device-fallback': [{ appointmentId: string; staffId: string; fallback: 'audio-only' | 'phone' | 'counter' }];
   /** Staff changed the dossier: notes or next steps, or marked it held or a no-show. */
   'appointment.updated': [{ appointmentId: string; staffId: string; change: 'notes' | 'held' | 'no-show' }];
   /** Someone entered or left the waiting room of a video meeting; `waiting` is how many wait now. */

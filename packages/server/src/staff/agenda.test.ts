@@ -49,7 +49,7 @@ describe('GET /api/staff/agenda', () => {
             { id: 'vraag', question: 'Wat wilt u vooral bespreken?', answer: 'Hoe vraag ik de premie aan?' },
           ],
           metadata: {},
-          readiness: { deviceCheck: 'not_done', deviceParts: null, documents: { uploaded: 0, required: 1 }, waiting: false },
+          readiness: { deviceCheck: 'not_done', deviceParts: null, fallback: null, documents: { uploaded: 0, required: 1 }, waiting: false },
           followUpOf: null,
         },
       ],
@@ -69,7 +69,7 @@ describe('GET /api/staff/agenda', () => {
       .run(id, MONDAY, MONDAY);
     const { body } = await an.request('/api/staff/agenda?from=2027-03-01&staff=all');
     const item = body.appointments.find((a: { id: string }) => a.id === id);
-    assert.deepEqual(item.readiness, { deviceCheck: 'passed', deviceParts: null, documents: { uploaded: 1, required: 1 }, waiting: true });
+    assert.deepEqual(item.readiness, { deviceCheck: 'passed', deviceParts: null, fallback: null, documents: { uploaded: 1, required: 1 }, waiting: true });
   });
 
   it('when asking for one colleague or all, then the list is filtered; a cancelled one only shows on request', async () => {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { ZONE } from '../booking/slots.ts';
 import type { CatalogStore } from '../catalog/store.ts';
 import { localize } from '../catalog/types.ts';
+import { fallbackChannel } from '../fallback/schemas.ts';
 import { notFound } from '../http/errors.ts';
 import type { StaffAppointmentRow, StaffAppointmentsStore } from './appointments-store.ts';
 import type { StaffAccount } from './identity.ts';
@@ -73,6 +74,11 @@ export function staffAgenda(deps: {
         deviceCheck: row.deviceCheck ?? 'not_done',
         /** Per part, so staff see which one failed; null when not done or from an older widget. */
         deviceParts: row.deviceCheckParts,
+        /**
+         * The way forward the citizen chose after a failed device test (issue 11). Only while the
+         * appointment is still so: switched back from the counter to video, the flag no longer applies.
+         */
+        fallback: row.deviceFallback && fallbackChannel[row.deviceFallback] === row.channel ? row.deviceFallback : null,
         documents: { uploaded: row.documentsUploaded, required: service?.requiredDocuments.length ?? 0 },
         waiting: row.status === 'booked' && row.waitingSince !== null,
       },

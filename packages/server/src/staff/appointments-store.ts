@@ -26,6 +26,8 @@ export interface StaffAppointmentRow {
   /** Each part of the device test (issue 11); null when not done, or reported by an older widget. */
   deviceCheckParts: DeviceParts | null;
   deviceCheckAt: string | null;
+  /** The way forward the citizen chose after a failed device test (issue 11); null when none. */
+  deviceFallback: 'audio-only' | 'phone' | 'counter' | null;
   waitingSince: string | null;
   documentsUploaded: number;
   notes: string | null;
@@ -41,7 +43,7 @@ export interface StaffAppointmentRow {
 const columns = `a.id, a.service_id AS serviceId, a.staff_id AS staffId, st.name AS staffName, a.channel,
   a.location_id AS locationId, a.start_at AS startAt, a.end_at AS endAt, a.status, a.citizen_name AS citizenName,
   CASE WHEN a.channel = 'phone' THEN a.citizen_phone END AS callPhone, a.booked_by AS bookedById, bb.name AS bookedByName,
-  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.waiting_since AS waitingSince,
+  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.device_fallback AS deviceFallback, a.waiting_since AS waitingSince,
   (SELECT COUNT(*) FROM documents d WHERE d.appointment_id = a.id AND d.uploaded_by != 'staff'
      AND d.completed_at IS NOT NULL AND d.deleted_at IS NULL) AS documentsUploaded,
   a.notes, a.next_steps AS nextSteps, a.created_at AS createdAt, a.cancelled_at AS cancelledAt,

@@ -57,6 +57,8 @@ export function liveAgenda(events: EventBus, opts: { heartbeatMs: number }) {
     'appointment.companions-changed': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'companions-changed' }),
     // The console refreshes the item as for a move; its channel and number come with it.
     'appointment.channel-changed': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'rescheduled' }),
+    // The console refreshes the item: its flag and, for the phone, its number.
+    'appointment.device-fallback': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'device-checked' }),
     'appointment.updated': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: e.change }),
     'meeting.waiting': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'waiting', waiting: e.waiting }),
     'meeting.admitted': (e) => broadcast({ appointmentId: e.appointmentId, staffId: e.staffId, change: 'admitted' }),

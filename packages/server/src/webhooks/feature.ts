@@ -28,6 +28,7 @@ const webhookOf = {
   'appointment.companions-changed': () => ({}),
   // The new channel is in the facts (`channel: 'phone'`).
   'appointment.channel-changed': () => ({}),
+  'appointment.device-fallback': (e) => ({ fallback: e.fallback }),
   'appointment.updated': (e) => ({ change: e.change }),
   // Presence in the waiting room changes by the second; back offices act on admission and the end.
   'meeting.waiting': null,

@@ -23,6 +23,8 @@ export interface AppointmentFacts {
   followUpOf: string | null;
   /** The staff member who booked it for the citizen (by phone, a follow-up); null when the citizen booked. */
   bookedBy: string | null;
+  /** The way forward the citizen chose after a failed device test (issue 11); null when none. */
+  deviceFallback: string | null;
   /** The host page's own data given at booking (balie-booking-requested); `{}` when none. */
   metadata: Record<string, string>;
   callStartedAt: string | null;
@@ -41,7 +43,7 @@ export function webhookStore(db: Db) {
     failed: db.prepare('UPDATE webhook_deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?'),
     prune: db.prepare('DELETE FROM webhook_deliveries WHERE delivered_at < ?'),
     facts: db.prepare(`SELECT id AS appointmentId, service_id AS serviceId, staff_id AS staffId, channel,
-      location_id AS locationId, start_at AS start, end_at AS end, status, lang, follow_up_of AS followUpOf, booked_by AS bookedBy, metadata,
+      location_id AS locationId, start_at AS start, end_at AS end, status, lang, follow_up_of AS followUpOf, booked_by AS bookedBy, device_fallback AS deviceFallback, metadata,
       call_started_at AS callStartedAt, call_ended_at AS callEndedAt
       FROM appointments WHERE id = ?`),
   };

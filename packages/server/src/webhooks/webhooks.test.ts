@@ -83,6 +83,7 @@ describe('webhooks', () => {
         lang: 'nl',
         followUpOf: null,
         bookedBy: null,
+        deviceFallback: null,
         metadata: {},
         callStartedAt: null,
         callEndedAt: null,

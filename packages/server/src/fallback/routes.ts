@@ -1,0 +1,32 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import Router from '@koa/router';
+import { bearerToken } from '../booking/routes.ts';
+import type { BookingService } from '../booking/service.ts';
+import type { PublicRateLimits } from '../http/rate-limit.ts';
+import { parseBody } from '../http/validation.ts';
+import { fallbackChoiceSchema, switchToPhoneSchema } from './schemas.ts';
+import type { DeviceFallbackService } from './service.ts';
+
+/**
+ * The citizen's ways forward after a failed device test, behind the personal link. Each changes the
+ * appointment or mails, so each counts against the same limits as a reschedule.
+ */
+export function fallbackRoutes(booking: BookingService, fallback: DeviceFallbackService, limits: Pick<PublicRateLimits, 'changes'>) {
+  const router = new Router({ prefix: '/api/appointment' });
+
+  router.post('/switch-to-phone', limits.changes, (ctx) => {
+    const holder = booking.resolveToken(bearerToken(ctx));
+    const { phone } = parseBody(ctx, switchToPhoneSchema);
+    const appointment = fallback.switchToPhone(holder, phone);
+    // The number as the citizen reads it back in the confirmation: their own, grouped.
+    ctx.body = { ...booking.view({ role: 'citizen', appointment }), phone: parsePhoneNumberFromString(phone)?.formatInternational() ?? phone };
+  });
+
+  router.post('/device-fallback', limits.changes, (ctx) => {
+    const holder = booking.resolveToken(bearerToken(ctx));
+    fallback.choose(holder, parseBody(ctx, fallbackChoiceSchema).choice);
+    ctx.status = 204;
+  });
+
+  return router;
+}
