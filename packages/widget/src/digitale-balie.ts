@@ -249,6 +249,7 @@ export class DigitaleBalie extends LitElement {
         .deviceOnly=${m.deviceOnly}
         @back=${this.backToManage}
         @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}
+        @rescheduled=${(e: CustomEvent<BalieBookingRescheduledDetail>) => this.dispatchEvent(new BalieBookingRescheduledEvent(e.detail))}
         @device-checked=${this.meetingEvent<DeviceChoice>((id, d) => new BalieDeviceCheckCompletedEvent({ appointmentId: id, result: d.result, audioOnly: d.audioOnly, parts: d.parts }))}
         @lobby-entered=${this.meetingEvent<'citizen' | 'companion'>((id, role) => new BalieLobbyEnteredEvent({ appointmentId: id, role }))}
         @call-started=${this.meetingEvent<{ role: 'citizen' | 'companion'; startedAt: string }>((id, d) => new BalieCallStartedEvent({ appointmentId: id, ...d }))}

@@ -107,6 +107,12 @@ export class BalieApi {
         })
         .then(() => undefined),
     );
+  /** After a failed device test: a phone call at the same time instead of the video call. `phone` as typed; the server reads it. */
+  switchToPhone = (phone: string) =>
+    this.call(() => this.http.post('appointment/switch-to-phone', { json: { phone } }).json<AppointmentView & { phone: string }>());
+  /** After a failed device test: audio only, or the counter once the appointment moved there. */
+  chooseFallback = (choice: 'audio-only' | 'counter') =>
+    this.call(() => this.http.post('appointment/device-fallback', { json: { choice } }).then(() => undefined));
   sendFeedback = (score: number, comment: string) =>
     this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } }).then(() => undefined));
 }

@@ -7,9 +7,11 @@ export interface MediaState {
   kind: 'media';
   camera: boolean;
   microphone: boolean;
+  /** Taking part without a camera at all (after a failed device test, or a weak connection): said so on the picture. */
+  audioOnly?: boolean;
 }
 
-/** Two booleans and a kind: anything longer is not ours. */
+/** Three booleans and a kind: anything longer is not ours. */
 const MAX_FRAME_BYTES = 128;
 
 /** Reads a media state another participant sent; undefined for anything else (a chat message, junk). */
@@ -23,7 +25,8 @@ export function readMediaState(data: Uint8Array | string): MediaState | undefine
     return undefined;
   }
   if (typeof message !== 'object' || message === null) return undefined;
-  const { kind, camera, microphone } = message as Record<string, unknown>;
+  const { kind, camera, microphone, audioOnly } = message as Record<string, unknown>;
   if (kind !== 'media' || typeof camera !== 'boolean' || typeof microphone !== 'boolean') return undefined;
-  return { kind, camera, microphone };
+  if (audioOnly !== undefined && typeof audioOnly !== 'boolean') return undefined;
+  return { kind, camera, microphone, ...(audioOnly ? { audioOnly } : {}) };
 }

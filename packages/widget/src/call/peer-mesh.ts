@@ -134,7 +134,7 @@ export class PeerMesh extends EventTarget {
       const message = readChatMessage(data, entry.participant.name);
       if (message) return void this.dispatchEvent(new CustomEvent('chat', { detail: message }));
       const media = readMediaState(data);
-      if (media) this.dispatchEvent(new CustomEvent('media-state', { detail: { peerId: participant.peerId, camera: media.camera, microphone: media.microphone } }));
+      if (media) this.dispatchEvent(new CustomEvent('media-state', { detail: { peerId: participant.peerId, camera: media.camera, microphone: media.microphone, audioOnly: media.audioOnly === true } }));
     });
     peer.on('iceStateChange', (state: RTCIceConnectionState) => {
       clearTimeout(entry.restartTimer);
@@ -201,7 +201,7 @@ export class PeerMesh extends EventTarget {
 
   /** Tells everyone (and whoever connects later) whether our camera and microphone are on. */
   sendMediaState(state: Omit<MediaState, 'kind'>) {
-    this.mediaState = { kind: 'media', camera: state.camera, microphone: state.microphone };
+    this.mediaState = { kind: 'media', camera: state.camera, microphone: state.microphone, ...(state.audioOnly ? { audioOnly: true } : {}) };
     const data = JSON.stringify(this.mediaState);
     for (const { peer, connected } of this.peers.values()) if (connected) peer.send(data);
   }

@@ -265,4 +265,30 @@ export interface Messages {
       generic: string;
     };
   };
+  /** The ways forward when the device test fails (issue 11): audio only, a phone call, the counter. */
+  fallback: {
+    intro: string;
+    audioOnly: string;
+    audioOnlyHint: string;
+    phone: string;
+    phoneHint: string;
+    counter: string;
+    counterHint: string;
+    /** Only on the way into the call: going on with the devices as they are. */
+    continueAnyway: string;
+    audioOnlyDone: (when: string) => string;
+    phoneTitle: string;
+    phoneLabel: string;
+    phoneFieldHint: string;
+    phoneConfirm: string;
+    phoneDone: (number: string, when: string) => string;
+    counterTitle: string;
+    counterConfirm: (when: string) => string;
+    counterDone: (when: string, where: string) => string;
+    mailSent: string;
+    /** A companion cannot change the appointment: only the person who booked can. */
+    companionOnlyAudio: string;
+    /** On the picture of someone in the call who takes part without a camera. */
+    remoteAudioOnly: (name: string) => string;
+  };
 }

@@ -27,6 +27,8 @@ export interface Account extends StaffMember {
 
 export type DeviceCheck = 'passed' | 'failed' | 'not_done';
 export type DevicePart = 'camera' | 'microphone' | 'speaker' | 'network';
+/** The way forward a citizen chose after a failed device test (issue 11). */
+export type DeviceFallback = 'audio-only' | 'phone' | 'counter';
 /** One part of the citizen's device test; `skipped`: not tested (audio only, or not answered). */
 export type DevicePartResult = 'passed' | 'failed' | 'skipped';
 export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
@@ -59,6 +61,8 @@ export interface AgendaItem {
     deviceCheck: DeviceCheck;
     /** Each part of the device test; null when not done, or reported by a widget from before issue 11. */
     deviceParts: Record<DevicePart, DevicePartResult> | null;
+    /** What the citizen chose after a failed device test; null when none (or no longer so). */
+    fallback: DeviceFallback | null;
     documents: { uploaded: number; required: number };
     waiting: boolean;
   };

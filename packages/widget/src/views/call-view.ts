@@ -41,7 +41,7 @@ export class BalieCallView extends BalieView {
   @state() private messages: ChatMessage[] = [];
   @state() private failed = false;
   /** What each remote participant told us about their camera and microphone (data channel). */
-  @state() private remoteMedia = new Map<string, { camera: boolean; microphone: boolean }>();
+  @state() private remoteMedia = new Map<string, { camera: boolean; microphone: boolean; audioOnly: boolean }>();
 
   private mesh?: PeerMesh;
   /** Remote participants as they joined, for announcing who left. */
@@ -83,8 +83,8 @@ export class BalieCallView extends BalieView {
       }
     });
     mesh.addEventListener('media-state', (e) => {
-      const { peerId, camera, microphone } = (e as CustomEvent<{ peerId: string; camera: boolean; microphone: boolean }>).detail;
-      this.remoteMedia = new Map(this.remoteMedia).set(peerId, { camera, microphone });
+      const { peerId, camera, microphone, audioOnly } = (e as CustomEvent<{ peerId: string; camera: boolean; microphone: boolean; audioOnly: boolean }>).detail;
+      this.remoteMedia = new Map(this.remoteMedia).set(peerId, { camera, microphone, audioOnly });
     });
     mesh.addEventListener('chat', (e) => {
       const message = (e as CustomEvent<ChatMessage>).detail;
@@ -130,7 +130,7 @@ export class BalieCallView extends BalieView {
   /** A disabled track still sends silence or black frames: the others are told it is off on purpose. */
   private tellMediaState() {
     const camera = this.camOn && !this.audioOnly && Boolean(this.media.stream?.getVideoTracks().length);
-    this.mesh?.sendMediaState({ camera, microphone: this.micOn });
+    this.mesh?.sendMediaState({ camera, microphone: this.micOn, audioOnly: this.audioOnly });
   }
 
   private toggleMic() {
@@ -229,7 +229,9 @@ export class BalieCallView extends BalieView {
           (peerId) => peerId,
           (peerId) => html`<figure class="tile" data-camera=${this.remoteMedia.get(peerId)?.camera === false ? 'off' : 'on'}>
             <video data-peer=${peerId} autoplay playsinline></video>
-            ${this.remoteMedia.get(peerId)?.camera === false ? html`<p class="camera-off">${t.remoteCameraOff(this.nameOf(peerId))}</p>` : nothing}
+            ${this.remoteMedia.get(peerId)?.camera === false
+              ? html`<p class="camera-off">${this.remoteMedia.get(peerId)?.audioOnly ? this.t.fallback.remoteAudioOnly(this.nameOf(peerId)) : t.remoteCameraOff(this.nameOf(peerId))}</p>`
+              : nothing}
             <figcaption>
               <span>${this.nameOf(peerId)} <span class="role">${this.roleOf(peerId)}</span>
                 ${this.remoteMedia.get(peerId)?.microphone === false ? html`<span class="mic-off">${t.remoteMicOff}</span>` : nothing}</span>

@@ -8,10 +8,12 @@ import { formatDate, whereText } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
 import './call-view.ts';
 import './device-check-view.ts';
+import './device-fallback-view.ts';
+import type { FallbackChange } from './device-fallback-view.ts';
 import type { DeviceChoice } from './device-check-view.ts';
 import './feedback-view.ts';
 
-type Step = 'welcome' | 'device' | 'device-done' | 'lobby' | 'call' | 'left' | 'ended';
+type Step = 'welcome' | 'device' | 'device-done' | 'fallback' | 'lobby' | 'call' | 'left' | 'ended';
 /** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
 const POLL_MS = 10_000;
 /** A remote participant as the call view reports them joining or leaving. */
@@ -83,8 +85,21 @@ export class BalieMeetingView extends BalieView {
     this.choice = choice;
     await this.api.reportDeviceCheck(choice).catch((error) => this.fail(error));
     this.emit('device-checked', choice);
-    if (this.deviceOnly) this.go('device-done');
+    // A failed test offers the ways forward (issue 11) before the waiting room, and days before.
+    if (choice.result === 'failed') this.go('fallback');
+    else if (this.deviceOnly) this.go('device-done');
     else await this.enterLobby();
+  }
+
+  /** Audio only after a failed test: no camera is asked for in the call, and staff see why. */
+  private async fallbackAudioOnly() {
+    this.choice = { ...this.choice!, audioOnly: true, cameraId: undefined };
+    if (!this.deviceOnly) await this.enterLobby();
+  }
+
+  /** The appointment became a phone call or moved to the counter: the root tells the page. */
+  private fallbackChanged({ previous, appointment: a }: FallbackChange) {
+    this.emit('rescheduled', { appointmentId: a.id, serviceId: a.serviceId, previousStart: previous.start, start: a.start, end: a.end, channel: a.channel, locationId: a.location?.id ?? null });
   }
 
   private async enterLobby() {
@@ -205,14 +220,18 @@ export class BalieMeetingView extends BalieView {
         return html`<balie-device-check .t=${this.t} .lang=${this.lang} .server=${this.server} .iceServers=${this.iceServers}
           @checked=${(e: CustomEvent<DeviceChoice>) => this.checked(e.detail)}></balie-device-check>`;
       case 'device-done':
-        return this.choice?.result === 'failed'
-          ? html`<h2 tabindex="-1" data-step-heading>${t.checkFailedDone}</h2>
-              <div class="actions">
-                <button @click=${() => this.go('device')}>${t.testAgain}</button>
-                <button class="secondary" @click=${() => this.emit('back')}>${t.done}</button>
-              </div>`
-          : html`<h2 tabindex="-1" data-step-heading>${t.checkPassed}</h2>
-              <div class="actions"><button @click=${() => this.emit('back')}>${t.done}</button></div>`;
+        return html`<h2 tabindex="-1" data-step-heading>${t.checkPassed}</h2>
+          <div class="actions"><button @click=${() => this.emit('back')}>${t.done}</button></div>`;
+      case 'fallback':
+        return html`<balie-device-fallback .t=${this.t} .lang=${this.lang} .server=${this.server} .token=${this.token} .appointment=${a}
+          ?inCall=${!this.deviceOnly}
+          @audio-only=${() => this.fallbackAudioOnly()}
+          @changed=${(e: CustomEvent<FallbackChange>) => this.fallbackChanged(e.detail)}
+          @retest=${() => this.go('device')}
+          @continue=${() => this.enterLobby()}
+          @back=${() => this.emit('back')}
+          @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}
+          @failed=${(e: CustomEvent) => this.emit('failed', e.detail)}></balie-device-fallback>`;
       case 'lobby':
         return html`<h2 tabindex="-1" data-step-heading>${t.lobbyTitle}</h2>
           ${errorBox}

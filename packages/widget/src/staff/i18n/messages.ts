@@ -1,4 +1,4 @@
-import type { AppointmentStatus, DeviceCheck, DevicePart, DevicePartResult, Role } from '../types.ts';
+import type { AppointmentStatus, DeviceCheck, DeviceFallback, DevicePart, DevicePartResult, Role } from '../types.ts';
 
 type Lang = 'nl' | 'fr' | 'en' | 'de';
 
@@ -98,6 +98,8 @@ export interface StaffMessages {
     deviceCheck: Record<DeviceCheck, string>;
     /** The device test per part (issue 11), as in "camera ✓, microfoon ✗". */
     deviceParts: Record<DevicePart, string>;
+    /** The way forward the citizen chose after a failed device test (issue 11), as a flag on the appointment. */
+    deviceFallback: Record<DeviceFallback, string>;
     devicePartResult: Record<DevicePartResult, string>;
     documents: (uploaded: number, required: number) => string;
     noDocuments: string;

@@ -101,6 +101,7 @@ export const nl: StaffMessages = {
     companionRoles: { carer: 'mantelzorger', family: 'familielid', interpreter: 'tolk' },
     deviceCheck: { passed: 'Toestel getest', failed: 'Toesteltest mislukt', not_done: 'Toestel niet getest' },
     deviceParts: { camera: 'camera', microphone: 'microfoon', speaker: 'luidspreker', network: 'netwerk' },
+    deviceFallback: { 'audio-only': 'Alleen geluid na mislukte toesteltest', phone: 'Gewisseld naar telefoon na mislukte toesteltest', counter: 'Gewisseld naar loket na mislukte toesteltest' },
     devicePartResult: { passed: 'in orde', failed: 'werkt niet', skipped: 'niet getest' },
     documents: (uploaded, required) => `Documenten: ${uploaded} van ${required}`,
     noDocuments: 'Geen documenten nodig',

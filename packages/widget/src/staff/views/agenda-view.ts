@@ -151,13 +151,14 @@ export class BalieStaffAgenda extends StaffView {
 
   private renderReadiness(item: AgendaItem) {
     const t = this.t.agenda;
-    const { deviceCheck, documents, waiting } = item.readiness;
+    const { deviceCheck, documents, waiting, fallback } = item.readiness;
     const deviceClass = { passed: 'ok', failed: 'bad', not_done: 'todo' }[deviceCheck];
     return html`<ul class="plain">
       ${waiting ? html`<li><span class="badge alert" data-waiting>${t.waiting}</span></li>` : nothing}
       ${item.channel === 'video'
         ? html`<li><span class="badge ${deviceClass}">${item.readiness.deviceParts ? renderDeviceParts(this.t, item.readiness.deviceParts) : t.deviceCheck[deviceCheck]}</span></li>`
         : nothing}
+      ${fallback ? html`<li><span class="badge bad" data-fallback=${fallback}>${t.deviceFallback[fallback]}</span></li>` : nothing}
       <li>
         ${documents.required
           ? html`<span class="badge ${documents.uploaded >= documents.required ? 'ok' : 'todo'}">${t.documents(documents.uploaded, documents.required)}</span>`

@@ -1,8 +1,8 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Channel, Location, Slot } from '../../api/types.ts';
+import { readPhone } from '../../phone-number.ts';
 import { loadMessages, resolveLang, supportedLangs, type Lang, type Messages } from '../../i18n/index.ts';
 import '../../views/slot-picker.ts';
 import { ApiError } from '../api.ts';
@@ -14,14 +14,6 @@ interface ChannelChoice {
   channel: Channel;
   locationId: string | null;
   label: string;
-}
-
-/** What a valid number looks like to us: international form, and whether it can receive an SMS. */
-function readPhone(value: string): { number: string; text: string; mobile: boolean } | undefined {
-  const parsed = parsePhoneNumberFromString(value, 'BE');
-  if (!parsed?.isValid()) return undefined;
-  const type = parsed.getType();
-  return { number: parsed.number, text: parsed.formatInternational(), mobile: type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' };
 }
 
 /**

@@ -202,6 +202,7 @@ export class BalieStaffDossier extends StaffView {
                 : nothing}
             </li>`
           : nothing}
+        ${d.readiness.fallback ? html`<li><strong data-fallback=${d.readiness.fallback}>${a.deviceFallback[d.readiness.fallback]}</strong></li>` : nothing}
         <li>${d.requiredDocuments.length ? a.documents(d.readiness.documents.uploaded, d.requiredDocuments.length) : a.noDocuments}</li>
       </ul>
       ${d.requiredDocuments.length
