@@ -40,7 +40,7 @@ const stages = [
   { name: 'lint', command: ['npx', 'eslint', '.'] },
   // The bundle, its TypeScript declarations, custom-elements.json from the elements' JSDoc, the demo site's scripts (one check: all are the build).
   { name: 'build', command: ['sh', '-c', 'npx vite build --logLevel warn && npm run --silent types && npm run --silent manifest && npm run --silent demo'] },
-  nodeTests('server', ['packages/server/src']),
+  nodeTests('server', ['packages/contract/src', 'packages/server/src']),
   { name: 'widget', command: ['node', '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js'], counts: join(tmp, 'widget-counts.json') },
   nodeTests('e2e', ['e2e']),
 ].filter((stage) => only.length === 0 || only.includes(stage.name));

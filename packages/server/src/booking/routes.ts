@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { PublicRateLimits } from '../http/rate-limit.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
-import { companionSchema, bookingSchema, slotChoiceSchema, slotQuerySchema } from './schemas.ts';
+import { companionSchema, bookingSchema, slotChoiceSchema, slotQuerySchema } from '@digitale-balie/contract';
 import type { BookingService } from './service.ts';
 
 /** The token from `Authorization: Bearer <token>`: the widget never uses cookies. */

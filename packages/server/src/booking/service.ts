@@ -8,7 +8,7 @@ import { mailOutbox, type QueuedMail } from '../mail/outbox.ts';
 import { formatWhen, renderAppointmentMail, renderAppointmentSms, type AppointmentMail, type MailKind } from '../mail/templates.ts';
 import { mailTexts } from '../mail/texts.ts';
 import type { SmsSender } from '../mail/sms.ts';
-import type { BookingInput, StaffBookingInput } from './schemas.ts';
+import type { BookingInput, StaffBookingInput } from '@digitale-balie/contract';
 import { offerCache } from './offer-cache.ts';
 import { slotCache } from './slot-cache.ts';
 import { addDays, computeSlots, listingRange, localDateOf, localMidnight, UNIT_MIN, unitsFor, weekdayOf, type Slot } from './slots.ts';

@@ -1,11 +1,19 @@
-export const langs = ['nl', 'fr', 'en', 'de'] as const;
-export type Lang = (typeof langs)[number];
-/** How an appointment takes place: a video call, a visit at a counter, or staff phone the citizen. */
-export const channels = ['video', 'counter', 'phone'] as const;
-export type Channel = (typeof channels)[number];
-/** The channels opening hours are kept for; a phone call-back has none of its own (see hoursChannelOf). */
-export const hoursChannels = ['video', 'counter'] as const;
-export type HoursChannel = (typeof hoursChannels)[number];
+import type { AdminService, Channel, StaffMember as StaffIdentity, HoursChannel, Lang, Localized } from '@digitale-balie/contract';
+
+// The shapes the catalog shares with the widget are declared once, in the contract.
+export { channels, companionRoles, hoursChannels, langs } from '@digitale-balie/contract';
+export type {
+  Channel,
+  Closure,
+  CompanionRole,
+  HoursChannel,
+  IntakeQuestion,
+  Lang,
+  Localized,
+  Location,
+  OpeningHours,
+  RequiredDocument,
+} from '@digitale-balie/contract';
 
 /**
  * The opening hours a channel is offered in. A phone call-back uses the staff member's video hours:
@@ -14,66 +22,12 @@ export type HoursChannel = (typeof hoursChannels)[number];
  * into a call-back at the same time with the same person (the fallback after a failed device test).
  */
 export const hoursChannelOf = (channel: Channel): HoursChannel => (channel === 'phone' ? 'video' : channel);
-export const companionRoles = ['carer', 'family', 'interpreter'] as const;
-export type CompanionRole = (typeof companionRoles)[number];
 
-/** Texts in every language; `nl` is the source and always present. */
-export type Localized<T> = { nl: T } & Partial<Record<Exclude<Lang, 'nl'>, T>>;
+/** A service as the server keeps it: the citizens' view (GET /api/services) and whether it is offered. */
+export type Service = Omit<AdminService, 'staffIds'>;
 
-export interface IntakeQuestion {
-  id: string;
-  required: boolean;
-  texts: Localized<{ label: string }>;
-}
-
-export interface RequiredDocument {
-  id: string;
-  texts: Localized<{ label: string }>;
-}
-
-export interface Service {
-  id: string;
-  texts: Localized<{ name: string; description: string }>;
-  durationMin: number;
-  bufferBeforeMin: number;
-  bufferAfterMin: number;
-  noticeMin: number;
-  horizonDays: number;
-  channels: Channel[];
-  intake: IntakeQuestion[];
-  requiredDocuments: RequiredDocument[];
-  active: boolean;
-}
-
-export interface Location {
-  id: string;
-  name: string;
-  address: string;
-}
-
-export interface OpeningHours {
-  id: number;
-  staffId: string;
-  weekday: number;
-  startTime: string;
-  endTime: string;
-  channel: HoursChannel;
-  locationId: string | null;
-}
-
-export interface Closure {
-  id: number;
-  staffId: string | null;
-  dateFrom: string;
-  dateTo: string;
-  reason: string;
-}
-
-export interface StaffMember {
-  id: string;
-  name: string;
-  email: string;
-  role: 'medewerker' | 'beheerder';
+/** A staff account as the server keeps it. */
+export interface StaffMember extends StaffIdentity {
   active: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { phoneNumber } from '../booking/schemas.ts';
+import { phoneNumber } from '@digitale-balie/contract';
 
 /** The ways forward after a failed device test (issue 11). */
 export const deviceFallbacks = ['audio-only', 'phone', 'counter'] as const;

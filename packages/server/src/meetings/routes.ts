@@ -3,7 +3,7 @@ import { bearerToken } from '../booking/routes.ts';
 import type { BookingService } from '../booking/service.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import { currentStaff, STAFF_PREFIX } from '../staff/gate.ts';
-import { admitSchema, deviceCheckSchema, endSchema, feedbackSchema, stateQuerySchema } from './schemas.ts';
+import { admitSchema, deviceCheckSchema, endSchema, feedbackSchema, stateQuerySchema } from '@digitale-balie/contract';
 import type { MeetingService } from './service.ts';
 
 /** The citizen's and companion's side of the call: personal link token as Bearer, CORS like /api. */

@@ -6,7 +6,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import type { StaffAccount } from '../staff/identity.ts';
 import { iceServersFor, newPeerId, type PeerCredentials } from './credentials.ts';
 import type { AuthorizedPeer, MeetingRole, MeetingRooms } from './rooms.ts';
-import type { DeviceParts } from './schemas.ts';
+import type { DeviceParts } from '@digitale-balie/contract';
 import type { MeetingRow, MeetingStore } from './store.ts';
 
 const MINUTE = 60_000;

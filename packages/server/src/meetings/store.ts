@@ -2,7 +2,7 @@ import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
 import type { AdmissionStore } from './rooms.ts';
-import type { DeviceParts } from './schemas.ts';
+import type { DeviceParts } from '@digitale-balie/contract';
 
 /** The part of an appointment a meeting needs. */
 export interface MeetingRow {

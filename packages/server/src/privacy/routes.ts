@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ZipFile } from 'yazl';
-import { phoneNumber } from '../booking/schemas.ts';
+import { phoneNumber } from '@digitale-balie/contract';
 import { parseBody } from '../http/validation.ts';
 import { currentStaff, STAFF_PREFIX } from '../staff/gate.ts';
 import { requireBeheerder } from '../staff/roles.ts';

@@ -6,7 +6,7 @@ import { dashboardCsv } from './dashboard-csv.ts';
 import type { staffDashboard } from './dashboard.ts';
 import { feedbackCommentsCsv, type feedbackComments } from './feedback-comments.ts';
 import { currentStaff, STAFF_PREFIX } from './gate.ts';
-import { closureSchema, createServiceSchema, dashboardQuerySchema, replaceHoursSchema, updateServiceSchema } from './schemas.ts';
+import { closureSchema, createServiceSchema, dashboardQuerySchema, replaceHoursSchema, updateServiceSchema } from '@digitale-balie/contract';
 
 const hoursQuery = z.strictObject({ staff: z.string().max(64).optional() });
 const closureId = z.coerce.number().int().positive();

@@ -1,7 +1,7 @@
 import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
-import type { DeviceParts } from '../meetings/schemas.ts';
+import type { DeviceParts } from '@digitale-balie/contract';
 
 /** An appointment as staff see it: no e-mail address, no token material, a phone number only to call back. */
 export interface StaffAppointmentRow {

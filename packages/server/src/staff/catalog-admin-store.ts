@@ -1,6 +1,6 @@
 import type { Closure, OpeningHours } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
-import type { HoursBlock } from './schemas.ts';
+import type { HoursBlock } from '@digitale-balie/contract';
 
 /** Writes to the municipality's offer that only the staff console makes. */
 export function catalogAdminStore(db: Db) {

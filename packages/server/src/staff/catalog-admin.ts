@@ -7,7 +7,7 @@ import type { CatalogAdminStore } from './catalog-admin-store.ts';
 import type { StaffAccount } from './identity.ts';
 import { insideClosure, onRemovedChannel, outsideHours, refuseIfAffected, withStaffRemoved } from './impact.ts';
 import { requireBeheerder } from './roles.ts';
-import type { CreateServiceInput, HoursBlock, UpdateServiceInput } from './schemas.ts';
+import type { CreateServiceInput, HoursBlock, UpdateServiceInput } from '@digitale-balie/contract';
 
 const invalid = (fields: Record<string, string>) => new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', { fields });
 

@@ -1,4 +1,4 @@
-import type { StaffBookingInput } from '../booking/schemas.ts';
+import type { StaffBookingInput } from '@digitale-balie/contract';
 import type { BookingService, SlotChoice } from '../booking/service.ts';
 import type { BookingStore } from '../booking/store.ts';
 import type { EventBus } from '../events.ts';

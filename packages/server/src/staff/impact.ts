@@ -4,7 +4,7 @@ import { hoursChannelOf, type Channel, type Closure } from '../catalog/types.ts'
 import { HttpError } from '../http/errors.ts';
 import { firstName } from './agenda.ts';
 import type { StaffAppointmentRow } from './appointments-store.ts';
-import type { HoursBlock } from './schemas.ts';
+import type { HoursBlock } from '@digitale-balie/contract';
 
 /*
  * Which booked appointments a change to the offer would strand. The admin moves or cancels those

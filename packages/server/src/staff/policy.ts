@@ -1,3 +1,5 @@
+import { MIN_PASSWORD_LENGTH } from '@digitale-balie/contract';
+
 /** Session, sign-in and live-update limits of the staff console. */
 export interface StaffPolicy {
   /** A session ends this long after sign-in, whatever the activity. */
@@ -41,5 +43,5 @@ export const defaultStaffPolicy = {
   hashQueue: 32,
   purgeIntervalMs: 10 * MINUTE,
   heartbeatMs: 25_000,
-  minPasswordLength: 10,
+  minPasswordLength: MIN_PASSWORD_LENGTH,
 } satisfies StaffPolicy;

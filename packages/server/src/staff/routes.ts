@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { RecordAccess } from '../access-log/service.ts';
-import { staffBookingSchema } from '../booking/schemas.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import type { StaffAccounts } from './accounts.ts';
 import type { StaffAgenda } from './agenda.ts';
@@ -9,7 +8,8 @@ import { CSRF_HEADER } from './csrf.ts';
 import type { StaffDossier } from './dossier.ts';
 import { currentSession, currentStaff, STAFF_PREFIX } from './gate.ts';
 import type { LiveAgenda } from './live-events.ts';
-import { agendaQuerySchema, cancelSchema, changePasswordSchema, createAccountSchema, dossierPatchSchema, followUpSchema, loginSchema } from './schemas.ts';
+import { agendaQuerySchema, cancelSchema, dossierPatchSchema, followUpSchema, loginSchema, staffBookingSchema } from '@digitale-balie/contract';
+import { changePasswordSchema, createAccountSchema } from './schemas.ts';
 import type { SessionCookie } from './session-cookie.ts';
 import type { ActiveSession, StaffSessions } from './sessions.ts';
 
