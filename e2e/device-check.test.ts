@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,6 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { book } from '../test-support/booking.ts';
 import { passDeviceCheck } from '../test-support/call-journey.ts';
 import { startCoturn } from '../test-support/coturn.ts';
+import { brokenDeviceFiles } from '../test-support/fake-devices.ts';
 import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
 import { firstSlot, testClock } from '../test-support/server.ts';
 import { startJourney } from './support.ts';
@@ -22,35 +23,6 @@ const TURN_SECRET = 'coturn-secret-for-the-device-test';
 const SLOW = { timeout: 40_000 };
 
 type Journey = Awaited<ReturnType<typeof startJourney>>;
-
-/**
- * A camera that delivers only black frames and a microphone that hears nothing, as files for
- * Chromium's fake capture: a Y4M header with black 4:2:0 frames, and a WAV header with zeros.
- */
-function brokenDeviceFiles(dir: string) {
-  const [width, height, frames] = [320, 240, 10];
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.alloc(width * height, 16), Buffer.alloc((width * height) / 2, 128)]);
-  const video = join(dir, 'black.y4m');
-  writeFileSync(video, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array(frames).fill(frame)]));
-  const [rate, seconds] = [48_000, 2];
-  const data = rate * 2 * seconds;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16); // PCM chunk size
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28); // bytes per second
-  header.writeUInt16LE(2, 32); // bytes per sample frame
-  header.writeUInt16LE(16, 34); // bits per sample
-  header.write('data', 36);
-  header.writeUInt32LE(data, 40);
-  const audio = join(dir, 'silence.wav');
-  writeFileSync(audio, Buffer.concat([header, Buffer.alloc(data)]));
-  return [`--use-file-for-fake-video-capture=${video}`, `--use-file-for-fake-audio-capture=${audio}`];
-}
 
 /** What a screen reader reads: the marks and the words hidden for the eye, in one line. */
 const textOf = async (locator: Locator) => (await locator.textContent())!.replace(/\s+/g, ' ').replace(/ ,/g, ',').trim();
