@@ -26,3 +26,6 @@ export interface ErasureRecord {
   companions: number;
   documents: number;
 }
+
+/** POST /api/staff/privacy/search, export and erase: exactly one of the two, in the body (never in the address). */
+export type PersonQuery = { email: string } | { phone: string };

@@ -1,5 +1,21 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
-import type { AppointmentView, BookingRequest, Companion, DeviceCheckReport, DocumentList, Location, MeetingJoin, MeetingState, PublicConfig, Service, Slot } from './types.ts';
+import type {
+  AppointmentView,
+  BookingConfirmation,
+  BookingRequest,
+  Companion,
+  CompanionRequest,
+  DeviceCheckReport,
+  DocumentList,
+  FeedbackRequest,
+  Location,
+  MeetingJoin,
+  MeetingState,
+  PublicConfig,
+  Service,
+  Slot,
+  SlotChoice,
+} from '@digitale-balie/contract';
 
 /**
  * An API failure as a value the views can turn into a friendly text: `code` is the server's
@@ -76,22 +92,43 @@ export class BalieApi {
       const searchParams = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;
       return (await this.http.get(`services/${encodeURIComponent(serviceId)}/slots`, { searchParams }).json<{ slots: Slot[] }>()).slots;
     });
-  book = (request: BookingRequest) =>
-    this.call(() => this.http.post('appointments', { json: request }).json<{ token: string; appointment: AppointmentView }>());
+  /** Field by field, like every body here: the server's schemas are strict (see reschedule). Undefined fields are left out by JSON. */
+  book = (r: BookingRequest) =>
+    this.call(() =>
+      this.http
+        .post('appointments', {
+          json: {
+            serviceId: r.serviceId,
+            start: r.start,
+            channel: r.channel,
+            locationId: r.locationId,
+            lang: r.lang,
+            citizen: { name: r.citizen.name, email: r.citizen.email, phone: r.citizen.phone },
+            companion: r.companion && { name: r.companion.name, email: r.companion.email, role: r.companion.role },
+            intake: r.intake,
+            consent: r.consent,
+            returnUrl: r.returnUrl,
+            metadata: r.metadata,
+          } satisfies BookingRequest,
+        })
+        .json<BookingConfirmation>(),
+    );
   getAppointment = () => this.call(() => this.http.get('appointment').json<AppointmentView>());
   cancel = () => this.call(() => this.http.delete('appointment').json<{ status: string }>());
   /**
    * The body is built field by field: the server's schema is strict, and a whole slot (with `end`)
    * passed through a structural `Pick` was refused with 422 (issue 11).
    */
-  reschedule = (slot: Pick<Slot, 'start' | 'channel' | 'locationId'>) =>
+  reschedule = (slot: SlotChoice) =>
     this.call(() =>
       this.http
-        .post('appointment/reschedule', { json: { start: slot.start, channel: slot.channel, locationId: slot.locationId } })
+        .post('appointment/reschedule', { json: { start: slot.start, channel: slot.channel, locationId: slot.locationId } satisfies SlotChoice })
         .json<AppointmentView>(),
     );
-  addCompanion = (companion: { name: string; email: string; role: Companion['role'] }) =>
-    this.call(() => this.http.post('appointment/companions', { json: companion }).json<Companion>());
+  addCompanion = (c: CompanionRequest) =>
+    this.call(() =>
+      this.http.post('appointment/companions', { json: { name: c.name, email: c.email, role: c.role } satisfies CompanionRequest }).json<Companion>(),
+    );
   removeCompanion = (id: string) => this.call(() => this.http.delete(`appointment/companions/${encodeURIComponent(id)}`).then(() => undefined));
   joinMeeting = () => this.call(() => this.http.post('meeting/join').json<MeetingJoin>());
   meetingState = (peerId: string) => this.call(() => this.http.get('meeting/state', { searchParams: { peerId }, retry: 0 }).json<MeetingState>());
@@ -114,7 +151,7 @@ export class BalieApi {
   chooseFallback = (choice: 'audio-only' | 'counter') =>
     this.call(() => this.http.post('appointment/device-fallback', { json: { choice } }).then(() => undefined));
   sendFeedback = (score: number, comment: string) =>
-    this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } }).then(() => undefined));
+    this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } satisfies FeedbackRequest }).then(() => undefined));
 }
 
 /**

@@ -1,6 +1,16 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
 import { ApiError } from '../api/client.ts';
-import type { Channel, Location } from '../api/types.ts';
+import type {
+  ClosureRequest,
+  CreateAccountRequest,
+  CreateServiceRequest,
+  DossierPatch,
+  FollowUpRequest,
+  Localized,
+  StaffBookingRequest,
+  UpdateServiceRequest,
+} from '@digitale-balie/contract';
+import type { Location } from '../api/types.ts';
 import type {
   AccessLogPage,
   AccessLogQuery,
@@ -28,24 +38,35 @@ export interface AgendaQuery {
   staff: 'all' | string;
 }
 
-export interface FollowUpRequest {
-  start: string;
-  channel: Channel;
-  locationId: string | null;
-  note?: string;
-}
-
+export type { FollowUpRequest };
 /** "Afspraak maken voor een burger": an e-mail address, a mobile number or both. */
-export interface CitizenBookingRequest {
-  serviceId: string;
-  start: string;
-  channel: Channel;
-  locationId: string | null;
-  lang: 'nl' | 'fr' | 'en' | 'de';
-  citizen: { name: string; email?: string; phone?: string };
-}
+export type CitizenBookingRequest = StaffBookingRequest;
 
 const segment = encodeURIComponent;
+
+// Request bodies are built field by field from the contract's types: the server's schemas are
+// strict, and a whole object of a wider type (a structural `Pick` of a slot) once carried a field
+// they refused (issue 11). A field left undefined is left out by JSON.stringify.
+const localizedCopy = <T>(texts: Localized<T>, copy: (text: T) => T): Localized<T> => ({
+  nl: copy(texts.nl),
+  fr: texts.fr && copy(texts.fr),
+  en: texts.en && copy(texts.en),
+  de: texts.de && copy(texts.de),
+});
+const labelCopy = (text: { label: string }) => ({ label: text.label });
+const serviceBody = (s: UpdateServiceRequest): UpdateServiceRequest => ({
+  texts: s.texts && localizedCopy(s.texts, (t) => ({ name: t.name, description: t.description })),
+  durationMin: s.durationMin,
+  bufferBeforeMin: s.bufferBeforeMin,
+  bufferAfterMin: s.bufferAfterMin,
+  noticeMin: s.noticeMin,
+  horizonDays: s.horizonDays,
+  channels: s.channels,
+  intake: s.intake?.map((q) => ({ id: q.id, required: q.required, texts: localizedCopy(q.texts, labelCopy) })),
+  requiredDocuments: s.requiredDocuments?.map((d) => ({ id: d.id, texts: localizedCopy(d.texts, labelCopy) })),
+  active: s.active,
+  staffIds: s.staffIds,
+});
 
 /**
  * The staff console's only way to the server. Same origin with the session cookie
@@ -142,17 +163,29 @@ export class StaffApi {
     this.send<{ email: string }>('post', 'staff/password-link', { token, newPassword });
 
   accounts = () => this.get<Account[]>('staff/accounts');
-  createAccount = (input: { name: string; email: string; role: Role; password: string; serviceIds: string[] }) =>
-    this.send<Account>('post', 'staff/accounts', input);
+  createAccount = (input: CreateAccountRequest & { role: Role }) =>
+    this.send<Account>('post', 'staff/accounts', {
+      name: input.name,
+      email: input.email,
+      role: input.role,
+      password: input.password,
+      serviceIds: input.serviceIds,
+    } satisfies CreateAccountRequest);
 
   agenda = (q: AgendaQuery) =>
     this.get<Agenda>('staff/agenda', { days: String(q.days), staff: q.staff, ...(q.from ? { from: q.from } : {}) });
   appointment = (id: string) => this.get<Dossier>(`staff/appointments/${segment(id)}`);
   updateNotes = (id: string, patch: { notes: string | null; nextSteps: string | null }) =>
-    this.send<Dossier>('patch', `staff/appointments/${segment(id)}`, patch);
+    this.send<Dossier>('patch', `staff/appointments/${segment(id)}`, { notes: patch.notes, nextSteps: patch.nextSteps } satisfies DossierPatch);
   cancel = (id: string, message: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/cancel`, { message });
-  followUp = (id: string, request: FollowUpRequest) =>
-    this.send<Dossier>('post', `staff/appointments/${segment(id)}/follow-up`, request);
+  followUp = (id: string, r: FollowUpRequest) =>
+    this.send<Dossier>('post', `staff/appointments/${segment(id)}/follow-up`, {
+      start: r.start,
+      channel: r.channel,
+      locationId: r.locationId,
+      serviceId: r.serviceId,
+      note: r.note,
+    } satisfies FollowUpRequest);
   /** The body is built field by field: the server's schema is strict. */
   bookForCitizen = (r: CitizenBookingRequest) =>
     this.send<Dossier>('post', 'staff/appointments', {
@@ -161,19 +194,28 @@ export class StaffApi {
       channel: r.channel,
       locationId: r.locationId,
       lang: r.lang,
-      citizen: { name: r.citizen.name, ...(r.citizen.email ? { email: r.citizen.email } : {}), ...(r.citizen.phone ? { phone: r.citizen.phone } : {}) },
-    });
+      citizen: { name: r.citizen.name, email: r.citizen.email || undefined, phone: r.citizen.phone || undefined },
+    } satisfies StaffBookingRequest);
   markNoShow = (id: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/no-show`);
   markHeld = (id: string) => this.send<Dossier>('post', `staff/appointments/${segment(id)}/held`);
 
   services = () => this.get<AdminService[]>('staff/services');
-  createService = (service: AdminService) => this.send<AdminService>('post', 'staff/services', service);
-  updateService = (id: string, patch: Omit<AdminService, 'id'>) => this.send<AdminService>('patch', `staff/services/${segment(id)}`, patch);
+  createService = (service: CreateServiceRequest) =>
+    this.send<AdminService>('post', 'staff/services', { id: service.id, ...serviceBody(service) } as CreateServiceRequest);
+  updateService = (id: string, patch: UpdateServiceRequest) => this.send<AdminService>('patch', `staff/services/${segment(id)}`, serviceBody(patch));
   hours = (staffId: string) => this.get<OpeningHours[]>('staff/opening-hours', { staff: staffId });
   replaceHours = (staffId: string, hours: HoursBlock[]) =>
-    this.send<OpeningHours[]>('put', `staff/opening-hours/${segment(staffId)}`, { hours });
+    this.send<OpeningHours[]>('put', `staff/opening-hours/${segment(staffId)}`, {
+      hours: hours.map((h) => ({ weekday: h.weekday, startTime: h.startTime, endTime: h.endTime, channel: h.channel, locationId: h.locationId })),
+    });
   closures = () => this.get<Closure[]>('staff/closures');
-  addClosure = (closure: Omit<Closure, 'id'>) => this.send<Closure>('post', 'staff/closures', closure);
+  addClosure = (c: ClosureRequest) =>
+    this.send<Closure>('post', 'staff/closures', {
+      staffId: c.staffId ?? null,
+      dateFrom: c.dateFrom,
+      dateTo: c.dateTo,
+      reason: c.reason,
+    } satisfies ClosureRequest);
   removeClosure = (id: number) => this.noContent('delete', `staff/closures/${id}`);
   dashboard = (from: string, to: string) => this.get<DashboardData>('staff/dashboard', { from, to });
   feedbackComments = (from: string, to: string) => this.get<FeedbackCommentList>('staff/dashboard/comments', { from, to });
