@@ -1,21 +1,33 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, firefox, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
+import { firefoxLauncher, firefoxPrefs } from '../test-support/firefox.mjs';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
 
 /** `extraArgs` adds to the shared flags, e.g. a file as the fake camera (`--use-file-for-fake-video-capture=…`). */
 export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
 
+/** The engines a journey can open pages in: Debian's Chromium, and Firefox ESR over WebDriver BiDi. */
+export type Engine = 'chromium' | 'firefox';
+
+/** Debian's Firefox ESR with fake devices and loopback ICE (test-support/firefox.mjs); `prefs` add to those. */
+export const launchFirefox = (prefs: Record<string, string | number | boolean> = {}): Promise<Browser> =>
+  firefox.launch({ channel: 'moz-firefox', executablePath: firefoxLauncher, firefoxUserPrefs: { ...firefoxPrefs, ...prefs } });
+
 /** A real server (outbox mail, SQLite in a temp dir) and a browser, for one journey. */
 export async function startJourney(opts: Parameters<typeof startTestServer>[0] = {}, browserArgs: string[] = []) {
   const server: TestServer = await startTestServer(opts);
   const browser = await launchChromium(browserArgs);
+  // Firefox starts only for a journey that asks for a page in it.
+  let firefoxBrowser: Promise<Browser> | undefined;
   const pages: Page[] = [];
   return {
     server,
     browser,
-    async page(): Promise<Page> {
-      const context = await browser.newContext({ locale: 'nl-BE', timezoneId: 'Europe/Brussels' });
+    /** A new page (its own context: no shared storage) in `engine`, Chromium unless said otherwise. */
+    async page(engine: Engine = 'chromium'): Promise<Page> {
+      const engineBrowser = engine === 'firefox' ? await (firefoxBrowser ??= launchFirefox()) : browser;
+      const context = await engineBrowser.newContext({ locale: 'nl-BE', timezoneId: 'Europe/Brussels' });
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error('page error:', error.message));
       if (process.env.E2E_CONSOLE) page.on('console', (message) => console.error(`console ${message.type()}:`, message.text()));
@@ -24,6 +36,7 @@ export async function startJourney(opts: Parameters<typeof startTestServer>[0] =
     },
     async close() {
       await browser.close();
+      if (firefoxBrowser) await (await firefoxBrowser).close();
       await server.cleanup();
     },
   };
