@@ -1,3 +1,4 @@
+import type { ErasureRecord } from '@digitale-balie/contract';
 import type { Db } from '../db/database.ts';
 
 /**
@@ -84,15 +85,6 @@ export function retentionStore(db: Db) {
   };
 }
 
-/** The record that an erasure on request happened: who of the staff, when, how much. Never whose. */
-export interface ErasureRecord {
-  id: number;
-  at: string;
-  staffId: string;
-  staffName: string | null;
-  appointments: number;
-  companions: number;
-  documents: number;
-}
+export type { ErasureRecord };
 
 export type RetentionStore = ReturnType<typeof retentionStore>;

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime } from 'luxon';
 import { ZONE } from '../booking/slots.ts';
 import type { CatalogStore } from '../catalog/store.ts';
+import type { AgendaItem, Dossier, DocumentInfo } from '@digitale-balie/contract';
 import { localize } from '../catalog/types.ts';
 import { fallbackChannel } from '../fallback/schemas.ts';
 import { notFound } from '../http/errors.ts';
@@ -24,17 +25,8 @@ export function localDays(fromDate: string | undefined, days: number, now: Date)
 const callNumber = (phone: string | null) =>
   phone ? { phone: { tel: phone, text: parsePhoneNumberFromString(phone)?.formatInternational() ?? phone } } : {};
 
-/** A document as the dossier lists it; download it from `/api/staff/appointments/:id/documents/:documentId/file`. */
-export interface DossierDocument {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  uploadedBy: 'citizen' | 'companion' | 'staff';
-  requiredDocumentId: string | null;
-  createdAt: string;
-}
+/** A document as the dossier lists it (the contract's DocumentInfo). */
+export type DossierDocument = DocumentInfo;
 
 /** The agenda and the dossier: appointments shaped for the staff console. */
 export function staffAgenda(deps: {
@@ -45,7 +37,7 @@ export function staffAgenda(deps: {
 }) {
   const { catalog, store } = deps;
 
-  function item(row: StaffAppointmentRow) {
+  function item(row: StaffAppointmentRow): AgendaItem {
     const service = catalog.getService(row.serviceId);
     const location = row.locationId ? catalog.listLocations().find((l) => l.id === row.locationId) ?? null : null;
     const questions = service?.intake ?? [];
@@ -101,7 +93,7 @@ export function staffAgenda(deps: {
       return { from: range.fromDate, days: q.days, staff, appointments: rows.map(item) };
     },
 
-    dossier(id: string) {
+    dossier(id: string): Dossier {
       const row = store.get(id);
       if (!row) throw notFound('This appointment');
       const service = catalog.getService(row.serviceId);

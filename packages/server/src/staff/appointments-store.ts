@@ -1,10 +1,14 @@
 import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
-import type { DeviceParts } from '@digitale-balie/contract';
+import type { DeviceParts, Dossier } from '@digitale-balie/contract';
 
-/** An appointment as staff see it: no e-mail address, no token material, a phone number only to call back. */
-export interface StaffAppointmentRow {
+/**
+ * An appointment as staff see it: no e-mail address, no token material, a phone number only to call
+ * back. The dossier's own fields are the contract's, as the dossier answers them.
+ */
+export interface StaffAppointmentRow
+  extends Pick<Dossier, 'notes' | 'nextSteps' | 'createdAt' | 'cancelledAt' | 'cancelledBy' | 'heldAt' | 'noShowAt'> {
   id: string;
   serviceId: string;
   staffId: string;
@@ -30,13 +34,6 @@ export interface StaffAppointmentRow {
   deviceFallback: 'audio-only' | 'phone' | 'counter' | null;
   waitingSince: string | null;
   documentsUploaded: number;
-  notes: string | null;
-  nextSteps: string | null;
-  createdAt: string;
-  cancelledAt: string | null;
-  cancelledBy: string | null;
-  heldAt: string | null;
-  noShowAt: string | null;
   followUpOf: string | null;
 }
 

@@ -1,3 +1,4 @@
+import type { Figures } from '@digitale-balie/contract';
 import { DateTime } from 'luxon';
 import { ZONE } from '../booking/slots.ts';
 import type { CatalogStore } from '../catalog/store.ts';
@@ -8,21 +9,7 @@ import type { DashboardRow, StaffAppointmentsStore } from './appointments-store.
 const HOUR = 3_600_000;
 const DEFAULT_DAYS = 30;
 
-export interface Figures {
-  /** Every appointment that starts in the range, whatever became of it. */
-  booked: number;
-  held: number;
-  cancelled: number;
-  noShows: number;
-  /** Still booked: in the future, or not yet marked held or no-show. */
-  open: number;
-  /** Median hours from booking to the appointment's start, cancelled ones left out. */
-  medianLeadTimeHours: number | null;
-  /** Null until a call in the range has both a start and an end. */
-  callDuration: { count: number; averageMinutes: number; medianMinutes: number } | null;
-  /** Null until feedback arrives in the range. */
-  satisfaction: { count: number; average: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> } | null;
-}
+export type { Figures };
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 

@@ -1,3 +1,4 @@
+import type { FeedbackComment } from '@digitale-balie/contract';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { ZONE } from '../booking/slots.ts';
@@ -8,19 +9,8 @@ import { dashboardRange, type DashboardQuery } from './dashboard.ts';
 import type { StaffAccount } from './identity.ts';
 import { requireBeheerder } from './roles.ts';
 
-/**
- * What citizens wrote in the survey after their call, for a beheerder (issue 11). A feedback row
- * holds a service, a day and a score, never an appointment or a person (migration 2), so a comment
- * cannot be shown with a name: there is none to show.
- */
-export interface FeedbackComment {
-  serviceId: string;
-  service: string;
-  /** The local day it was given (the row keeps no time of day). */
-  date: string;
-  score: number;
-  comment: string;
-}
+/** What citizens wrote in the survey after their call, for a beheerder (issue 11): never with a name. */
+export type { FeedbackComment };
 
 /** A range of years holds no more than a beheerder can read; the newest come first. */
 export const MAX_COMMENTS = 1000;
