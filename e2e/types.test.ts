@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
@@ -76,6 +76,26 @@ document.addEventListener('balie-booking-confirmed', (e) => console.log(e.detail
     );
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0]!, /citizenEmail.*does not exist on type 'BalieBookingConfirmedDetail'/);
+  });
+
+  it('when the widget imports the wire contract, then its types ship as plain declarations: no zod, no workspace package', () => {
+    const dir = join(root, 'dist/widget/types');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
+    for (const file of files) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      assert.doesNotMatch(text, /['"](zod|@digitale-balie\/[\w-]+)['"]/, `${file} imports a package an integrator does not have`);
+    }
+    assert.match(readFileSync(join(dir, 'contract.d.ts'), 'utf8'), /export interface AppointmentView \{/);
+  });
+
+  it('when the bundle is built, then no zod is in it: the widget knows the contract by its types only', () => {
+    const dist = join(root, 'dist/widget');
+    const chunks = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    assert.ok(chunks.length > 1, 'dist/widget is missing: run npm run build');
+    for (const chunk of chunks) {
+      // Names only zod's runtime carries (its error class and its internal `_zod` state).
+      assert.doesNotMatch(readFileSync(join(dist, chunk), 'utf8'), /\$ZodError|ZodError|\b_zod\b|\$ZodType/, `${chunk} carries zod`);
+    }
   });
 
   it('when a script-tag integrator fetches them from the server, then they come as text next to the bundle', async () => {
