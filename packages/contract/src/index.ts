@@ -9,6 +9,7 @@ export * from './person-name.ts';
 export * from './catalog.ts';
 export * from './booking.ts';
 export * from './meeting.ts';
+export * from './fallback.ts';
 export * from './documents.ts';
 export * from './staff.ts';
 export * from './dashboard.ts';

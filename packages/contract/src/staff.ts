@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slotChoiceSchema } from './booking.ts';
 import type { AppointmentStatus, Channel, CompanionRole } from './common.ts';
 import type { DocumentInfo } from './documents.ts';
+import type { DeviceFallback } from './fallback.ts';
 import { date, id, text } from './fields.ts';
 import type { DevicePart, DevicePartResult } from './meeting.ts';
 
@@ -33,10 +34,6 @@ export interface Account extends StaffMember {
 }
 
 export type DeviceCheck = 'passed' | 'failed' | 'not_done';
-
-/** The ways forward after a failed device test (issue 11). */
-export const deviceFallbacks = ['audio-only', 'phone', 'counter'] as const;
-export type DeviceFallback = (typeof deviceFallbacks)[number];
 
 /** A number to call: `tel` for the `tel:` link (+32470123456), `text` to read (+32 470 12 34 56). */
 export interface CallNumber {

@@ -1,7 +1,7 @@
 import type { AppointmentStatus } from '../booking/store.ts';
 import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
 import type { Db } from '../db/database.ts';
-import type { DeviceParts, Dossier } from '@digitale-balie/contract';
+import type { DeviceFallback, DeviceParts, Dossier } from '@digitale-balie/contract';
 
 /**
  * An appointment as staff see it: no e-mail address, no token material, a phone number only to call
@@ -31,7 +31,7 @@ export interface StaffAppointmentRow
   deviceCheckParts: DeviceParts | null;
   deviceCheckAt: string | null;
   /** The way forward the citizen chose after a failed device test (issue 11); null when none. */
-  deviceFallback: 'audio-only' | 'phone' | 'counter' | null;
+  deviceFallback: DeviceFallback | null;
   waitingSince: string | null;
   documentsUploaded: number;
   followUpOf: string | null;

@@ -7,6 +7,7 @@ import type {
   CompanionRequest,
   DeviceCheckReport,
   DocumentList,
+  FallbackChoiceRequest,
   FeedbackRequest,
   Location,
   MeetingJoin,
@@ -15,6 +16,7 @@ import type {
   Service,
   Slot,
   SlotChoice,
+  SwitchToPhoneRequest,
 } from '@digitale-balie/contract';
 
 /**
@@ -146,10 +148,12 @@ export class BalieApi {
     );
   /** After a failed device test: a phone call at the same time instead of the video call. `phone` as typed; the server reads it. */
   switchToPhone = (phone: string) =>
-    this.call(() => this.http.post('appointment/switch-to-phone', { json: { phone } }).json<AppointmentView & { phone: string }>());
+    this.call(() =>
+      this.http.post('appointment/switch-to-phone', { json: { phone } satisfies SwitchToPhoneRequest }).json<AppointmentView & { phone: string }>(),
+    );
   /** After a failed device test: audio only, or the counter once the appointment moved there. */
-  chooseFallback = (choice: 'audio-only' | 'counter') =>
-    this.call(() => this.http.post('appointment/device-fallback', { json: { choice } }).then(() => undefined));
+  chooseFallback = (choice: FallbackChoiceRequest['choice']) =>
+    this.call(() => this.http.post('appointment/device-fallback', { json: { choice } satisfies FallbackChoiceRequest }).then(() => undefined));
   sendFeedback = (score: number, comment: string) =>
     this.call(() => this.http.post('meeting/feedback', { json: { score, ...(comment ? { comment } : {}) } satisfies FeedbackRequest }).then(() => undefined));
 }
