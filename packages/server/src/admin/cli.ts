@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { createAccountSchema, setPasswordSchema } from '../staff/schemas.ts';
+import { createAccountSchema, newPasswordSchema } from '../staff/schemas.ts';
 import { AdminRefusal, adminCommands, type PasswordLink } from './commands.ts';
 
 const usage = `Usage: npm run admin -- <command> [options]
@@ -80,7 +80,7 @@ function linkText(who: string, link: PasswordLink): string {
 async function passwordFromStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
   const password = (await text(process.stdin)).replace(/\r?\n$/, '');
-  const checked = setPasswordSchema.shape.newPassword.safeParse(password);
+  const checked = newPasswordSchema.safeParse(password);
   if (!checked.success) throw new UsageError(`The password was refused: ${checked.error.issues[0]!.message}.`);
   return password;
 }

@@ -19,3 +19,10 @@ const notCommon =
 export const createAccountSchema = createAccountShape.superRefine(notCommon('password'));
 export const changePasswordSchema = changePasswordShape.superRefine(notCommon('newPassword'));
 export const setPasswordSchema = setPasswordShape.superRefine(notCommon('newPassword'));
+/**
+ * One new password on its own (the admin command reads it from stdin). Not `setPasswordSchema.shape`:
+ * a refinement on an object does not travel with one of its fields.
+ */
+export const newPasswordSchema = setPasswordShape.shape.newPassword.superRefine((value, ctx) => {
+  if (isCommonPassword(value)) ctx.addIssue({ code: 'custom', message: 'is on a list of common passwords: choose another' });
+});
