@@ -16,6 +16,10 @@ export const firefoxPrefs = {
   'media.peerconnection.ice.no_host': false,
   'media.peerconnection.ice.obfuscate_host_addresses': false,
   'media.peerconnection.ice.link_local': true,
+  // These machines have no sound card. Chromium's headless mode brings a fake audio output; Firefox
+  // does not, and without one every AudioContext stays "suspended" for ever: the microphone meter
+  // reads silence and no sound plays. Firefox's mock audio backend (its own tests use it) runs them.
+  'media.cubeb.force_mock_context': true,
   // Nothing phones home during a test run.
   'app.update.enabled': false,
   'browser.shell.checkDefaultBrowser': false,
