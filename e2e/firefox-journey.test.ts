@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { book, offeredStarts } from '../test-support/booking.ts';
-import { checkDevicesAndWait, startCallAsStaff } from '../test-support/call-journey.ts';
+import { checkDevicesAndWait, enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
+import { startCoturn } from '../test-support/coturn.ts';
 import { framesAdvance, heardLevel, RECORD_PEER_CONNECTIONS, receivedVideoCodec, remoteFrames } from '../test-support/call-media.ts';
-import { testClock } from '../test-support/server.ts';
-import { eventually, pdfBytes, recordBalieEvents, recordedEvents, sha256, tempFiles } from '../test-support/uploads.ts';
+import { firstSlot, testClock } from '../test-support/server.ts';
+import { eventually, pdfBytes, recordBalieEvents, recordedEvents, sha256, shownUploads, tempFiles } from '../test-support/uploads.ts';
 import { bookOnDemoSite, openMail, startJourney } from './support.ts';
 
 // Book on Sunday 28 February 2027 for Monday 09:00 in Brussels (08:00Z); join ten minutes before.
@@ -138,5 +139,83 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByText('Bedankt voor uw mening!').waitFor();
     assert.deepEqual(server.app.db.prepare('SELECT score FROM feedback').pluck().all(), [5]);
+  });
+});
+
+describe('Firefox: an upload resumes after a reload', () => {
+  let journey: Awaited<ReturnType<typeof startJourney>>;
+  const files = tempFiles();
+  before(async () => {
+    journey = await startJourney();
+  });
+  after(async () => {
+    await journey.close();
+    files.remove();
+  });
+
+  it('goes on from where the server stopped, from the file kept in IndexedDB, and ends byte-identical', async () => {
+    const { server } = journey;
+    const { token } = await book(server, await firstSlot(server.url));
+    const bytes = pdfBytes(12 * 1024 * 1024);
+    const page = await journey.page('firefox');
+    await recordBalieEvents(page);
+    // Chromium's tests throttle the network through DevTools, which Firefox does not speak: here the
+    // second chunk (5 MB each) is held back instead, so the reload comes after the first one landed.
+    const offsets: number[] = [];
+    let creations = 0;
+    await page.route('**/files/**', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'PATCH') return route.continue();
+      const offset = Number(request.headers()['upload-offset']);
+      offsets.push(offset);
+      if (offset > 0 && offsets.filter((o) => o > 0).length === 1) return; // never answered: the reload cuts it
+      return route.continue();
+    });
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/files') creations++;
+    });
+    await page.goto(`${server.url}/?balie=${token}`);
+    await page.getByRole('heading', { name: 'Documenten', exact: true }).waitFor();
+    await page.locator('balie-documents-panel #file-input').setInputFiles(files.write('huurcontract.pdf', bytes));
+    await eventually(() => offsets.some((offset) => offset > 0), 'the second chunk');
+    assert.ok((await shownUploads(page))[0]!.percent > 0, 'the first chunk is shown as sent');
+
+    await page.reload();
+    await page.locator('balie-documents-panel li[data-document]', { hasText: 'huurcontract.pdf' }).waitFor({ timeout: 30_000 });
+    assert.equal(creations, 1, 'resumed the same upload, not a new one');
+    assert.ok(offsets.filter((o) => o > 0).length >= 2 && offsets.at(-1)! > 0, `resumed at an offset, not from 0: ${offsets.join(', ')}`);
+    const [completed] = await recordedEvents(page, 'balie-upload-completed');
+    assert.equal(completed.sha256, sha256(bytes));
+  });
+});
+
+describe('Firefox: a relay-only call through coturn with a civil servant on Chromium', () => {
+  const TURN_SECRET = 'coturn-secret-for-the-firefox-call';
+  let journey: Awaited<ReturnType<typeof startJourney>>;
+  let coturn: Awaited<ReturnType<typeof startCoturn>>;
+  before(async () => {
+    coturn = await startCoturn(TURN_SECRET);
+    journey = await startJourney({ clock: testClock(SUNDAY), env: { TURN_URLS: coturn.url, TURN_SECRET, TURN_RELAY_ONLY: 'true' } });
+  });
+  after(async () => {
+    await journey.close();
+    await coturn.stop();
+  });
+
+  it('connects through TURN only; pictures and sound arrive both ways', async () => {
+    const { server } = journey;
+    const start = (await offeredStarts(server, 'channel=video&from=2027-03-01&days=1'))[0]!;
+    const { token } = await book(server, { start, channel: 'video', locationId: null });
+    server.clock.set(JUST_BEFORE);
+    const [citizen, staff] = [await journey.page('firefox'), await journey.page()];
+    await enterWaitingRoom(citizen, server.url, token);
+    await startCallAsStaff(staff, server.url);
+    await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
+    await Promise.all([remoteFrames(citizen, 1), remoteFrames(staff, 1)]);
+    await Promise.all([framesAdvance(citizen), framesAdvance(staff)]);
+    const citizenTile = staff.locator('figure.tile', { hasText: 'Marie Claes' }).locator('video');
+    assert.ok((await citizenTile.evaluate(heardLevel)) > 0.02, 'the civil servant hears the citizen through the relay');
+    // Both ends read getStats(): the selected candidate pair is a relay.
+    await Promise.all([citizen.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 }), staff.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 })]);
   });
 });
