@@ -108,6 +108,10 @@ export class PeerMesh extends EventTarget {
     });
     const entry: PeerEntry = { peer, initiator, participant, connected: false, listed: false };
     this.peers.set(participant.peerId, entry);
+    // For channels of our own next to simple-peer's (real-time text, call/rtt-channel.ts): told now,
+    // before any offer or answer, so the answering side can take its channel when it arrives.
+    const pc = (peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    if (pc) this.dispatchEvent(new CustomEvent('peer-connection', { detail: { peerId: participant.peerId, pc, initiator } }));
     // A relay-only peer with a wrong TURN credential hangs without an error event: our own timeout,
     // after which the offering side starts over with a fresh connection (and tells the view).
     entry.timer = setTimeout(() => {
@@ -181,6 +185,7 @@ export class PeerMesh extends EventTarget {
     const entry = this.peers.get(peerId);
     if (!entry) return undefined;
     this.peers.delete(peerId);
+    this.dispatchEvent(new CustomEvent('peer-closed', { detail: { peerId } }));
     clearTimeout(entry.timer);
     clearTimeout(entry.restartTimer);
     entry.peer.removeAllListeners();

@@ -281,4 +281,17 @@ export const de: Messages = {
     companionOnlyAudio: 'Nur wer den Termin gemacht hat, kann ihn ändern. Sie können aber nur mit Ton weitermachen.',
     remoteAudioOnly: (name) => `${name} nimmt nur mit Ton teil`,
   },
+  rtt: {
+    open: 'Echtzeittext',
+    title: 'Echtzeittext',
+    intro: 'Was Sie hier tippen, sehen die anderen sofort, Buchstabe für Buchstabe. Sie können dabei weitersprechen.',
+    yourText: 'Sie tippen:',
+    typing: (name) => `${name} tippt:`,
+    started: (name) => `${name} tippt`,
+    said: (name, text) => `${name}: ${text}`,
+    someone: 'Jemand',
+    opened: 'Der Echtzeittext ist offen. Was Sie tippen, sehen die anderen sofort.',
+    prefer: 'Ich nutze lieber Text',
+    preferHint: 'Während des Videogesprächs tippen Sie und sehen sofort, was der Mitarbeiter tippt, Buchstabe für Buchstabe. Sie können auch sprechen.',
+  },
 };

@@ -274,4 +274,17 @@ export const en: Messages = {
     companionOnlyAudio: 'Only the person who made the appointment can change it. You can continue with sound only.',
     remoteAudioOnly: (name) => `${name} takes part with sound only`,
   },
+  rtt: {
+    open: 'Real-time text',
+    title: 'Real-time text',
+    intro: 'What you type here, the others see at once, letter by letter. You can keep talking at the same time.',
+    yourText: 'You are typing:',
+    typing: (name) => `${name} is typing:`,
+    started: (name) => `${name} is typing`,
+    said: (name, text) => `${name}: ${text}`,
+    someone: 'Someone',
+    opened: 'Real-time text is open. What you type, the others see at once.',
+    prefer: 'I prefer to use text',
+    preferHint: 'During the video call you type, and you see what the civil servant types at once, letter by letter. You can talk as well.',
+  },
 };

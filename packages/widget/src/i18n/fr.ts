@@ -282,4 +282,17 @@ export const fr = frenchSpacing<Messages>({
     companionOnlyAudio: 'Seule la personne qui a pris le rendez-vous peut le modifier. Vous pouvez continuer avec le son uniquement.',
     remoteAudioOnly: (name) => `${name} participe avec le son uniquement`,
   },
+  rtt: {
+    open: 'Texte en temps réel',
+    title: 'Texte en temps réel',
+    intro: 'Ce que vous tapez ici, les autres le voient tout de suite, lettre par lettre. Vous pouvez continuer à parler.',
+    yourText: 'Vous tapez :',
+    typing: (name) => `${name} tape :`,
+    started: (name) => `${name} tape`,
+    said: (name, text) => `${name} : ${text}`,
+    someone: 'Quelqu’un',
+    opened: 'Le texte en temps réel est ouvert. Ce que vous tapez, les autres le voient tout de suite.',
+    prefer: 'Je préfère utiliser le texte',
+    preferHint: 'Pendant l’appel vidéo, vous tapez et vous voyez tout de suite ce que tape l’agent, lettre par lettre. Vous pouvez aussi parler.',
+  },
 });

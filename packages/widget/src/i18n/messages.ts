@@ -291,4 +291,26 @@ export interface Messages {
     /** On the picture of someone in the call who takes part without a camera. */
     remoteAudioOnly: (name: string) => string;
   };
+  /** Real-time text in the call (issue 14, EN 301 549 6.2): letter by letter, next to voice. */
+  rtt: {
+    /** The call's button that opens and closes the panel. */
+    open: string;
+    title: string;
+    intro: string;
+    /** Over our own box. */
+    yourText: string;
+    /** Over someone else's text: "Marie Claes typt:". */
+    typing: (name: string) => string;
+    /** For a screen reader, when someone starts typing. */
+    started: (name: string) => string;
+    /** For a screen reader: a finished line, or what was typed before a pause. */
+    said: (name: string, text: string) => string;
+    /** A participant whose name is not known yet. */
+    someone: string;
+    /** Said when the panel opens by itself (a booking asked for text, or someone started typing). */
+    opened: string;
+    /** The booking option, and its hint. */
+    prefer: string;
+    preferHint: string;
+  };
 }

@@ -275,4 +275,17 @@ export const nl: Messages = {
     companionOnlyAudio: 'Alleen wie de afspraak maakte, kan ze veranderen. U kunt wel verder met alleen geluid.',
     remoteAudioOnly: (name) => `${name} neemt deel met alleen geluid`,
   },
+  rtt: {
+    open: 'Tekst in real time',
+    title: 'Tekst in real time',
+    intro: 'Wat u hier typt, zien de anderen meteen, letter per letter. U kunt tegelijk blijven praten.',
+    yourText: 'U typt:',
+    typing: (name) => `${name} typt:`,
+    started: (name) => `${name} typt`,
+    said: (name, text) => `${name}: ${text}`,
+    someone: 'Iemand',
+    opened: 'Tekst in real time staat open. Wat u typt, zien de anderen meteen.',
+    prefer: 'Ik gebruik liever tekst',
+    preferHint: 'Tijdens het videogesprek typt u, en u ziet meteen wat de medewerker typt, letter per letter. U kunt ook praten.',
+  },
 };

@@ -4,12 +4,14 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { DocumentsAccess } from '../api/client.ts';
 import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
 import { PeerMesh, type ChatMessage } from '../call/peer-mesh.ts';
+import { rttFor, type RttChannels } from '../call/rtt-channel.ts';
 import type { SignallingClient } from '../call/signalling.ts';
 import type { MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
 import { callStyles } from './call-view.styles.ts';
 import './chat-panel.ts';
 import './documents-panel.ts';
+import './rtt-panel.ts';
 
 type Quality = 'good' | 'fair' | 'poor' | 'unknown';
 
@@ -30,6 +32,8 @@ export class BalieCallView extends BalieView {
   @property({ attribute: false }) speakerId?: string;
   /** Opens the appointment's documents in the side column. */
   @property({ attribute: false }) documents?: DocumentsAccess;
+  /** Someone of this appointment prefers text (booking option): real-time text opens for everyone. */
+  @property({ attribute: false }) prefersText = false;
 
   @state() private remote = new Map<string, MediaStream>();
   @state() private micOn = true;
@@ -42,8 +46,10 @@ export class BalieCallView extends BalieView {
   @state() private failed = false;
   /** What each remote participant told us about their camera and microphone (data channel). */
   @state() private remoteMedia = new Map<string, { camera: boolean; microphone: boolean; audioOnly: boolean }>();
+  @state() private rttOpen = false;
 
   private mesh?: PeerMesh;
+  private rtt?: RttChannels;
   /** Remote participants as they joined, for announcing who left. */
   private joinedAs = new Map<string, { name: string; role: string }>();
   private qualityTimer?: ReturnType<typeof setInterval>;
@@ -63,6 +69,9 @@ export class BalieCallView extends BalieView {
       ...(this.join.iceTransportPolicy ? { iceTransportPolicy: this.join.iceTransportPolicy } : {}),
     });
     this.mesh = mesh;
+    this.rtt = rttFor(mesh);
+    // Someone typing in real-time text opens it here too: they want to be read.
+    this.rtt.addEventListener('change', () => this.offerText());
     mesh.addEventListener('stream', (e) => {
       const { participant, stream } = (e as CustomEvent).detail;
       this.remote = new Map(this.remote).set(participant.peerId, stream);
@@ -102,11 +111,13 @@ export class BalieCallView extends BalieView {
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearInterval(this.qualityTimer);
+    this.rtt?.close();
     this.mesh?.close();
   }
 
   override willUpdate(changed: Map<string, unknown>) {
     if (changed.has('participants') && this.mesh) this.mesh.sync(this.participants);
+    if (changed.has('prefersText') && this.prefersText) this.offerText();
   }
 
   override updated() {
@@ -211,6 +222,19 @@ export class BalieCallView extends BalieView {
     } else if (this.weakCount === 5 && !this.audioOnly) this.setAudioOnly(true);
   }
 
+  /** Opens real-time text by itself, and says so. */
+  private offerText() {
+    if (this.rttOpen) return;
+    this.rttOpen = true;
+    this.announce(this.t.rtt.opened);
+  }
+
+  private async toggleText() {
+    this.rttOpen = !this.rttOpen;
+    await this.updateComplete;
+    if (this.rttOpen) await this.renderRoot.querySelector('balie-rtt-panel')?.focusInput();
+  }
+
   private sendChat(text: string) {
     const message: ChatMessage = { kind: 'chat', from: this.join.name, text, at: new Date().toISOString() };
     this.mesh?.sendChat(message);
@@ -258,8 +282,12 @@ export class BalieCallView extends BalieView {
         <label class="choice inline"><input type="checkbox" .checked=${this.audioOnly} @change=${(e: Event) => this.setAudioOnly((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
         ${this.deviceSelect('audioinput', t.microphone)} ${this.audioOnly ? nothing : this.deviceSelect('videoinput', t.camera)}
         <span class="quality" data-quality=${this.quality} data-relayed=${String(this.relayed)}>${t.quality[this.quality]}</span>
+        <button class="secondary" aria-expanded=${String(this.rttOpen)} data-rtt-toggle @click=${this.toggleText}>${this.t.rtt.open}</button>
         <button class="danger" @click=${() => this.emit('leave')}>${t.leave}</button>
       </div>
+      ${this.rttOpen && this.rtt
+        ? html`<balie-rtt-panel .t=${this.t} .rtt=${this.rtt} .participants=${this.participants} .selfId=${this.join.peerId}></balie-rtt-panel>`
+        : nothing}
       <div class="side">
         <section aria-labelledby="participants-h">
           <h3 id="participants-h">${t.participants}</h3>
