@@ -80,6 +80,8 @@ export const bookingSchema = slotChoiceSchema.extend({
   companion: companionSchema.nullish(),
   intake: z.record(id, z.string().max(2000, 'use at most 2000 characters')).default({}),
   consent: z.literal(true, 'consent is needed to book'),
+  /** "Ik gebruik liever tekst" (issue 14): real-time text opens for everyone in the call. */
+  prefersText: z.boolean().optional(),
   returnUrl: z.url().max(2000).optional(),
   /** The host page's own data (balie-booking-requested), e.g. a case number or payment reference. */
   metadata: z

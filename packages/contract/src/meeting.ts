@@ -36,6 +36,17 @@ export interface MeetingState {
   feedbackGiven: boolean;
   /** Once ended, for the citizen: the follow-up staff planned (its link comes by mail only). */
   followUp: FollowUp | null;
+  /** The citizen prefers text (booking option): the call opens real-time text for everyone. */
+  prefersText: boolean;
+}
+
+/** GET /api/staff/appointments/:id/meeting. */
+export interface StaffMeetingState {
+  waiting: MeetingParticipant[];
+  participants: MeetingParticipant[];
+  ended: boolean;
+  /** The citizen prefers text (booking option): the call opens real-time text for everyone. */
+  prefersText: boolean;
 }
 
 // ---- Requests ----

@@ -60,6 +60,8 @@ export interface AgendaItem {
   intake: { id: string; question: string; answer: string }[];
   /** The municipality's own data from the booking page (balie-booking-requested), e.g. a case number. */
   metadata: Record<string, string>;
+  /** The citizen chose "Ik gebruik liever tekst" (issue 14): the call opens real-time text. */
+  prefersText: boolean;
   readiness: {
     deviceCheck: DeviceCheck;
     /** Each part of the device test; null when not done, or reported by a widget from before issue 11. */

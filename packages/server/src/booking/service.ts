@@ -416,6 +416,7 @@ export function bookingService(deps: BookingDeps) {
           bookedBy: null,
         });
         if (!booked) return undefined;
+        if (input.prefersText) store.preferText(booked.appointment.id);
         mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
         if (input.companion) {
           const companion = newCompanion(booked.appointment.id, input.companion);
@@ -552,6 +553,7 @@ export function bookingService(deps: BookingDeps) {
           },
           by.staffId,
         );
+        if (booked && store.prefersText(original.id)) store.preferText(booked.appointment.id);
         if (booked) mail('confirmation', booked.appointment, citizenRecipient(booked.appointment), { note: by.note });
         return booked;
       });

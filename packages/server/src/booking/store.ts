@@ -82,6 +82,8 @@ export function bookingStore(db: Db) {
        VALUES (@id, @serviceId, @staffId, @channel, @locationId, @startAt, @endAt, 'booked', @citizenName, @citizenEmail,
          @citizenPhone, @lang, @intake, @metadata, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt, @bookedBy)`,
     ),
+    preferText: db.prepare('UPDATE appointments SET prefers_text = 1 WHERE id = ?'),
+    prefersText: db.prepare<[string], number>('SELECT prefers_text FROM appointments WHERE id = ?').pluck(),
     claim: db.prepare('INSERT INTO slot_claims (staff_id, unit_at, appointment_id) VALUES (?, ?, ?)'),
     releaseClaims: db.prepare('DELETE FROM slot_claims WHERE appointment_id = ?'),
     claimsBetween: db.prepare<[string, string], { staffId: string; unitAt: string }>(
@@ -182,6 +184,9 @@ export function bookingStore(db: Db) {
      * claims stay, since phone uses the video hours. False when it is no longer a booked video one.
      */
     switchVideoToPhone: (id: string, phone: string) => s.toPhone.run({ id, phone }).changes === 1,
+    /** "Ik gebruik liever tekst" (issue 14): the call opens real-time text for everyone. */
+    preferText: (id: string) => void s.preferText.run(id),
+    prefersText: (id: string) => s.prefersText.get(id) === 1,
     cancel: db.transaction((id: string, at: string, by: string): boolean => {
       const changed = s.cancel.run(at, by, id).changes === 1;
       if (changed) {

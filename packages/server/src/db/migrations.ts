@@ -338,4 +338,10 @@ export const migrations: string[] = [
   ALTER TABLE appointments ADD COLUMN device_fallback TEXT;
   ALTER TABLE appointments ADD COLUMN device_fallback_at TEXT;
   `,
+  // 18: the citizen prefers text in the call (issue 14, the booking option "Ik gebruik liever tekst"):
+  // real-time text opens for everyone in the call, and staff see it in the agenda and dossier.
+  // It says something about the citizen's hearing or speech, so retention blanks it with the rest.
+  `
+  ALTER TABLE appointments ADD COLUMN prefers_text INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

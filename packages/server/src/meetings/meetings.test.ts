@@ -201,9 +201,10 @@ describe('meetings', () => {
         waiting: [{ peerId: citizen.join.peerId, name: 'Marie Claes', role: 'citizen' }],
         participants: [],
         ended: false,
+        prefersText: false,
       });
       assert.equal((await staff.request(`/api/staff/appointments/${video.id}`)).body.readiness.waiting, true);
-      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [], feedbackGiven: false, followUp: null });
+      assert.deepEqual((await state(server, video.token, citizen.join.peerId)).body, { admitted: false, ended: false, nextSteps: null, participants: [], feedbackGiven: false, followUp: null, prefersText: false });
 
       const host = await connectPeer(server, await joinAsStaff(staff, video.id));
       // The waiting citizen is told at once that the meeting changed (the civil servant came).
@@ -280,12 +281,13 @@ describe('meetings', () => {
           participants: [],
           feedbackGiven: false,
           followUp: { start: next.start, end: planned.body.end, channel: 'video', service: 'mantelzorgpremie', location: null },
+          prefersText: false,
         },
       );
       assert.equal(ending.followUp.service.texts.nl.name, 'Mantelzorgpremie');
       assert.ok(!JSON.stringify(ending).includes(planned.body.id), 'nothing that leads to the follow-up itself');
       assert.equal((await state(server, companionToken)).body.followUp, null);
-      assert.deepEqual((await staff.request(`/api/staff/appointments/${video.id}/meeting`)).body, { waiting: [], participants: [], ended: true });
+      assert.deepEqual((await staff.request(`/api/staff/appointments/${video.id}/meeting`)).body, { waiting: [], participants: [], ended: true, prefersText: false });
       assert.equal(column(server, video.id, 'status'), 'held');
       assert.equal(column(server, video.id, 'call_ended_at'), new Date(DURING).toISOString());
       assert.equal((await events.next('agenda-changed').then(async function untilEnded(e): Promise<any> {

@@ -161,6 +161,7 @@ export function meetingService(deps: MeetingServiceDeps) {
         participants: ended || !admitted ? [] : rooms.presence(row.id).participants,
         // Whoever answered the survey (citizen or companion), it is not offered again.
         feedbackGiven: row.feedbackGiven === 1,
+        prefersText: row.prefersText === 1,
       };
     },
 
@@ -169,7 +170,7 @@ export function meetingService(deps: MeetingServiceDeps) {
       const row = requireRow(appointmentId);
       const ended = isEnded(row);
       const presence = ended ? { waiting: [], participants: [] } : rooms.presence(row.id);
-      return { waiting: presence.waiting, participants: presence.participants, ended };
+      return { waiting: presence.waiting, participants: presence.participants, ended, prefersText: row.prefersText === 1 };
     },
 
     /** POST /api/staff/appointments/:id/admit: one waiting peer, or everyone waiting. */

@@ -18,11 +18,12 @@ export interface MeetingRow {
   callEndedAt: string | null;
   nextSteps: string | null;
   feedbackGiven: number;
+  prefersText: number;
 }
 
 const columns = `id, service_id AS serviceId, staff_id AS staffId, channel, status, start_at AS startAt, end_at AS endAt,
   citizen_name AS citizenName, call_started_at AS callStartedAt, call_ended_at AS callEndedAt, next_steps AS nextSteps,
-  feedback_given AS feedbackGiven`;
+  feedback_given AS feedbackGiven, prefers_text AS prefersText`;
 
 /** SQL for meetings: reads of the appointment, and the call facts the agenda and dashboard read. */
 export function meetingStore(db: Db) {

@@ -37,7 +37,7 @@ export function retentionStore(db: Db) {
     blank: db.prepare(
       `UPDATE appointments SET citizen_name = '', citizen_email = '', citizen_phone = NULL, intake = '{}', metadata = '{}',
          return_url = '', token_nonce = '', token_hash = 'purged:' || id, notes = NULL, next_steps = NULL,
-         waiting_since = NULL, purged_at = @at
+         waiting_since = NULL, prefers_text = 0, purged_at = @at
        WHERE id = @id`,
     ),
     /** Feedback is anonymous, but a comment is free text: past retention only the score stays. */

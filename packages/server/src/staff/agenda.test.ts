@@ -49,6 +49,7 @@ describe('GET /api/staff/agenda', () => {
             { id: 'vraag', question: 'Wat wilt u vooral bespreken?', answer: 'Hoe vraag ik de premie aan?' },
           ],
           metadata: {},
+          prefersText: false,
           readiness: { deviceCheck: 'not_done', deviceParts: null, fallback: null, documents: { uploaded: 0, required: 1 }, waiting: false },
           followUpOf: null,
         },

@@ -62,6 +62,7 @@ export function staffAgenda(deps: {
       }),
       /** The municipality's own data from the booking page (case number, payment reference…). */
       metadata: row.metadata,
+      prefersText: row.prefersText,
       readiness: {
         deviceCheck: row.deviceCheck ?? 'not_done',
         /** Per part, so staff see which one failed; null when not done or from an older widget. */

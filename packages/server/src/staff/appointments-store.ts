@@ -32,6 +32,8 @@ export interface StaffAppointmentRow
   deviceCheckAt: string | null;
   /** The way forward the citizen chose after a failed device test (issue 11); null when none. */
   deviceFallback: DeviceFallback | null;
+  /** "Ik gebruik liever tekst" at booking (issue 14). */
+  prefersText: boolean;
   waitingSince: string | null;
   documentsUploaded: number;
   followUpOf: string | null;
@@ -40,14 +42,15 @@ export interface StaffAppointmentRow
 const columns = `a.id, a.service_id AS serviceId, a.staff_id AS staffId, st.name AS staffName, a.channel,
   a.location_id AS locationId, a.start_at AS startAt, a.end_at AS endAt, a.status, a.citizen_name AS citizenName,
   CASE WHEN a.channel = 'phone' THEN a.citizen_phone END AS callPhone, a.booked_by AS bookedById, bb.name AS bookedByName,
-  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.device_fallback AS deviceFallback, a.waiting_since AS waitingSince,
+  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.device_fallback AS deviceFallback, a.prefers_text AS prefersText, a.waiting_since AS waitingSince,
   (SELECT COUNT(*) FROM documents d WHERE d.appointment_id = a.id AND d.uploaded_by != 'staff'
      AND d.completed_at IS NOT NULL AND d.deleted_at IS NULL) AS documentsUploaded,
   a.notes, a.next_steps AS nextSteps, a.created_at AS createdAt, a.cancelled_at AS cancelledAt,
   a.cancelled_by AS cancelledBy, a.held_at AS heldAt, a.no_show_at AS noShowAt, a.follow_up_of AS followUpOf`;
 const from = 'FROM appointments a JOIN staff st ON st.id = a.staff_id LEFT JOIN staff bb ON bb.id = a.booked_by';
 
-type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts' | 'bookedBy'> & {
+type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts' | 'bookedBy' | 'prefersText'> & {
+  prefersText: number;
   intake: string;
   metadata: string;
   deviceCheckParts: string | null;
@@ -60,6 +63,7 @@ const toRow = ({ bookedById, bookedByName, ...row }: Row): StaffAppointmentRow =
   intake: JSON.parse(row.intake),
   metadata: JSON.parse(row.metadata),
   deviceCheckParts: row.deviceCheckParts ? JSON.parse(row.deviceCheckParts) : null,
+  prefersText: row.prefersText === 1,
 });
 
 /** What the impact dashboard counts, per appointment. */
