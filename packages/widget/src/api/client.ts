@@ -111,6 +111,7 @@ export class BalieApi {
             consent: r.consent,
             returnUrl: r.returnUrl,
             metadata: r.metadata,
+            prefersText: r.prefersText,
           } satisfies BookingRequest,
         })
         .json<BookingConfirmation>(),

@@ -27,6 +27,7 @@ export type {
   Service,
   Slot,
   SlotChoice,
+  StaffMeetingState,
 } from '@digitale-balie/contract';
 
 /** The roles a companion comes as, in the order the form offers them (the contract's list, as a value). */

@@ -7,6 +7,8 @@ export interface BookingDetails {
   citizen: { name: string; email: string; phone?: string };
   companion: { name: string; email: string; role: CompanionRole } | null;
   intake: Record<string, string>;
+  /** "Ik gebruik liever tekst": real-time text opens in the call (issue 14). */
+  prefersText?: boolean;
 }
 
 
@@ -22,6 +24,8 @@ export class BalieBookingForm extends BalieView {
   @property({ attribute: false }) errors: Record<string, string> = {};
   /** A phone appointment: the number is the one staff call, so it is required. */
   @property({ type: Boolean }) phoneRequired = false;
+  /** A video appointment: the citizen may ask for real-time text in the call. */
+  @property({ type: Boolean }) textOption = false;
 
   @state() private withCompanion = false;
 
@@ -95,6 +99,13 @@ export class BalieBookingForm extends BalieView {
             </div>`
           : nothing}
       </fieldset>
+      ${this.textOption
+        ? html`<div class="field">
+            <label class="choice"><input type="checkbox" name="prefers-text" aria-describedby="prefers-text-hint" .checked=${Boolean(v?.prefersText)} />
+              <span>${this.t.rtt.prefer}</span></label>
+            <p class="hint" id="prefers-text-hint">${this.t.rtt.preferHint}</p>
+          </div>`
+        : nothing}
       <div class="actions">
         <button type="button" class="secondary" @click=${() => this.emit('back')}>${this.t.common.back}</button>
         <button type="submit">${this.t.common.next}</button>
@@ -130,6 +141,7 @@ export class BalieBookingForm extends BalieView {
       intake: Object.fromEntries(
         (this.service?.intake ?? []).map((q) => [q.id, text(`intake.${q.id}`)]).filter(([, answer]) => answer),
       ),
+      ...(this.textOption && data.has('prefers-text') ? { prefersText: true } : {}),
     };
     this.emit('details', details);
   }

@@ -217,6 +217,7 @@ export class BalieBookingView extends BalieView {
             .value=${this.details}
             .errors=${this.fieldErrors}
             ?phoneRequired=${this.choice?.channel === 'phone'}
+            ?textOption=${this.choice?.channel === 'video'}
             @back=${() => this.go('time')}
             @details=${(e: CustomEvent<BookingDetails>) => {
               this.details = e.detail;
@@ -248,6 +249,7 @@ export class BalieBookingView extends BalieView {
       <dt>${t.summaryWhere}</dt><dd>${this.choiceLabel(this.chosenSlot!)}</dd>
       <dt>${t.summaryName}</dt><dd>${this.details!.citizen.name}</dd>
       ${this.details!.companion ? html`<dt>${t.summaryCompanion}</dt><dd>${this.details!.companion.name} (${t.roles[this.details!.companion.role]})</dd>` : nothing}
+      ${this.details!.prefersText ? html`<dt>${this.t.rtt.title}</dt><dd>${this.t.rtt.prefer}</dd>` : nothing}
     </dl>`;
   }
 

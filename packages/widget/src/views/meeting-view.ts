@@ -33,6 +33,8 @@ export class BalieMeetingView extends BalieView {
   @state() private participants: MeetingParticipant[] = [];
   @state() private nextSteps: string | null = null;
   @state() private followUp: FollowUp | null = null;
+  /** The citizen asked for text when booking: the call opens real-time text (issue 14). */
+  @state() private prefersText = false;
   /** TURN servers for the device test's relay check, when the meeting is open already. */
   @state() private iceServers: RTCIceServer[] = [];
   /** Whether this end screen (left or ended) offers the survey. */
@@ -165,6 +167,8 @@ export class BalieMeetingView extends BalieView {
       const state = await this.api.meetingState(this.join.peerId);
       this.participants = state.participants;
       this.feedbackGiven = state.feedbackGiven;
+      // Optional: an older server does not say.
+      this.prefersText = state.prefersText === true;
       if (state.ended) return this.finish('ended-by-staff', state.nextSteps, state.followUp);
       if (state.admitted && this.step === 'lobby') {
         this.callStartedAt = Date.now();
@@ -241,7 +245,7 @@ export class BalieMeetingView extends BalieView {
           ${errorBox}
           <balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join!} .signalling=${this.signalling!}
             .media=${this.media} .participants=${this.participants} .speakerId=${this.choice?.speakerId}
-            .documents=${{ kind: 'link', appointmentId: a.id, token: this.token }}
+            .documents=${{ kind: 'link', appointmentId: a.id, token: this.token }} .prefersText=${this.prefersText}
             @leave=${() => this.finish('left')}
             @participant-joined=${(e: CustomEvent<Who>) => this.participantChange('joined', e.detail)}
             @participant-left=${(e: CustomEvent<Who>) => this.participantChange('left', e.detail)}

@@ -1,19 +1,13 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import ky, { HTTPError } from 'ky';
-import type { MeetingJoin, MeetingParticipant } from '../api/types.ts';
+import type { MeetingJoin, MeetingParticipant, StaffMeetingState } from '../api/types.ts';
 import { SignallingClient } from '../call/signalling.ts';
 import { MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
 import './call-view.ts';
 import { staffCallTexts } from './staff-call-texts.ts';
 import { loadMessages } from '../i18n/index.ts';
-
-interface StaffMeetingState {
-  waiting: MeetingParticipant[];
-  participants: MeetingParticipant[];
-  ended: boolean;
-}
 
 /** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
 const POLL_MS = 10_000;
@@ -36,6 +30,8 @@ export class BalieStaffCall extends BalieView {
   @state() private waiting: MeetingParticipant[] = [];
   @state() private participants: MeetingParticipant[] = [];
   @state() private ended = false;
+  /** The citizen asked for text when booking: the call opens real-time text (issue 14). */
+  @state() private prefersText = false;
   @state() private error = '';
 
   private media = new MediaDevicesController(this);
@@ -131,6 +127,7 @@ export class BalieStaffCall extends BalieView {
       this.waiting = state.waiting;
       this.participants = state.participants;
       this.ended = state.ended;
+      this.prefersText = state.prefersText === true;
       for (const w of state.waiting) {
         if (this.alerted.has(w.peerId)) continue;
         this.alerted.add(w.peerId);
@@ -189,7 +186,7 @@ export class BalieStaffCall extends BalieView {
       </section>
       ${this.join && this.signalling
         ? html`<balie-call-view .t=${this.t} .lang=${this.lang} .server=${this.server} .join=${this.join} .signalling=${this.signalling}
-            .media=${this.media} .participants=${this.participants}
+            .media=${this.media} .participants=${this.participants} .prefersText=${this.prefersText}
             .documents=${{ kind: 'staff', appointmentId: this.appointmentId, csrfHeader: this.csrfHeader, csrfToken: this.csrfToken }}
             @leave=${() => this.emit('close')} @announce=${(e: CustomEvent<string>) => this.announce(e.detail)}
             @participant-joined=${(e: CustomEvent<{ name: string }>) => this.announce(this.t.meeting.joined(e.detail.name))}

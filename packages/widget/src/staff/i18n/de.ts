@@ -101,6 +101,7 @@ export const de: StaffMessages = {
     deviceCheck: { passed: 'Gerät getestet', failed: 'Gerätetest fehlgeschlagen', not_done: 'Gerät nicht getestet' },
     deviceParts: { camera: 'Kamera', microphone: 'Mikrofon', speaker: 'Lautsprecher', network: 'Netzwerk' },
     deviceFallback: { 'audio-only': 'Nur Ton nach fehlgeschlagenem Gerätetest', phone: 'Zum Telefon gewechselt nach fehlgeschlagenem Gerätetest', counter: 'Zum Schalter gewechselt nach fehlgeschlagenem Gerätetest' },
+    prefersText: 'Nutzt lieber Text: Echtzeittext öffnet sich im Gespräch',
     devicePartResult: { passed: 'funktioniert', failed: 'funktioniert nicht', skipped: 'nicht getestet' },
     documents: (uploaded, required) => `Dokumente: ${uploaded} von ${required}`,
     noDocuments: 'Keine Dokumente nötig',

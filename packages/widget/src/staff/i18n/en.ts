@@ -99,6 +99,7 @@ export const en: StaffMessages = {
     deviceCheck: { passed: 'Device tested', failed: 'Device test failed', not_done: 'Device not tested' },
     deviceParts: { camera: 'camera', microphone: 'microphone', speaker: 'speaker', network: 'network' },
     deviceFallback: { 'audio-only': 'Sound only after a failed device test', phone: 'Switched to phone after a failed device test', counter: 'Switched to the counter after a failed device test' },
+    prefersText: 'Prefers text: real-time text opens in the call',
     devicePartResult: { passed: 'works', failed: 'does not work', skipped: 'not tested' },
     documents: (uploaded, required) => `Documents: ${uploaded} of ${required}`,
     noDocuments: 'No documents needed',

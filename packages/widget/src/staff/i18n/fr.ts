@@ -101,6 +101,7 @@ export const fr = frenchSpacing<StaffMessages>({
     deviceCheck: { passed: 'Appareil testé', failed: 'Test de l’appareil échoué', not_done: 'Appareil pas testé' },
     deviceParts: { camera: 'caméra', microphone: 'micro', speaker: 'haut-parleur', network: 'réseau' },
     deviceFallback: { 'audio-only': 'Son uniquement après un test d\'appareil échoué', phone: 'Passé au téléphone après un test d\'appareil échoué', counter: 'Passé au guichet après un test d\'appareil échoué' },
+    prefersText: 'Préfère le texte : le texte en temps réel s\'ouvre pendant l\'appel',
     devicePartResult: { passed: 'fonctionne', failed: 'ne fonctionne pas', skipped: 'pas testé' },
     documents: (uploaded, required) => `Documents : ${uploaded} sur ${required}`,
     noDocuments: 'Aucun document demandé',

@@ -100,6 +100,8 @@ export interface StaffMessages {
     deviceParts: Record<DevicePart, string>;
     /** The way forward the citizen chose after a failed device test (issue 11), as a flag on the appointment. */
     deviceFallback: Record<DeviceFallback, string>;
+    /** The citizen chose "Ik gebruik liever tekst" (issue 14): real-time text opens in the call. */
+    prefersText: string;
     devicePartResult: Record<DevicePartResult, string>;
     documents: (uploaded: number, required: number) => string;
     noDocuments: string;

@@ -102,6 +102,7 @@ export const nl: StaffMessages = {
     deviceCheck: { passed: 'Toestel getest', failed: 'Toesteltest mislukt', not_done: 'Toestel niet getest' },
     deviceParts: { camera: 'camera', microphone: 'microfoon', speaker: 'luidspreker', network: 'netwerk' },
     deviceFallback: { 'audio-only': 'Alleen geluid na mislukte toesteltest', phone: 'Gewisseld naar telefoon na mislukte toesteltest', counter: 'Gewisseld naar loket na mislukte toesteltest' },
+    prefersText: 'Gebruikt liever tekst: tekst in real time gaat open in het gesprek',
     devicePartResult: { passed: 'in orde', failed: 'werkt niet', skipped: 'niet getest' },
     documents: (uploaded, required) => `Documenten: ${uploaded} van ${required}`,
     noDocuments: 'Geen documenten nodig',

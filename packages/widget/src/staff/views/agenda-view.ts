@@ -159,6 +159,7 @@ export class BalieStaffAgenda extends StaffView {
         ? html`<li><span class="badge ${deviceClass}">${item.readiness.deviceParts ? renderDeviceParts(this.t, item.readiness.deviceParts) : t.deviceCheck[deviceCheck]}</span></li>`
         : nothing}
       ${fallback ? html`<li><span class="badge bad" data-fallback=${fallback}>${t.deviceFallback[fallback]}</span></li>` : nothing}
+      ${item.prefersText ? html`<li><span class="badge alert" data-prefers-text>${t.prefersText}</span></li>` : nothing}
       <li>
         ${documents.required
           ? html`<span class="badge ${documents.uploaded >= documents.required ? 'ok' : 'todo'}">${t.documents(documents.uploaded, documents.required)}</span>`

@@ -203,6 +203,7 @@ export class BalieStaffDossier extends StaffView {
             </li>`
           : nothing}
         ${d.readiness.fallback ? html`<li><strong data-fallback=${d.readiness.fallback}>${a.deviceFallback[d.readiness.fallback]}</strong></li>` : nothing}
+        ${d.prefersText ? html`<li><strong data-prefers-text>${a.prefersText}</strong></li>` : nothing}
         <li>${d.requiredDocuments.length ? a.documents(d.readiness.documents.uploaded, d.requiredDocuments.length) : a.noDocuments}</li>
       </ul>
       ${d.requiredDocuments.length
