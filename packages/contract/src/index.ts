@@ -14,3 +14,4 @@ export * from './documents.ts';
 export * from './staff.ts';
 export * from './dashboard.ts';
 export * from './privacy.ts';
+export * from './staff-identity.ts';

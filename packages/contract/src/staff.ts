@@ -5,6 +5,7 @@ import type { DocumentInfo } from './documents.ts';
 import type { DeviceFallback } from './fallback.ts';
 import { date, id, text } from './fields.ts';
 import type { DevicePart, DevicePartResult } from './meeting.ts';
+import type { SignInStep } from './staff-identity.ts';
 
 // ---- Answers ----
 
@@ -21,6 +22,8 @@ export interface StaffMember {
 export interface SessionInfo {
   staff: StaffMember;
   method: string;
+  /** A step still to take before the console opens (the TOTP code, one's own password, enrolment); null: signed in. */
+  pending: SignInStep | null;
   csrfToken: string;
   csrfHeader: string;
   expiresAt: string;
@@ -31,6 +34,12 @@ export interface SessionInfo {
 export interface Account extends StaffMember {
   active: boolean;
   serviceIds: string[];
+  /** Must choose a password of their own at the next sign-in. */
+  mustChangePassword: boolean;
+  /** A TOTP second factor is enrolled. */
+  totp: boolean;
+  /** Signs in through the OpenID provider. */
+  oidc: boolean;
 }
 
 export type DeviceCheck = 'passed' | 'failed' | 'not_done';

@@ -66,8 +66,28 @@ export interface Config {
   maxActiveBookingsPerEmail: number;
   /** Requests per client address and per personal link on the public routes, per window; 0: no limit. */
   rateLimits: RateLimits;
+  /** Staff sign-in through the municipality's OpenID provider (OIDC_*); undefined: none. */
+  oidc: OidcConfig | undefined;
+  /** Staff may sign in with an e-mail address and password (STAFF_LOCAL_LOGIN, default true). */
+  staffLocalLogin: boolean;
+  /** `required`: local accounts must enrol a TOTP second factor at their next sign-in (STAFF_MFA). */
+  staffMfa: 'optional' | 'required';
   /** The clock; tests replace it to travel to a DST weekend. */
   now: () => Date;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  /** The button reads "Aanmelden met <name>". */
+  name: string;
+  /** A dot path into the ID token or userinfo claims, e.g. `roles` or `realm_access.roles`. */
+  roleClaim: string;
+  /** The claim values that make a beheerder or a medewerker. */
+  roleBeheerder: string;
+  roleMedewerker: string;
 }
 
 export interface RateLimits {
@@ -156,7 +176,58 @@ const envSchema = z.object({
   RATE_LIMIT_UPLOADS_PER_ADDRESS: z.coerce.number().int().min(0).default(200),
   RATE_LIMIT_UPLOADS_PER_LINK: z.coerce.number().int().min(0).default(60),
   DEMO_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
+  // A plain-http issuer only on this machine (a test provider): tokens must not cross a network in clear.
+  OIDC_ISSUER: z
+    .url({ message: 'must be the provider\'s issuer URL such as https://login.microsoftonline.com/<tenant>/v2.0' })
+    .refine((v) => v.startsWith('https:') || isLocal(v), 'must be an https:// address')
+    .optional(),
+  OIDC_CLIENT_ID: z.string().max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(2000).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be scopes separated by single spaces')
+    .refine((v) => v.split(' ').includes('openid'), 'must include openid')
+    .default('openid email profile'),
+  OIDC_NAME: z
+    .string()
+    .max(60)
+    .regex(/^[^\n\r<>]+$/, 'must be one line of plain text')
+    .optional(),
+  OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a claim name or a dot path such as realm_access.roles')
+    .optional(),
+  OIDC_ROLE_BEHEERDER: z.string().max(500).optional(),
+  OIDC_ROLE_MEDEWERKER: z.string().max(500).optional(),
+  STAFF_LOCAL_LOGIN: z.enum(['true', 'false']).default('true'),
+  STAFF_MFA: z.enum(['optional', 'required']).default('optional'),
 });
+
+const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_CLAIM', 'OIDC_ROLE_BEHEERDER', 'OIDC_ROLE_MEDEWERKER'] as const;
+const OIDC_OPTIONAL = ['OIDC_SCOPES', 'OIDC_NAME'] as const;
+
+/** OIDC sign-in is all or nothing: half a configuration is a typo, not a choice. */
+function oidcConfig(e: z.infer<typeof envSchema>, env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  const missing = OIDC_REQUIRED.filter((name) => !set(name));
+  if (missing.length === OIDC_REQUIRED.length) {
+    const stray = OIDC_OPTIONAL.filter(set);
+    if (stray.length) throw new ConfigError(`Invalid configuration:\n  ${stray.join(', ')}: set OIDC_ISSUER and the other OIDC_* variables too, or leave these out`);
+    return undefined;
+  }
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((name) => `  ${name}: required for OIDC sign-in (the other OIDC_* variables are set)`).join('\n')}`);
+  if (e.OIDC_ROLE_BEHEERDER === e.OIDC_ROLE_MEDEWERKER) throw new ConfigError('Invalid configuration:\n  OIDC_ROLE_MEDEWERKER: must differ from OIDC_ROLE_BEHEERDER');
+  return {
+    issuer: e.OIDC_ISSUER!,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    scopes: e.OIDC_SCOPES,
+    name: e.OIDC_NAME?.trim() || new URL(e.OIDC_ISSUER!).hostname,
+    roleClaim: e.OIDC_ROLE_CLAIM!,
+    roleBeheerder: e.OIDC_ROLE_BEHEERDER!,
+    roleMedewerker: e.OIDC_ROLE_MEDEWERKER!,
+  };
+}
 
 export class ConfigError extends Error {}
 
@@ -171,6 +242,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const e = parsed.data;
   if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError('Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('Invalid configuration:\n  WEBHOOK_SECRET: required when WEBHOOK_URL is set');
+  const oidc = oidcConfig(e, env);
+  if (e.STAFF_LOCAL_LOGIN === 'false' && !oidc) {
+    throw new ConfigError('Invalid configuration:\n  STAFF_LOCAL_LOGIN: false needs OIDC sign-in (OIDC_ISSUER and the other OIDC_* variables), or nobody could sign in');
+  }
   const dataDir = resolve(overrides.dataDir ?? e.DATA_DIR);
   privateDirectory(dataDir);
   const port = overrides.port ?? e.PORT;
@@ -226,6 +301,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       uploadsPerAddress: e.RATE_LIMIT_UPLOADS_PER_ADDRESS,
       uploadsPerLink: e.RATE_LIMIT_UPLOADS_PER_LINK,
     },
+    oidc,
+    staffLocalLogin: e.STAFF_LOCAL_LOGIN === 'true',
+    staffMfa: e.STAFF_MFA,
     now: () => new Date(),
     ...overrides,
   };

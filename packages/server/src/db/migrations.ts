@@ -344,4 +344,39 @@ export const migrations: string[] = [
   `
   ALTER TABLE appointments ADD COLUMN prefers_text INTEGER NOT NULL DEFAULT 0;
   `,
+  // 19: staff identity (issue 12). OIDC sign-in links a provider's subject (issuer + sub) to a staff
+  // member; a sign-in in progress keeps its state, nonce and PKCE verifier in a short-lived row (any
+  // instance may receive the callback), bound to the browser that started it by a cookie's hash.
+  // Local accounts may have a TOTP second factor (secret sealed with TOKEN_SECRET; the last step
+  // used, so a code works once) and recovery codes (SHA-256, each deleted when used). A session may
+  // still wait for a step (the code, a password of one's own, enrolment); an OIDC one keeps its
+  // id_token for the provider's sign-out. `must_change_password`: created by a beheerder with a
+  // temporary password.
+  `
+  CREATE TABLE staff_oidc_subjects (
+    issuer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    staff_id TEXT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    PRIMARY KEY (issuer, subject)
+  ) WITHOUT ROWID;
+  CREATE INDEX staff_oidc_subjects_staff ON staff_oidc_subjects (staff_id);
+  CREATE TABLE staff_oidc_flows (
+    state_hash TEXT PRIMARY KEY,
+    browser_hash TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE staff ADD COLUMN totp_secret TEXT;
+  ALTER TABLE staff ADD COLUMN totp_pending_secret TEXT;
+  ALTER TABLE staff ADD COLUMN totp_last_step INTEGER;
+  CREATE TABLE staff_recovery_codes (
+    staff_id TEXT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    PRIMARY KEY (staff_id, code_hash)
+  ) WITHOUT ROWID;
+  ALTER TABLE staff_sessions ADD COLUMN pending TEXT;
+  ALTER TABLE staff_sessions ADD COLUMN id_token TEXT;
+  `,
 ];

@@ -25,12 +25,18 @@ import type { IdentityProvider } from './identity.ts';
 import { liveAgenda } from './live-events.ts';
 import { loginThrottle } from './login-throttle.ts';
 import { passwordIdentity } from './password-identity.ts';
+import { mfaRoutes } from './mfa-routes.ts';
+import { oidcRoutes } from './oidc-routes.ts';
+import { oidcStore } from './oidc-store.ts';
+import { oidcSignIn } from './oidc.ts';
 import { passwordLinkRoutes } from './password-link-routes.ts';
 import { passwordLinksStore, setPasswordWithLink } from './password-links.ts';
 import { defaultStaffPolicy, type StaffPolicy } from './policy.ts';
 import { sessionCookie } from './session-cookie.ts';
 import { staffSessions } from './sessions.ts';
+import { signInSteps } from './sign-in-steps.ts';
 import { passwordSignIn, throttledPasswordCheck } from './sign-in.ts';
+import { staffTotp } from './totp.ts';
 import { staffRoutes } from './routes.ts';
 
 export interface StaffFeatureDeps {
@@ -66,13 +72,18 @@ export function staffFeature(deps: StaffFeatureDeps) {
   }
   if (config.demoStaffPassword) seedDemoPasswords(accounts, config.demoStaffPassword);
   const cookie = sessionCookie({ https });
-  const identity = deps.identity ?? passwordIdentity(accounts);
+  // STAFF_LOCAL_LOGIN=false: a provider without a password check, so POST /login refuses (403).
+  const identity = deps.identity ?? (config.staffLocalLogin ? passwordIdentity(accounts) : { method: 'password' });
   const appointments = staffAppointmentsStore(db);
   const agenda = staffAgenda({ catalog, store: appointments, now, documents: deps.documents });
   const live = liveAgenda(events, { heartbeatMs: policy.heartbeatMs });
   const passwordGate = hashGate({ concurrency: policy.hashConcurrency, queue: policy.hashQueue });
   const throttle = loginThrottle(db, policy, now);
   const check = throttledPasswordCheck({ throttle, gate: passwordGate, log: deps.log });
+  const links = passwordLinksStore(db, now);
+  const totp = staffTotp(db, { tokenSecret: config.tokenSecret, now });
+  const steps = signInSteps({ accounts, sessions, cookie, mfa: config.staffMfa });
+  const oidc = config.oidc && oidcSignIn({ db, config: config.oidc, publicUrl: config.publicUrl, store: oidcStore(db, now), accounts, flowMs: policy.oidcFlowMs, log: deps.log });
   // Failure rows hold client addresses: keep them only as long as they count.
   const purge = () => {
     try {
@@ -89,19 +100,30 @@ export function staffFeature(deps: StaffFeatureDeps) {
     staffRoutes({
       sessions,
       cookie,
-      signIn: passwordSignIn({ identity, check, sessions }),
-      accounts: staffAccounts({ accounts, catalog, sessions, check, gate: passwordGate }),
+      signIn: passwordSignIn({ identity, check, sessions, firstStep: steps.first }),
+      accounts: staffAccounts({ accounts, catalog, sessions, check, gate: passwordGate, links, publicUrl: config.publicUrl }),
       agenda,
       dossier: staffDossier({ agenda, store: appointments, bookings: bookingStore(db), booking: deps.booking, events, now }),
       live,
       recordAccess: deps.recordAccess,
+      steps,
+      endSessionUrl: oidc ? (idToken) => oidc.endSessionUrl(idToken) : undefined,
     }),
+    mfaRoutes({
+      totp,
+      sessions,
+      steps,
+      check,
+      mfa: config.staffMfa,
+      options: { local: config.staffLocalLogin, oidc: oidc ? { name: oidc.name, startUrl: '/api/staff/oidc/start' } : null },
+    }),
+    ...(oidc ? [oidcRoutes({ oidc, sessions, cookie, publicUrl: config.publicUrl, https, flowMs: policy.oidcFlowMs, log: deps.log })] : []),
     staffAdminRoutes({
       admin: catalogAdmin({ catalog, store: catalogAdminStore(db), accounts, appointments, now }),
       dashboard: staffDashboard({ catalog, store: appointments, now }),
       comments: feedbackComments({ catalog, store: feedbackCommentsStore(db), now }),
     }),
-    passwordLinkRoutes(setPasswordWithLink({ links: passwordLinksStore(db, now), accounts, endSessions: sessions.endAll })),
+    passwordLinkRoutes(setPasswordWithLink({ links, accounts, endSessions: sessions.endAll })),
     consolePageRoutes(deps.pagesDir),
   ];
 

@@ -3,11 +3,28 @@ import { HttpError } from '../http/errors.ts';
 import { assertCsrfToken, assertSameOrigin, changesState } from './csrf.ts';
 import type { StaffAccount } from './identity.ts';
 import type { SessionCookie } from './session-cookie.ts';
-import type { ActiveSession, StaffSessions } from './sessions.ts';
+import type { ActiveSession, SignInStep, StaffSessions } from './sessions.ts';
 
 export const STAFF_PREFIX = '/api/staff';
 /** Routes that work without a session: signing in is how one gets it; a set-password link is its own proof. */
-const OPEN_PATHS = new Set([`${STAFF_PREFIX}/login`, `${STAFF_PREFIX}/password-link`]);
+const OPEN_PATHS = new Set([
+  `${STAFF_PREFIX}/login`,
+  `${STAFF_PREFIX}/password-link`,
+  `${STAFF_PREFIX}/sign-in-options`,
+  // The provider's redirects: the browser arrives without a session, the flow's own checks guard them.
+  `${STAFF_PREFIX}/oidc/start`,
+  `${STAFF_PREFIX}/oidc/callback`,
+]);
+/**
+ * What a session that still waits for a step may reach: itself, signing out, and that step's routes.
+ * Everything else answers 403 `sign_in_incomplete`, so a password alone opens no dossier.
+ */
+const STEP_PATHS: Record<SignInStep, ReadonlySet<string>> = {
+  totp: new Set([`${STAFF_PREFIX}/login/totp`]),
+  password: new Set([`${STAFF_PREFIX}/password`]),
+  'totp-enrol': new Set([`${STAFF_PREFIX}/mfa/totp/setup`, `${STAFF_PREFIX}/mfa/totp/confirm`]),
+};
+const ALWAYS_PATHS = new Set([`${STAFF_PREFIX}/session`, `${STAFF_PREFIX}/logout`]);
 /** A live stream is not activity: an open console tab must not keep a session alive for ever. */
 const PASSIVE_PATHS = new Set([`${STAFF_PREFIX}/events`]);
 
@@ -26,7 +43,7 @@ type GateDeps = { sessions: StaffSessions; cookie: SessionCookie; origins: Reado
  * CSRF token on every write. Undefined when the request carries no session cookie at all.
  */
 export function staffAuthenticator(deps: GateDeps) {
-  return function authenticateStaff(ctx: Context, opts: { touch: boolean } = { touch: true }): StaffState['staff'] | undefined {
+  return function authenticateStaff(ctx: Context, opts: { touch: boolean; allowPending?: boolean } = { touch: true }): StaffState['staff'] | undefined {
     if (changesState(ctx)) assertSameOrigin(ctx, deps.origins);
     const id = deps.cookie.read(ctx);
     if (!id) return undefined;
@@ -36,6 +53,8 @@ export function staffAuthenticator(deps: GateDeps) {
       throw new HttpError(401, 'not_signed_in', 'Please sign in to the staff console.');
     }
     if (changesState(ctx)) assertCsrfToken(ctx, (presented) => deps.sessions.csrfMatches(id, presented));
+    // Outside /api/staff (uploads) only a session that finished signing in counts.
+    if (active.session.pending && !opts.allowPending) throw new HttpError(403, 'sign_in_incomplete', 'Finish signing in first.', { next: active.session.pending });
     return { ...active, id };
   };
 }
@@ -50,8 +69,12 @@ export function staffGate(deps: GateDeps) {
       if (changesState(ctx)) assertSameOrigin(ctx, deps.origins);
       return next();
     }
-    const staff = authenticate(ctx, { touch: !PASSIVE_PATHS.has(ctx.path) });
+    const staff = authenticate(ctx, { touch: !PASSIVE_PATHS.has(ctx.path), allowPending: true });
     if (!staff) throw new HttpError(401, 'not_signed_in', 'Please sign in to the staff console.');
+    const step = staff.session.pending;
+    if (step && !ALWAYS_PATHS.has(ctx.path) && !STEP_PATHS[step].has(ctx.path)) {
+      throw new HttpError(403, 'sign_in_incomplete', 'Finish signing in first.', { next: step });
+    }
     (ctx.state as StaffState).staff = staff;
     await next();
   };

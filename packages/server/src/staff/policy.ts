@@ -25,6 +25,10 @@ export interface StaffPolicy {
   /** Comment lines on the event stream keep proxies from closing an idle connection. */
   heartbeatMs: number;
   minPasswordLength: number;
+  /** A session that still waits for a step (the TOTP code, a password of one's own) ends this soon. */
+  pendingStepMs: number;
+  /** OIDC sign-ins not completed within this time are refused (state, nonce and verifier are gone). */
+  oidcFlowMs: number;
 }
 
 const HOUR = 3_600_000;
@@ -44,4 +48,6 @@ export const defaultStaffPolicy = {
   purgeIntervalMs: 10 * MINUTE,
   heartbeatMs: 25_000,
   minPasswordLength: MIN_PASSWORD_LENGTH,
+  pendingStepMs: 10 * MINUTE,
+  oidcFlowMs: 10 * MINUTE,
 } satisfies StaffPolicy;

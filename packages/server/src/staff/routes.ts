@@ -4,14 +4,15 @@ import type { RecordAccess } from '../access-log/service.ts';
 import { parseBody, parseQuery } from '../http/validation.ts';
 import type { StaffAccounts } from './accounts.ts';
 import type { StaffAgenda } from './agenda.ts';
-import { CSRF_HEADER } from './csrf.ts';
 import type { StaffDossier } from './dossier.ts';
 import { currentSession, currentStaff, STAFF_PREFIX } from './gate.ts';
 import type { LiveAgenda } from './live-events.ts';
-import { agendaQuerySchema, cancelSchema, dossierPatchSchema, followUpSchema, loginSchema, staffBookingSchema } from '@digitale-balie/contract';
+import { agendaQuerySchema, cancelSchema, dossierPatchSchema, followUpSchema, loginSchema, staffBookingSchema, updateAccountSchema, type SignedOut } from '@digitale-balie/contract';
 import { changePasswordSchema, createAccountSchema } from './schemas.ts';
 import type { SessionCookie } from './session-cookie.ts';
-import type { ActiveSession, StaffSessions } from './sessions.ts';
+import { sessionInfo } from './session-info.ts';
+import type { StaffSessions } from './sessions.ts';
+import type { SignInSteps } from './sign-in-steps.ts';
 
 export interface StaffRouteDeps {
   sessions: StaffSessions;
@@ -23,16 +24,11 @@ export interface StaffRouteDeps {
   live: LiveAgenda;
   /** The access log: opening a dossier is a read of a citizen's data. */
   recordAccess: RecordAccess;
+  steps: SignInSteps;
+  /** The OpenID provider's end-session URL for an OIDC session's sign-out; undefined without OIDC. */
+  endSessionUrl?: (idToken: string | undefined) => Promise<string | undefined>;
 }
 
-const sessionInfo = (active: ActiveSession) => ({
-  staff: active.account,
-  method: active.session.method,
-  csrfToken: active.csrfToken,
-  csrfHeader: CSRF_HEADER,
-  expiresAt: active.session.expiresAt,
-  idleExpiresAt: active.idleExpiresAt,
-});
 
 /** Session, accounts, agenda, dossier and live updates: thin routes over the staff use cases. */
 export function staffRoutes(deps: StaffRouteDeps) {
@@ -53,15 +49,31 @@ export function staffRoutes(deps: StaffRouteDeps) {
     ctx.body = sessionInfo(currentSession(ctx));
   });
 
-  router.post('/logout', (ctx) => {
-    sessions.end(currentSession(ctx).id);
+  /**
+   * Ends the session here (204); an OIDC session answers 200 with the provider's end-session URL (with
+   * id_token_hint and post_logout_redirect_uri) for the console to go to, so the provider's session
+   * ends too and the next person at this PC does not walk straight back in.
+   */
+  router.post('/logout', async (ctx) => {
+    const active = currentSession(ctx);
+    const idToken = active.session.method === 'oidc' ? sessions.idToken(active.id) : undefined;
+    sessions.end(active.id);
     cookie.clear(ctx);
-    ctx.status = 204;
+    const redirectTo = active.session.method === 'oidc' && deps.endSessionUrl ? await deps.endSessionUrl(idToken) : undefined;
+    if (redirectTo) ctx.body = { redirectTo } satisfies SignedOut;
+    else ctx.status = 204;
   });
 
+  /** One's own new password; when it was the sign-in's step (a temporary password), the session moves on. */
   router.post('/password', async (ctx) => {
-    await accounts.changePassword(currentStaff(ctx), currentSession(ctx).id, parseBody(ctx, changePasswordSchema), ctx.ip);
-    ctx.status = 204;
+    const active = currentSession(ctx);
+    await accounts.changePassword(active.account, active.id, parseBody(ctx, changePasswordSchema), ctx.ip);
+    if (active.session.pending !== 'password') {
+      ctx.status = 204;
+      return;
+    }
+    const id = deps.steps.advance(ctx, active);
+    ctx.body = sessionInfo(sessions.resolve(id, { touch: false })!);
   });
 
   router.get('/accounts', (ctx) => {
@@ -71,6 +83,15 @@ export function staffRoutes(deps: StaffRouteDeps) {
   router.post('/accounts', async (ctx) => {
     ctx.status = 201;
     ctx.body = await accounts.create(currentStaff(ctx), parseBody(ctx, createAccountSchema));
+  });
+
+  router.patch('/accounts/:id', (ctx) => {
+    ctx.body = accounts.update(currentStaff(ctx), id(ctx), parseBody(ctx, updateAccountSchema));
+  });
+
+  router.post('/accounts/:id/password-link', (ctx) => {
+    ctx.status = 201;
+    ctx.body = accounts.passwordLink(currentStaff(ctx), id(ctx));
   });
 
   router.get('/agenda', (ctx) => {

@@ -215,6 +215,9 @@ describe('staff sessions', () => {
         role: 'medewerker',
         active: true,
         serviceIds: ['reistoelating'],
+        mustChangePassword: true,
+        totp: false,
+        oidc: false,
       });
       const again = await an.request('/api/staff/accounts', {
         body: { name: 'Dirk', email: 'DIRK.devos@wilsede.invalid', role: 'medewerker', password: 'welkom-dirk-2027' },
@@ -222,6 +225,8 @@ describe('staff sessions', () => {
       assert.equal(again.status, 409);
       const dirk = await signIn(server, 'dirk.devos@wilsede.invalid', 'welkom-dirk-2027');
       assert.equal(dirk.staff.role, 'medewerker');
+      // The beheerder chose this password: Dirk must choose his own first (staff-lifecycle.test.ts).
+      assert.equal((await dirk.request('/api/staff/session')).body.pending, 'password');
     });
 
     it('when changing one’s own password, then the current one is needed and other sessions end', async () => {

@@ -2,7 +2,7 @@ import { HttpError } from '../http/errors.ts';
 import type { HashGate } from './hash-gate.ts';
 import type { IdentityProvider } from './identity.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { StaffSessions } from './sessions.ts';
+import type { SignInStep, StaffSessions } from './sessions.ts';
 
 type PasswordCheckDeps = { throttle: LoginThrottle; gate: HashGate; log: (message: string) => void };
 
@@ -40,12 +40,13 @@ export function throttledPasswordCheck(deps: PasswordCheckDeps) {
 export type PasswordCheck = ReturnType<typeof throttledPasswordCheck>;
 
 /** Sign-in with e-mail and password, throttled per account and client address; returns the new session id. */
-export function passwordSignIn(deps: { identity: IdentityProvider; check: PasswordCheck; sessions: StaffSessions }) {
+export function passwordSignIn(deps: { identity: IdentityProvider; check: PasswordCheck; sessions: StaffSessions; firstStep?: (staffId: string) => SignInStep | null }) {
   const { identity, check, sessions } = deps;
   return async function signIn(input: { email: string; password: string }, ip: string): Promise<{ id: string }> {
     const verifyPassword = identity.verifyPassword?.bind(identity);
-    if (!verifyPassword) throw new HttpError(404, 'not_found', 'Password sign-in is not enabled.');
+    if (!verifyPassword) throw new HttpError(403, 'local_sign_in_disabled', 'Sign-in with a password is switched off here: use the identity provider.');
     const account = await check(input.email, ip, () => verifyPassword(input.email, input.password));
-    return sessions.start(account, identity.method);
+    // A right password may still leave a step (the code, one's own password, enrolment): the session waits for it.
+    return sessions.start(account, identity.method, { pending: deps.firstStep?.(account.id) ?? null });
   };
 }
