@@ -31,7 +31,10 @@ export class MediaDevicesController implements ReactiveController {
     this.stopTracks();
     this.problem = undefined;
     this.audioOnly = Boolean(opts.audioOnly);
-    if (!navigator.mediaDevices?.getUserMedia) {
+    // A browser with cameras but without WebRTC cannot call either: WebKitGTK as Debian 12 builds it
+    // (2.50) has getUserMedia and no RTCPeerConnection. Say so at the device check, not in a call that
+    // never connects (issue 13).
+    if (!navigator.mediaDevices?.getUserMedia || typeof globalThis.RTCPeerConnection !== 'function') {
       this.problem = 'unsupported';
       this.host.requestUpdate();
       return;
