@@ -133,7 +133,7 @@ describe('real-time text in the call: a citizen who prefers text, her interprete
     await rttInput(citizen).press('Enter');
     await rttInput(citizen).pressSequentially('Over de premie.');
     await expectShown(staff, 'Marie Claes', 'Goedemorgen, ik heb een vraag\nOver de premie.');
-    await expectRttAnnounced(staff, 'Marie Claes: Goedemorgen, ik heb een vraag');
+    await expectRttAnnounced(staff, 'Marie Claes schrijft: Goedemorgen, ik heb een vraag');
 
     // Everyone sees everyone's stream: the civil servant and the interpreter type too, multi-byte letters included.
     await rttInput(staff).pressSequentially('Welkom, zeg het maar 😀');

@@ -288,7 +288,7 @@ export const de: Messages = {
     yourText: 'Sie tippen:',
     typing: (name) => `${name} tippt:`,
     started: (name) => `${name} tippt`,
-    said: (name, text) => `${name}: ${text}`,
+    said: (name, text) => `${name} schreibt: ${text}`,
     someone: 'Jemand',
     opened: 'Der Echtzeittext ist offen. Was Sie tippen, sehen die anderen sofort.',
     prefer: 'Ich nutze lieber Text',

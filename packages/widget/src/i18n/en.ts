@@ -281,7 +281,7 @@ export const en: Messages = {
     yourText: 'You are typing:',
     typing: (name) => `${name} is typing:`,
     started: (name) => `${name} is typing`,
-    said: (name, text) => `${name}: ${text}`,
+    said: (name, text) => `${name} writes: ${text}`,
     someone: 'Someone',
     opened: 'Real-time text is open. What you type, the others see at once.',
     prefer: 'I prefer to use text',

@@ -289,7 +289,7 @@ export const fr = frenchSpacing<Messages>({
     yourText: 'Vous tapez :',
     typing: (name) => `${name} tape :`,
     started: (name) => `${name} tape`,
-    said: (name, text) => `${name} : ${text}`,
+    said: (name, text) => `${name} écrit : ${text}`,
     someone: 'Quelqu’un',
     opened: 'Le texte en temps réel est ouvert. Ce que vous tapez, les autres le voient tout de suite.',
     prefer: 'Je préfère utiliser le texte',

@@ -282,7 +282,7 @@ export const nl: Messages = {
     yourText: 'U typt:',
     typing: (name) => `${name} typt:`,
     started: (name) => `${name} typt`,
-    said: (name, text) => `${name}: ${text}`,
+    said: (name, text) => `${name} schrijft: ${text}`,
     someone: 'Iemand',
     opened: 'Tekst in real time staat open. Wat u typt, zien de anderen meteen.',
     prefer: 'Ik gebruik liever tekst',

@@ -50,6 +50,8 @@ export class BalieCallView extends BalieView {
 
   private mesh?: PeerMesh;
   private rtt?: RttChannels;
+  /** The participant closed real-time text: it is not opened for them again by itself. */
+  private rttClosed = false;
   /** Remote participants as they joined, for announcing who left. */
   private joinedAs = new Map<string, { name: string; role: string }>();
   private qualityTimer?: ReturnType<typeof setInterval>;
@@ -222,15 +224,16 @@ export class BalieCallView extends BalieView {
     } else if (this.weakCount === 5 && !this.audioOnly) this.setAudioOnly(true);
   }
 
-  /** Opens real-time text by itself, and says so. */
+  /** Opens real-time text by itself, and says so; not again once the participant closed it. */
   private offerText() {
-    if (this.rttOpen) return;
+    if (this.rttOpen || this.rttClosed) return;
     this.rttOpen = true;
     this.announce(this.t.rtt.opened);
   }
 
   private async toggleText() {
     this.rttOpen = !this.rttOpen;
+    this.rttClosed = !this.rttOpen;
     await this.updateComplete;
     if (this.rttOpen) await this.renderRoot.querySelector('balie-rtt-panel')?.focusInput();
   }
