@@ -216,34 +216,12 @@ export class PeerMesh extends EventTarget {
     for (const { peer, connected } of this.peers.values()) if (connected) peer.send(data);
   }
 
-  /** RTT (ms), packet loss (0..1) and whether any connection is relayed, from getStats(). */
-  async quality(): Promise<{ rtt: number | null; loss: number | null; relayed: boolean }> {
-    const rtts: number[] = [];
-    let lost = 0;
-    let received = 0;
-    let relayed = false;
-    for (const { peer } of this.peers.values()) {
+  /** Each participant's RTCPeerConnection, for the quality indicator to read and tune (controllers/network-quality.ts). */
+  *connections(): Generator<[string, RTCPeerConnection]> {
+    for (const [peerId, { peer }] of this.peers) {
       const pc = (peer as unknown as { _pc?: RTCPeerConnection })._pc;
-      if (!pc) continue;
-      const stats = await pc.getStats();
-      const byId = new Map<string, Record<string, any>>();
-      stats.forEach((s: Record<string, any>) => byId.set(s.id, s));
-      stats.forEach((s: Record<string, any>) => {
-        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
-          if (Number.isFinite(s.currentRoundTripTime)) rtts.push(s.currentRoundTripTime * 1000);
-          if (byId.get(s.localCandidateId)?.candidateType === 'relay') relayed = true;
-        }
-        if (s.type === 'inbound-rtp') {
-          lost += s.packetsLost ?? 0;
-          received += s.packetsReceived ?? 0;
-        }
-      });
+      if (pc) yield [peerId, pc];
     }
-    return {
-      rtt: rtts.length ? rtts.reduce((a, b) => a + b, 0) / rtts.length : null,
-      loss: received + lost > 0 ? lost / (received + lost) : null,
-      relayed,
-    };
   }
 
   close() {

@@ -205,6 +205,12 @@ export interface Messages {
     /** The network changed or dropped for a moment: the call looks for a new path (ICE restart). */
     reconnecting: string;
     audioOnlyOn: string;
+    /** The line got too weak for video: we switched to audio only by ourselves (issue 14). */
+    autoAudioOnly: string;
+    /** The button next to that message. */
+    tryVideo: string;
+    /** The line is good again for a while: video is back on. */
+    videoBack: string;
     joined: (name: string) => string;
     left: (name: string) => string;
     connecting: string;

@@ -95,6 +95,18 @@ export const callStyles = css`
     color: var(--_error);
     font-weight: 600;
   }
+  /* On a participant's picture: white on the dark caption, the weak levels in bold rather than red. */
+  .tile .quality {
+    padding: 0;
+    background: none;
+    color: inherit;
+    font-size: 0.875em;
+  }
+  .tile .quality[data-quality='poor'],
+  .tile .quality[data-quality='fair'] {
+    color: inherit;
+    font-weight: 600;
+  }
   .side {
     display: grid;
     gap: var(--_space);

@@ -7,18 +7,18 @@ import { PeerMesh, type ChatMessage } from '../call/peer-mesh.ts';
 import { rttFor, type RttChannels } from '../call/rtt-channel.ts';
 import type { SignallingClient } from '../call/signalling.ts';
 import type { MediaDevicesController } from '../controllers/media-devices.ts';
+import { NetworkQualityController } from '../controllers/network-quality.ts';
 import { BalieView } from './balie-view.ts';
 import { callStyles } from './call-view.styles.ts';
 import './chat-panel.ts';
 import './documents-panel.ts';
 import './rtt-panel.ts';
 
-type Quality = 'good' | 'fair' | 'poor' | 'unknown';
-
 /**
  * The call: a tile per participant, controls (microphone, camera, screen, audio only, leave),
- * per-participant volume, chat over the data channel and a connection-quality indicator that
- * lowers the video, then drops to audio only, when the connection stays weak.
+ * per-participant volume, chat over the data channel and a connection-quality indicator per
+ * participant that lowers the video, then drops to audio only, when the connection stays weak
+ * (controllers/network-quality.ts).
  */
 @customElement('balie-call-view')
 export class BalieCallView extends BalieView {
@@ -40,8 +40,6 @@ export class BalieCallView extends BalieView {
   @state() private camOn = true;
   @state() private sharing = false;
   @state() private audioOnly = false;
-  @state() private quality: Quality = 'unknown';
-  @state() private relayed = false;
   @state() private messages: ChatMessage[] = [];
   @state() private failed = false;
   /** What each remote participant told us about their camera and microphone (data channel). */
@@ -54,8 +52,13 @@ export class BalieCallView extends BalieView {
   private rttClosed = false;
   /** Remote participants as they joined, for announcing who left. */
   private joinedAs = new Map<string, { name: string; role: string }>();
-  private qualityTimer?: ReturnType<typeof setInterval>;
-  private weakCount = 0;
+  private readonly network = new NetworkQualityController(this, {
+    connections: () => this.mesh?.connections() ?? [],
+    wantsVideo: () => this.camOn && !this.audioOnly && Boolean(this.media.stream?.getVideoTracks().length),
+    expectsVideoFrom: (peerId) => this.remoteMedia.get(peerId)?.camera === true,
+    interpreter: () => this.participants.some((p) => p.companionRole === 'interpreter'),
+    onChange: (change) => this.onNetwork(change),
+  });
   private cameraTrack?: MediaStreamTrack;
   private shareTrack?: MediaStreamTrack;
 
@@ -107,12 +110,10 @@ export class BalieCallView extends BalieView {
     mesh.addEventListener('ice-restart', () => this.announce(this.t.meeting.reconnecting));
     this.tellMediaState();
     mesh.sync(this.participants);
-    this.qualityTimer = setInterval(() => void this.measure(), 4000);
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    clearInterval(this.qualityTimer);
     this.rtt?.close();
     this.mesh?.close();
   }
@@ -142,8 +143,8 @@ export class BalieCallView extends BalieView {
 
   /** A disabled track still sends silence or black frames: the others are told it is off on purpose. */
   private tellMediaState() {
-    const camera = this.camOn && !this.audioOnly && Boolean(this.media.stream?.getVideoTracks().length);
-    this.mesh?.sendMediaState({ camera, microphone: this.micOn, audioOnly: this.audioOnly });
+    const camera = this.camOn && !this.videoOff && Boolean(this.media.stream?.getVideoTracks().length);
+    this.mesh?.sendMediaState({ camera, microphone: this.micOn, audioOnly: this.videoOff });
   }
 
   private toggleMic() {
@@ -183,7 +184,7 @@ export class BalieCallView extends BalieView {
     const swapped = await this.media.switchDevice(kind, deviceId).catch(() => undefined);
     if (!swapped?.oldTrack) return;
     if (kind === 'audioinput') swapped.newTrack.enabled = this.micOn;
-    else swapped.newTrack.enabled = this.camOn && !this.audioOnly;
+    else swapped.newTrack.enabled = this.camOn && !this.videoOff;
     // While the screen is shared the connections carry the screen: the new camera takes over when sharing stops.
     if (kind === 'videoinput' && this.sharing) this.cameraTrack = swapped.newTrack;
     else this.mesh?.replaceTrack(swapped.oldTrack, swapped.newTrack);
@@ -204,24 +205,33 @@ export class BalieCallView extends BalieView {
 
   private setAudioOnly(on: boolean) {
     this.audioOnly = on;
-    this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = !on && this.camOn));
+    this.media.stream?.getVideoTracks().forEach((t) => (t.enabled = !this.videoOff && this.camOn));
     this.tellMediaState();
     if (on) this.announce(this.t.meeting.audioOnlyOn);
   }
 
-  /** Reads getStats(); after repeated weak readings, lowers the video and then drops to audio only. */
-  private async measure() {
-    const q = await this.mesh?.quality();
-    if (!q || q.rtt === null) return;
-    this.relayed = q.relayed;
-    const loss = q.loss ?? 0;
-    this.quality = q.rtt > 600 || loss > 0.08 ? 'poor' : q.rtt > 250 || loss > 0.03 ? 'fair' : 'good';
-    this.weakCount = this.quality === 'poor' ? this.weakCount + 1 : 0;
-    const video = this.media.stream?.getVideoTracks()[0];
-    if (this.weakCount === 2 && video) {
-      await video.applyConstraints({ width: 320, height: 240, frameRate: 12 }).catch(() => {});
-      this.announce(this.t.meeting.downgraded);
-    } else if (this.weakCount === 5 && !this.audioOnly) this.setAudioOnly(true);
+  /** No video goes out: chosen (audio only), or switched off by us on a weak line. */
+  private get videoOff() {
+    return this.audioOnly || this.network.autoAudioOnly;
+  }
+
+  /** The quality controller's news, said once (the live region reads the last text only). */
+  private onNetwork(change: 'level' | 'audio-only' | 'video-back') {
+    const t = this.t.meeting;
+    if (change === 'level') return void (this.network.level && this.announce(t.quality[this.network.level]));
+    this.videoFollows();
+    this.announce(change === 'audio-only' ? t.autoAudioOnly : t.videoBack);
+  }
+
+  /** The camera track and what the others are told follow the chosen and the automatic audio only. */
+  private videoFollows() {
+    this.media.stream?.getVideoTracks().forEach((track) => (track.enabled = this.camOn && !this.videoOff));
+    this.tellMediaState();
+  }
+
+  private tryVideo() {
+    this.network.tryVideo();
+    this.videoFollows();
   }
 
   /** Opens real-time text by itself, and says so; not again once the participant closed it. */
@@ -248,6 +258,9 @@ export class BalieCallView extends BalieView {
     const t = this.t.meeting;
     const remotes = [...this.remote.keys()];
     return html`<section class="call">
+      ${this.network.autoAudioOnly
+        ? html`<p class="notice auto-audio-only">${t.autoAudioOnly} <button class="secondary" @click=${this.tryVideo}>${t.tryVideo}</button></p>`
+        : nothing}
       ${this.failed ? html`<p class="notice error-box" role="alert">${t.connectFailed}</p>` : nothing}
       ${remotes.length === 0 ? html`<p class="notice">${t.connecting}</p>` : nothing}
       <div class="tiles" data-count=${remotes.length + 1}>
@@ -262,6 +275,7 @@ export class BalieCallView extends BalieView {
             <figcaption>
               <span>${this.nameOf(peerId)} <span class="role">${this.roleOf(peerId)}</span>
                 ${this.remoteMedia.get(peerId)?.microphone === false ? html`<span class="mic-off">${t.remoteMicOff}</span>` : nothing}</span>
+              <span class="quality" data-quality=${this.network.levels.get(peerId) ?? 'unknown'}>${t.quality[this.network.levels.get(peerId) ?? 'unknown']}</span>
               <label class="volume">
                 <span class="visually-hidden">${t.volume(this.nameOf(peerId))}</span>
                 <input type="range" min="0" max="1" step="0.05" value="1"
@@ -270,9 +284,9 @@ export class BalieCallView extends BalieView {
             </figcaption>
           </figure>`,
         )}
-        <figure class="tile self" data-camera=${this.camOn && !this.audioOnly ? 'on' : 'off'}>
+        <figure class="tile self" data-camera=${this.camOn && !this.videoOff ? 'on' : 'off'}>
           <video data-peer="self" autoplay playsinline muted></video>
-          ${this.camOn && !this.audioOnly ? nothing : html`<p class="camera-off">${t.selfCameraOff}</p>`}
+          ${this.camOn && !this.videoOff ? nothing : html`<p class="camera-off">${t.selfCameraOff}</p>`}
           <figcaption>${t.you}</figcaption>
         </figure>
       </div>
@@ -284,7 +298,7 @@ export class BalieCallView extends BalieView {
           : nothing}
         <label class="choice inline"><input type="checkbox" .checked=${this.audioOnly} @change=${(e: Event) => this.setAudioOnly((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
         ${this.deviceSelect('audioinput', t.microphone)} ${this.audioOnly ? nothing : this.deviceSelect('videoinput', t.camera)}
-        <span class="quality" data-quality=${this.quality} data-relayed=${String(this.relayed)}>${t.quality[this.quality]}</span>
+        <span class="quality" data-own-quality data-quality=${this.network.level ?? 'unknown'} data-relayed=${String(this.network.relayed)}>${t.quality[this.network.level ?? 'unknown']}</span>
         <button class="secondary" aria-expanded=${String(this.rttOpen)} data-rtt-toggle @click=${this.toggleText}>${this.t.rtt.open}</button>
         <button class="danger" @click=${() => this.emit('leave')}>${t.leave}</button>
       </div>
