@@ -2,11 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { book, offeredStarts } from '../test-support/booking.ts';
 import { checkDevicesAndWait, enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
+import { reportEngine } from '../test-support/browser-report.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { framesAdvance, heardLevel, RECORD_PEER_CONNECTIONS, receivedVideoCodec, remoteFrames } from '../test-support/call-media.ts';
 import { firstSlot, testClock } from '../test-support/server.ts';
 import { eventually, pdfBytes, recordBalieEvents, recordedEvents, sha256, shownUploads, tempFiles } from '../test-support/uploads.ts';
+import type { Page } from 'playwright-core';
 import { bookOnDemoSite, openMail, startJourney } from './support.ts';
+
+/** Adds a line to the README's supported-browsers table for the engine `page` runs in. */
+const report = (page: Page, entry: { works?: string; limit?: string }) => {
+  const browser = page.context().browser()!;
+  const engine = browser.browserType().name();
+  reportEngine(engine, engine === 'firefox' ? 'Firefox ESR' : 'Chromium', browser.version(), entry);
+};
 
 // Book on Sunday 28 February 2027 for Monday 09:00 in Brussels (08:00Z); join ten minutes before.
 const SUNDAY = '2027-02-28T12:00:00Z';
@@ -62,6 +71,7 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     await page.getByRole('button', { name: 'Ja, annuleren' }).click();
     await page.getByRole('paragraph').filter({ hasText: 'Uw afspraak is geannuleerd.' }).waitFor();
     await openMail(page, base, 'Uw afspraak is geannuleerd');
+    report(page, { works: 'booking (every step), manage view (reschedule, companions, cancel)' });
   });
 
   it('checks the devices, waits, and in the call sees and hears the civil servant on Chromium; chat, mute, camera, documents both ways, the end screen and the survey', async () => {
@@ -93,6 +103,11 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     assert.ok((await citizenTile.evaluate(heardLevel)) > 0.02, 'the civil servant (Chromium) hears the citizen');
     const codecs = [await receivedVideoCodec(citizen), await receivedVideoCodec(staff)];
     assert.ok(codecs.every((codec) => /^video\/(VP8|VP9|H264|AV1)$/i.test(codec)), `a video codec both engines share: ${codecs.join(', ')}`);
+
+    // No Network Information API in Firefox (nor Safari): the call hears of a network change through
+    // the `online` event and the ICE state (call/peer-mesh.ts), never through navigator.connection.
+    assert.equal(await citizen.evaluate(() => 'connection' in navigator), false);
+    report(citizen, { limit: 'no Network Information API: network changes are noticed by the online event and the ICE state' });
 
     // Chat both ways.
     await citizen.getByLabel('Bericht').fill('Hallo vanuit Firefox');
@@ -139,6 +154,8 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByText('Bedankt voor uw mening!').waitFor();
     assert.deepEqual(server.app.db.prepare('SELECT score FROM feedback').pluck().all(), [5]);
+    report(citizen, { works: 'device check, waiting room, call with Chromium (video and audio both ways), chat, mute, camera off, documents both ways, end screen, survey' });
+    report(staff, { works: 'call with Firefox (video and audio both ways)' });
   });
 });
 
@@ -186,6 +203,7 @@ describe('Firefox: an upload resumes after a reload', () => {
     assert.ok(offsets.filter((o) => o > 0).length >= 2 && offsets.at(-1)! > 0, `resumed at an offset, not from 0: ${offsets.join(', ')}`);
     const [completed] = await recordedEvents(page, 'balie-upload-completed');
     assert.equal(completed.sha256, sha256(bytes));
+    report(page, { works: 'upload resumed after a reload (IndexedDB)' });
   });
 });
 
@@ -217,5 +235,6 @@ describe('Firefox: a relay-only call through coturn with a civil servant on Chro
     assert.ok((await citizenTile.evaluate(heardLevel)) > 0.02, 'the civil servant hears the citizen through the relay');
     // Both ends read getStats(): the selected candidate pair is a relay.
     await Promise.all([citizen.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 }), staff.locator('[data-relayed="true"]').waitFor({ timeout: 20_000 })]);
+    report(citizen, { works: 'relay-only call through TURN (coturn) with Chromium' });
   });
 });
