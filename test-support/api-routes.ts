@@ -34,6 +34,8 @@ export interface RouteSpec {
   destructive?: boolean;
   /** Answers with a stream that stays open (Server-Sent Events). */
   stream?: boolean;
+  /** Mounted only with OIDC_ISSUER set: the matrix's server has none (staff/oidc.test.ts runs them against a provider). */
+  needsOidc?: boolean;
 }
 
 const booking = {
@@ -80,7 +82,17 @@ export const apiRoutes: RouteSpec[] = [
   { method: 'GET', path: '/api/staff/session', audience: 'staff' },
   { method: 'POST', path: '/api/staff/logout', audience: 'staff', destructive: true },
   { method: 'POST', path: '/api/staff/password', audience: 'staff', body: { currentPassword: 'wrong-password', newPassword: 'a-new-password-123' } },
+  { method: 'GET', path: '/api/staff/sign-in-options', audience: 'anyone' },
+  { method: 'GET', path: '/api/staff/oidc/start', audience: 'anyone', needsOidc: true },
+  { method: 'GET', path: '/api/staff/oidc/callback', audience: 'anyone', needsOidc: true },
+  { method: 'POST', path: '/api/staff/login/totp', audience: 'staff', body: { code: '123456' } },
+  { method: 'GET', path: '/api/staff/mfa', audience: 'staff' },
+  { method: 'POST', path: '/api/staff/mfa/totp/setup', audience: 'staff', body: {} },
+  { method: 'POST', path: '/api/staff/mfa/totp/confirm', audience: 'staff', body: { code: '123456' } },
+  { method: 'POST', path: '/api/staff/mfa/totp/remove', audience: 'staff', body: { code: '123456' } },
   { method: 'GET', path: '/api/staff/accounts', audience: 'staff' },
+  { method: 'PATCH', path: '/api/staff/accounts/:staffId', audience: 'staff', beheerder: true, body: { role: 'medewerker' } },
+  { method: 'POST', path: '/api/staff/accounts/:staffId/password-link', audience: 'staff', beheerder: true, body: {} },
   {
     method: 'POST',
     path: '/api/staff/accounts',

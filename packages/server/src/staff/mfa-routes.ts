@@ -10,6 +10,8 @@ import type { SignInSteps } from './sign-in-steps.ts';
 import type { StaffTotp } from './totp.ts';
 
 const wrongCode = () => new HttpError(401, 'invalid_code', 'This code is not correct (or was already used).');
+/** Outside signing in a wrong code is a field to correct, not a missing sign-in. */
+const wrongField = () => new HttpError(422, 'validation_failed', 'Some fields are missing or not valid.', { fields: { code: 'is not the code your app shows now' } });
 const noProviderMfa = () => new HttpError(409, 'provider_mfa', 'You sign in through the identity provider: its own second factor applies.');
 
 /**
@@ -66,7 +68,7 @@ export function mfaRoutes(deps: {
     const active = currentSession(ctx);
     if (active.session.method !== 'password') throw noProviderMfa();
     const { code } = parseBody(ctx, totpCodeSchema);
-    const recoveryCodes = await check(active.account.email, ctx.ip, async () => totp.confirm(active.account.id, code), wrongCode);
+    const recoveryCodes = await check(active.account.email, ctx.ip, async () => totp.confirm(active.account.id, code), wrongField);
     const id = active.session.pending ? steps.advance(ctx, active) : active.id;
     ctx.body = { recoveryCodes, session: sessionInfo(sessions.resolve(id, { touch: false })!) };
   });
@@ -76,7 +78,7 @@ export function mfaRoutes(deps: {
     const { account } = currentSession(ctx);
     if (deps.mfa === 'required') throw new HttpError(409, 'mfa_required', 'Two-step sign-in is required on this server.');
     const { code } = parseBody(ctx, totpCodeSchema);
-    await check(account.email, ctx.ip, async () => totp.verify(account.id, code) || undefined, wrongCode);
+    await check(account.email, ctx.ip, async () => totp.verify(account.id, code) || undefined, wrongField);
     totp.remove(account.id);
     ctx.status = 204;
   });

@@ -46,7 +46,8 @@ describe('TOTP second factor', () => {
     const chloe = await signIn(server, staffEmail.chloe);
     await chloe.request('/api/staff/mfa/totp/setup', { body: {} });
     const wrong = await chloe.request('/api/staff/mfa/totp/confirm', { body: { code: '000000' } });
-    assert.equal(wrong.status, 401);
+    assert.equal(wrong.status, 422);
+    assert.ok(wrong.body.error.fields.code);
     assert.equal((await chloe.request('/api/staff/mfa')).body.totp, false);
   });
 
