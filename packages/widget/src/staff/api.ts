@@ -7,6 +7,13 @@ import type {
   DossierPatch,
   FollowUpRequest,
   Localized,
+  MfaStatus,
+  PasswordResetLink,
+  SignedOut,
+  SignInOptions,
+  TotpSetup,
+  TotpSignInRequest,
+  UpdateAccountRequest,
   StaffBookingRequest,
   UpdateServiceRequest,
 } from '@digitale-balie/contract';
@@ -152,10 +159,32 @@ export class StaffApi {
 
   login = async (email: string, password: string) =>
     this.remember(await this.call(() => this.http.post('staff/login', { json: { email, password } }).json<SessionInfo>()));
-  logout = async () => {
-    await this.noContent('post', 'staff/logout');
+  /** Resolves with where to go next: the identity provider's sign-out page for an OIDC session. */
+  logout = async (): Promise<string | undefined> => {
+    const response = await this.call(() => this.http.post('staff/logout'));
     this.csrf = undefined;
+    return response.status === 200 ? (await response.json<SignedOut>()).redirectTo : undefined;
   };
+
+  /** Which ways to sign in this server offers (no session needed). */
+  signInOptions = () => this.get<SignInOptions>('staff/sign-in-options');
+  /** The second step: the app's code or a recovery code; a finished sign-in has a new session and CSRF token. */
+  totpSignIn = async (input: TotpSignInRequest) =>
+    this.remember(await this.send<SessionInfo>('post', 'staff/login/totp', 'code' in input ? { code: input.code } : { recoveryCode: input.recoveryCode }));
+  /** One's own password instead of a temporary one, as a step of signing in. */
+  choosePassword = async (currentPassword: string, newPassword: string) =>
+    this.remember(await this.send<SessionInfo>('post', 'staff/password', { currentPassword, newPassword }));
+  mfa = () => this.get<MfaStatus>('staff/mfa');
+  totpSetup = () => this.send<TotpSetup>('post', 'staff/mfa/totp/setup', {});
+  totpConfirm = async (code: string) => {
+    const answer = await this.send<{ recoveryCodes: string[]; session: SessionInfo }>('post', 'staff/mfa/totp/confirm', { code });
+    this.remember(answer.session);
+    return answer;
+  };
+  totpRemove = (code: string) => this.noContent('post', 'staff/mfa/totp/remove', { code });
+  updateAccount = (id: string, input: UpdateAccountRequest) =>
+    this.send<Account>('patch', `staff/accounts/${segment(id)}`, { role: input.role, active: input.active } satisfies UpdateAccountRequest);
+  passwordResetLink = (id: string) => this.send<PasswordResetLink>('post', `staff/accounts/${segment(id)}/password-link`, {});
   changePassword = (currentPassword: string, newPassword: string) =>
     this.noContent('post', 'staff/password', { currentPassword, newPassword });
   /** With a one-time link's token: no session needed; answers the account's e-mail address. */

@@ -1,5 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import type { SignInStep } from '@digitale-balie/contract';
 import { BalieApi } from '../api/client.ts';
 import { resolveLang, supportedLangs, type Lang } from '../i18n/index.ts';
 import { tokens } from '../styles/tokens.ts';
@@ -10,7 +12,7 @@ import { formatWhen } from './format.ts';
 import { defaultStaffMessages, loadStaffMessages, type StaffMessages } from './i18n/index.ts';
 import { LiveAgendaController } from './live-agenda.ts';
 import { staffStyles } from './styles.ts';
-import type { AgendaChanged, AgendaItem, SessionInfo } from './types.ts';
+import type { AgendaChanged, AgendaItem, SessionInfo, StaffMember } from './types.ts';
 import type { Route, StaffView } from './views/staff-view.ts';
 
 type Scope = 'me' | 'all';
@@ -35,8 +37,9 @@ function takeSetPasswordToken(): string | undefined {
 }
 
 /** Each view is a chunk of its own: a medewerker never downloads the admin forms. */
-const views: Record<Route['view'] | 'sign-in' | 'set-password', () => Promise<unknown>> = {
+const views: Record<Route['view'] | 'sign-in' | 'set-password' | 'sign-in-step', () => Promise<unknown>> = {
   'sign-in': () => import('./views/sign-in-view.ts'),
+  'sign-in-step': () => import('./views/sign-in-step-view.ts'),
   'set-password': () => import('./views/set-password-view.ts'),
   agenda: () => import('./views/agenda-view.ts'),
   dossier: () => import('./views/dossier-view.ts'),
@@ -136,7 +139,7 @@ export class BalieStaffConsole extends LitElement {
 
   @state() private t: StaffMessages = defaultStaffMessages;
   @state() private session?: SessionInfo | null;
-  @state() private route?: Route | { view: 'sign-in' } | { view: 'set-password'; token: string };
+  @state() private route?: Route | { view: 'sign-in' } | { view: 'set-password'; token: string } | { view: 'sign-in-step'; step: SignInStep; staff: StaffMember };
   @state() private notice = '';
   @state() private change?: AgendaChanged;
   @state() private waiting: AgendaItem[] = [];
@@ -204,6 +207,12 @@ export class BalieStaffConsole extends LitElement {
   }
 
   private signedIn(session: SessionInfo, focus = true) {
+    // A right password may leave a step (the app's code, one's own password, enrolment): nothing opens before it.
+    if (session.pending) {
+      this.session = null;
+      void this.go({ view: 'sign-in-step', step: session.pending, staff: session.staff }, focus);
+      return;
+    }
     this.session = session;
     this.notice = '';
     this.live.setEnabled(true);
@@ -230,7 +239,9 @@ export class BalieStaffConsole extends LitElement {
   }
 
   private async signOut() {
-    await this.api.logout().catch(() => undefined);
+    const next = await this.api.logout().catch(() => undefined);
+    // An OIDC session: the identity provider ends its own session too, then sends the browser back here.
+    if (next) return location.assign(next);
     this.signedOut(this.t.shell.signedOut);
   }
 
@@ -349,6 +360,13 @@ export class BalieStaffConsole extends LitElement {
           void this.go({ view: 'sign-in' });
         }}
       ></balie-staff-set-password>`;
+    }
+    if (route.view === 'sign-in-step') {
+      return keyed(
+        route.step,
+        html`<balie-staff-sign-in-step data-view .t=${this.t} .api=${this.api} .me=${route.staff} .step=${route.step}
+          @signed-in=${(e: CustomEvent<SessionInfo>) => this.signedIn(e.detail)} @cancel=${() => this.signOut()}></balie-staff-sign-in-step>`,
+      );
     }
     if (route.view === 'sign-in') {
       return html`<balie-staff-sign-in

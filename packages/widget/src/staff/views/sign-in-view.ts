@@ -1,9 +1,13 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api.ts';
+import type { SignInOptions } from '@digitale-balie/contract';
 import { StaffView } from './staff-view.ts';
 
-/** E-mail and password; friendly texts for a wrong password and for a lockout with its wait time. */
+/**
+ * The municipality's identity provider ("Aanmelden met …", when OIDC is configured) and/or e-mail
+ * and password; friendly texts for a wrong password and for a lockout with its wait time.
+ */
 @customElement('balie-staff-sign-in')
 export class BalieStaffSignIn extends StaffView {
   static override styles = [
@@ -20,6 +24,16 @@ export class BalieStaffSignIn extends StaffView {
 
   @state() private error = '';
   @state() private busy = false;
+  /** Until known, the password form shows (the server's default). */
+  @state() private options: SignInOptions = { local: true, oidc: null };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.api
+      .signInOptions()
+      .then((options) => (this.options = options))
+      .catch(() => undefined);
+  }
 
   private async submit(e: SubmitEvent) {
     e.preventDefault();
@@ -56,7 +70,16 @@ export class BalieStaffSignIn extends StaffView {
     const t = this.t.signIn;
     return html`${this.heading(t.title)}
       ${this.notice ? html`<p class="notice">${this.notice}</p>` : nothing}
-      <p>${t.intro}</p>
+      ${this.options.oidc
+        ? html`<p><a class="button" data-oidc href=${this.options.oidc.startUrl}>${this.t.identity.signInWith(this.options.oidc.name)}</a></p>
+            ${this.options.local ? html`<p>${this.t.identity.or}</p>` : nothing}`
+        : nothing}
+      ${this.options.local ? this.renderForm() : html`<p>${this.t.identity.localOff}</p>`}`;
+  }
+
+  private renderForm() {
+    const t = this.t.signIn;
+    return html`${this.options.oidc ? nothing : html`<p>${t.intro}</p>`}
       <form novalidate @submit=${this.submit}>
         ${this.error ? html`<p class="notice error-box" role="alert" id="sign-in-error">${this.error}</p>` : nothing}
         <div class="field">
