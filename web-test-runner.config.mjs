@@ -1,4 +1,4 @@
-// Widget tests in Debian's Chromium, against the real server started by the plugin below.
+// Widget tests in Debian's Chromium and Firefox ESR, against the real server started by the plugin below.
 // Run through `node --import tsx` so this file can start the TypeScript server directly.
 import { writeFileSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { startTestServer } from './test-support/server.ts';
 import { chromiumArgs, chromiumPath } from './test-support/chromium.mjs';
+import { firefoxPath, firefoxPrefs } from './test-support/firefox.mjs';
 
 
 /** Writes the totals for scripts/test.mjs; a file that failed to load counts as a failure. */
@@ -142,6 +143,9 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   browsers: [
     chromeLauncher({ launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs } }),
+    // Debian's Firefox ESR through puppeteer-core's WebDriver BiDi support (the launcher takes any
+    // browser puppeteer can start); named, since the launcher calls every browser "Chrome".
+    Object.assign(chromeLauncher({ launchOptions: { browser: 'firefox', executablePath: firefoxPath, headless: true, extraPrefsFirefox: firefoxPrefs } }), { name: 'Firefox' }),
   ],
   middleware: [proxyApi],
   plugins: [bundledUppy(), esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), balieServer()],
