@@ -380,10 +380,12 @@ export class BalieStaffConsole extends LitElement {
         }}
       ></balie-staff-sign-in>`;
     }
+    // Between signing out and the sign-in view's chunk loading, the old route has no session to show.
+    if (!this.session) return html`<p>${this.t.common.loading}</p>`;
     const common = {
       t: this.t,
       api: this.api,
-      me: this.session!.staff,
+      me: this.session.staff,
       navigate: (e: CustomEvent<Route>) => this.go(e.detail),
       announce: (e: CustomEvent<string>) => this.announce(e.detail),
     };

@@ -1,5 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+// A refused role change must put the select back: live() compares with the DOM, not the last render.
+import { live } from 'lit/directives/live.js';
 import { localize } from '../../api/types.ts';
 import { ApiError } from '../api.ts';
 import { lookups } from '../names.ts';
@@ -182,7 +184,7 @@ export class BalieStaffAccount extends StaffView {
                 <th scope="row">${m.name} ${m.active ? nothing : html`<span class="muted">${t.inactive}</span>`}</th>
                 <td>${m.email}</td>
                 <td>
-                  <select aria-label=${this.t.identity.changeRole(m.name)} data-role=${m.id} .value=${m.role}
+                  <select aria-label=${this.t.identity.changeRole(m.name)} data-role=${m.id} .value=${live(m.role)}
                     @change=${(e: Event) => this.setRole(m, (e.target as HTMLSelectElement).value as Role)}>
                     ${(['medewerker', 'beheerder'] as const).map((role) => html`<option value=${role} ?selected=${m.role === role}>${this.t.shell.roles[role]}</option>`)}
                   </select>
