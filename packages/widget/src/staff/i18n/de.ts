@@ -460,6 +460,6 @@ export const de: StaffMessages = {
     resetLink: 'Passwort-Link',
     resetLinkFor: (name) => `Einmal-Link für ${name}`,
     resetLinkIntro: (until) => `Geben Sie diesen Link persönlich weiter (nicht über ein geteiltes Postfach). Er funktioniert einmal, bis ${until}. Das aktuelle Passwort gilt, bis der Link verwendet wird.`,
-    copyLink: 'Link',
+    copyLink: 'Link zum Weitergeben',
   },
 };

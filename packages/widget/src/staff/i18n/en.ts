@@ -458,6 +458,6 @@ export const en: StaffMessages = {
     resetLink: 'Password link',
     resetLinkFor: (name) => `One-time link for ${name}`,
     resetLinkIntro: (until) => `Pass this link on in person (not through a shared mailbox). It works once, until ${until}. The current password keeps working until the link is used.`,
-    copyLink: 'Link',
+    copyLink: 'Link to pass on',
   },
 };

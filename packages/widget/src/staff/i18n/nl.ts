@@ -461,6 +461,6 @@ export const nl: StaffMessages = {
     resetLink: 'Wachtwoordlink',
     resetLinkFor: (name) => `Eenmalige link voor ${name}`,
     resetLinkIntro: (until) => `Geef deze link persoonlijk door (niet via een gedeelde mailbox). Hij werkt één keer, tot ${until}. Het huidige wachtwoord blijft werken tot de link gebruikt is.`,
-    copyLink: 'Link',
+    copyLink: 'Link om door te geven',
   },
 };
