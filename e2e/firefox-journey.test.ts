@@ -207,6 +207,37 @@ describe('Firefox: an upload resumes after a reload', () => {
   });
 });
 
+describe('Firefox: storage blocked for the site (cookies off, some private windows)', () => {
+  let journey: Awaited<ReturnType<typeof startJourney>>;
+  const files = tempFiles();
+  before(async () => {
+    journey = await startJourney();
+  });
+  after(async () => {
+    await journey.close();
+    files.remove();
+  });
+
+  it('still uploads a document, only without resuming after a reload', async () => {
+    const { server } = journey;
+    const { token } = await book(server, await firstSlot(server.url));
+    const page = await journey.page('firefox');
+    // What Firefox does when the site may not store anything: indexedDB.open throws a SecurityError
+    // synchronously ("The operation is insecure"), it does not fail its request later.
+    await page.addInitScript({
+      content: `IDBFactory.prototype.open = function () { throw new DOMException('The operation is insecure.', 'SecurityError'); };`,
+    });
+    await recordBalieEvents(page);
+    await page.goto(`${server.url}/?balie=${token}`);
+    await page.getByRole('heading', { name: 'Documenten', exact: true }).waitFor();
+    const bytes = pdfBytes(200_000);
+    await page.locator('balie-documents-panel #file-input').setInputFiles(files.write('attest.pdf', bytes));
+    await page.locator('balie-documents-panel li[data-document]', { hasText: 'attest.pdf' }).waitFor({ timeout: 30_000 });
+    assert.equal((await recordedEvents(page, 'balie-upload-completed'))[0]?.sha256, sha256(bytes));
+    report(page, { works: 'uploads with storage blocked (no resume then)' });
+  });
+});
+
 describe('Firefox: a relay-only call through coturn with a civil servant on Chromium', () => {
   const TURN_SECRET = 'coturn-secret-for-the-firefox-call';
   let journey: Awaited<ReturnType<typeof startJourney>>;

@@ -39,7 +39,25 @@ let pendingStore: UseStore | undefined;
  * Files of unfinished uploads, so a reload resumes without asking for them again; removed when done,
  * refused or expired. Keys are `<uppy id>|<Uppy file id>` (an uppy id holds no `|`).
  */
-export const pending = () => (pendingStore ??= createStore('digitale-balie', 'pending-uploads'));
+export const pending = () => (pendingStore ??= openPendingStore());
+
+/**
+ * Firefox throws a SecurityError synchronously from `indexedDB.open` when the site may not store
+ * anything (cookies blocked for it, some private-window and embedded settings), and a browser may
+ * lack IndexedDB altogether. Uploads must go on then, only without resuming after a reload: a store
+ * that refuses every use, which each caller already treats as "nothing kept" (issue 13).
+ */
+function openPendingStore(): UseStore {
+  // idb-keyval opens the database on first use, inside the store function: that is where it throws.
+  const store = createStore('digitale-balie', 'pending-uploads');
+  return (mode, callback) => {
+    try {
+      return store(mode, callback);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
 
 /**
  * Forgets tus-js-client's resume entries of a file: localStorage `tus::<fingerprint>::<n>`
