@@ -85,6 +85,9 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     await staff.addInitScript({ content: RECORD_PEER_CONNECTIONS });
     await recordBalieEvents(citizen);
     await citizen.addInitScript({ content: RECORD_DOWNLOADS });
+    // The citizen's Firefox is the one of a phone: Firefox for Android (like Safari on iOS) has no
+    // getDisplayMedia, so the call says screen sharing is not possible instead of hiding it.
+    await citizen.addInitScript({ content: "if (window.MediaDevices) delete MediaDevices.prototype.getDisplayMedia;" });
 
     // Firefox's fake camera (a picture changing colour) and microphone (a tone) pass the device check.
     await citizen.goto(`${base}/?balie=${token}`);
@@ -103,6 +106,11 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     assert.ok((await citizenTile.evaluate(heardLevel)) > 0.02, 'the civil servant (Chromium) hears the citizen');
     const codecs = [await receivedVideoCodec(citizen), await receivedVideoCodec(staff)];
     assert.ok(codecs.every((codec) => /^video\/(VP8|VP9|H264|AV1)$/i.test(codec)), `a video codec both engines share: ${codecs.join(', ')}`);
+
+    await citizen.getByText('Scherm delen kan niet in deze browser (op een telefoon of tablet gaat het niet).').waitFor();
+    assert.equal(await citizen.getByRole('button', { name: 'Scherm delen' }).count(), 0);
+    await staff.getByRole('button', { name: 'Scherm delen' }).waitFor();
+    report(citizen, { limit: 'Firefox for Android has no screen sharing: the call says so' });
 
     // No Network Information API in Firefox (nor Safari): the call hears of a network change through
     // the `online` event and the ICE state (call/peer-mesh.ts), never through navigator.connection.

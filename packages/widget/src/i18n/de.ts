@@ -184,6 +184,7 @@ export const de: Messages = {
     mute: 'Mikrofon aus',
     cameraOff: 'Kamera aus',
     shareScreen: 'Bildschirm teilen',
+    shareScreenUnavailable: 'In diesem Browser kann der Bildschirm nicht geteilt werden (auf Telefon oder Tablet geht es nicht).',
     volume: (name) => `Lautstärke von ${name}`,
     remoteCameraOff: (name) => `${name} hat die Kamera ausgeschaltet`,
     remoteMicOff: 'Mikrofon aus',

@@ -179,6 +179,7 @@ export const en: Messages = {
     mute: 'Microphone off',
     cameraOff: 'Camera off',
     shareScreen: 'Share screen',
+    shareScreenUnavailable: 'This browser cannot share the screen (phones and tablets cannot).',
     volume: (name) => `Volume of ${name}`,
     remoteCameraOff: (name) => `${name} turned their camera off`,
     remoteMicOff: 'microphone off',

@@ -185,6 +185,7 @@ export const fr = frenchSpacing<Messages>({
     mute: 'Couper le micro',
     cameraOff: 'Couper la caméra',
     shareScreen: 'Partager l’écran',
+    shareScreenUnavailable: 'Ce navigateur ne permet pas de partager l’écran (impossible sur un téléphone ou une tablette).',
     volume: (name) => `Volume de ${name}`,
     remoteCameraOff: (name) => `${name} a coupé sa caméra`,
     remoteMicOff: 'micro coupé',

@@ -187,6 +187,8 @@ export interface Messages {
     mute: string;
     cameraOff: string;
     shareScreen: string;
+    /** Shown instead of the share button where the browser has no getDisplayMedia (phones, tablets). */
+    shareScreenUnavailable: string;
     volume: (name: string) => string;
     /** Shown on a participant's picture when they turned their camera off, and on one's own. */
     remoteCameraOff: (name: string) => string;

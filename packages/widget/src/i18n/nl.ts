@@ -180,6 +180,7 @@ export const nl: Messages = {
     mute: 'Microfoon uit',
     cameraOff: 'Camera uit',
     shareScreen: 'Scherm delen',
+    shareScreenUnavailable: 'Scherm delen kan niet in deze browser (op een telefoon of tablet gaat het niet).',
     volume: (name) => `Volume van ${name}`,
     remoteCameraOff: (name) => `${name} heeft de camera uitgezet`,
     remoteMicOff: 'microfoon uit',

@@ -293,9 +293,13 @@ export class BalieCallView extends BalieView {
       <div class="controls" role="group" aria-label=${t.controls}>
         <button class="secondary" aria-pressed=${String(!this.micOn)} @click=${this.toggleMic}>${t.mute}</button>
         ${this.audioOnly ? nothing : html`<button class="secondary" aria-pressed=${String(!this.camOn)} @click=${this.toggleCam}>${t.cameraOff}</button>`}
-        ${'getDisplayMedia' in (navigator.mediaDevices ?? {}) && !this.audioOnly
-          ? html`<button class="secondary" aria-pressed=${String(this.sharing)} @click=${this.toggleShare}>${t.shareScreen}</button>`
-          : nothing}
+        ${this.audioOnly
+          ? nothing
+          : 'getDisplayMedia' in (navigator.mediaDevices ?? {})
+            ? html`<button class="secondary" aria-pressed=${String(this.sharing)} @click=${this.toggleShare}>${t.shareScreen}</button>`
+            : // Safari on iPhone and iPad, and Chrome and Firefox on Android, have no getDisplayMedia: say
+              // so where the button would be, rather than leave the citizen looking for it (issue 13).
+              html`<span class="share-unavailable" data-share="unavailable">${t.shareScreenUnavailable}</span>`}
         <label class="choice inline"><input type="checkbox" .checked=${this.audioOnly} @change=${(e: Event) => this.setAudioOnly((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
         ${this.deviceSelect('audioinput', t.microphone)} ${this.audioOnly ? nothing : this.deviceSelect('videoinput', t.camera)}
         <span class="quality" data-own-quality data-quality=${this.network.level ?? 'unknown'} data-relayed=${String(this.network.relayed)}>${t.quality[this.network.level ?? 'unknown']}</span>
