@@ -433,7 +433,7 @@ export const fr = frenchSpacing<StaffMessages>({
     recoveryIntro: 'Conservez ces dix codes sur papier ou dans un coffre-fort de mots de passe. Chaque code fonctionne une fois, si vous n’avez pas votre téléphone. Vous ne les verrez qu’une fois.',
     recoveryDone: 'Je les ai conservés',
     mfaTitle: 'Vérification en deux étapes',
-    mfaOn: (left) => `Activée. Il reste ${left} ${left === 1 ? 'code' : 'codes'} de récupération.`,
+    mfaOn: (left) => `Activée. Il reste ${left} ${left === 1 ? 'code' : 'codes'} de récupération.`,
     mfaOff: 'Non activée. Avec un code d’une application sur votre téléphone, votre mot de passe seul ne suffit à personne.',
     mfaRequired: 'Obligatoire sur ce serveur.',
     mfaProvider: 'Vous vous connectez via le service d’identité : il demande lui-même une deuxième étape.',
