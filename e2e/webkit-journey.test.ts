@@ -123,6 +123,6 @@ describe('WebKit: the citizen journey', () => {
     await page.waitFor('text', 'Deze browser kan geen videogesprek voeren. Gebruik een recente versie van Chrome, Edge, Firefox of Safari.');
     report({ works: 'device check: mock camera and microphone open; the missing WebRTC is told to the citizen' });
     report({ limit: 'no WebRTC in Debian 12’s WebKitGTK build (RTCPeerConnection undefined, even with --enable-webrtc=true): no call, so no waiting room, chat or end screen in this engine here' });
-    if (!engine.sinkId) report({ limit: 'no setSinkId: speaker choice is not offered' });
+    if (!engine.sinkId) report({ limit: 'no setSinkId: sound plays on the system’s default speaker' });
   });
 });
