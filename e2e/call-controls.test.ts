@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
 import { enterWaitingRoom, startCallAsStaff } from '../test-support/call-journey.ts';
+import { heardLevel } from '../test-support/call-media.ts';
 import { testClock } from '../test-support/server.ts';
 import { startJourney } from './support.ts';
 
@@ -52,21 +53,7 @@ const sentTracks = (page: Page) =>
   );
 
 /** The loudest sample (0..1) the page hears from the remote picture's audio over two seconds (the fake microphone beeps each second). */
-const heardLevel = (page: Page) =>
-  remoteVideo(page).evaluate(async (v) => {
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    context.createMediaStreamSource((v as HTMLVideoElement).srcObject as MediaStream).connect(analyser);
-    const samples = new Uint8Array(analyser.fftSize);
-    let peak = 0;
-    for (let i = 0; i < 40; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      analyser.getByteTimeDomainData(samples);
-      for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128) / 128);
-    }
-    await context.close();
-    return peak;
-  });
+const heardLevelOf = (page: Page) => remoteVideo(page).evaluate(heardLevel);
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
@@ -176,6 +163,6 @@ describe('call controls: volume, camera off, switching camera and microphone', (
     const after = (await sentTracks(citizen)).find((t) => t.kind === 'audio')!;
     assert.notEqual(after.deviceId, before.deviceId);
     assert.ok(after.live);
-    assert.ok((await heardLevel(staff)) > 0.05, 'the civil servant hears the new microphone');
+    assert.ok((await heardLevelOf(staff)) > 0.05, 'the civil servant hears the new microphone');
   });
 });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
 import { startCallAsStaff } from '../test-support/call-journey.ts';
+import { heardLevel } from '../test-support/call-media.ts';
 import { brokenDeviceFiles } from '../test-support/fake-devices.ts';
 import { sentMails } from '../test-support/outbox.ts';
 import { DEMO_PASSWORD, staffEmail } from '../test-support/staff.ts';
@@ -133,20 +134,7 @@ describe('a way forward: a black camera, a working microphone, audio only', () =
     await remote.waitFor({ state: 'attached', timeout: 30_000 });
     let level = 0;
     for (let attempt = 0; attempt < 10 && level < 0.05; attempt++) {
-      level = await remote.evaluate(async (video) => {
-        const context = new AudioContext();
-        const analyser = context.createAnalyser();
-        context.createMediaStreamSource((video as HTMLVideoElement).srcObject as MediaStream).connect(analyser);
-        const samples = new Uint8Array(analyser.fftSize);
-        let peak = 0;
-        for (let i = 0; i < 40; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          analyser.getByteTimeDomainData(samples);
-          for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128) / 128);
-        }
-        await context.close();
-        return peak;
-      });
+      level = await remote.evaluate(heardLevel);
     }
     assert.ok(level > 0.05, `staff hear the citizen (peak ${level})`);
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { book, offeredStarts } from '../test-support/booking.ts';
 import { enterWaitingRoom, startCallAsStaff, type DeviceExpectation } from '../test-support/call-journey.ts';
+import { heardLevel } from '../test-support/call-media.ts';
 import { startCoturn } from '../test-support/coturn.ts';
 import { linkToken, sentMails } from '../test-support/outbox.ts';
 import { signIn, staffEmail } from '../test-support/staff.ts';
@@ -76,25 +77,6 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
-/**
- * The loudest sample (0..1) of a remote participant's audio over two seconds, as the other side
- * hears it (Chromium's fake microphone beeps once a second). Runs in the page: no named inner
- * functions, since tsx would wrap them in a helper the page lacks.
- */
-async function heardLevel(video: Element): Promise<number> {
-  const context = new AudioContext();
-  const analyser = context.createAnalyser();
-  context.createMediaStreamSource((video as HTMLVideoElement).srcObject as MediaStream).connect(analyser);
-  const samples = new Uint8Array(analyser.fftSize);
-  let peak = 0;
-  for (let i = 0; i < 40; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    analyser.getByteTimeDomainData(samples);
-    for (const sample of samples) peak = Math.max(peak, Math.abs(sample - 128) / 128);
-  }
-  await context.close();
-  return peak;
-}
 
 /** Resolves when `count` remote videos on the page show decoded frames (a real picture arrived). */
 async function remoteFrames(page: Page, count: number) {
