@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { assertApiError } from '../test-support/api-error.ts';
 import { book } from '../test-support/booking.ts';
 import { firstSlot, testClock } from '../test-support/server.ts';
-import { DEMO_PASSWORD, signIn, staffEmail } from '../test-support/staff.ts';
+import { signIn, staffEmail } from '../test-support/staff.ts';
 import { tusClient } from '../test-support/tus.ts';
 import { eventually } from '../test-support/uploads.ts';
 import { expectNoAxeViolations } from './a11y-support.ts';
-import { startJourney } from './support.ts';
+import { signInToConsole, startJourney } from './support.ts';
 
 // Monday 1 March 2027, 07:00 in Brussels: the first mantelzorgpremie video slot is today, with An.
 const MONDAY_7AM = '2027-03-01T06:00:00Z';
-
-async function signInToConsole(page: Page, base: string, email: string) {
-  await page.goto(`${base}/medewerker`);
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.getByRole('heading', { name: 'Agenda' }).waitFor();
-}
 
 describe('access log in the staff console', () => {
   let journey: Awaited<ReturnType<typeof startJourney>>;

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { filesContaining, needlesOf, personWithData, uniquePerson, unzip } from '../test-support/privacy.ts';
 import { testClock } from '../test-support/server.ts';
-import { DEMO_PASSWORD, signIn, staffEmail } from '../test-support/staff.ts';
+import { signIn, staffEmail } from '../test-support/staff.ts';
 import { expectNoAxeViolations } from './a11y-support.ts';
-import { startJourney } from './support.ts';
+import { signInToConsole, startJourney } from './support.ts';
 
 const MONDAY_7AM = '2027-03-01T06:00:00Z';
-
-async function signInToConsole(page: Page, base: string, email: string) {
-  await page.goto(`${base}/medewerker`);
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.getByRole('heading', { name: 'Agenda' }).waitFor();
-}
 
 /** A citizen asks what the municipality keeps about them, then to erase it: a beheerder answers both in the console. */
 describe('a citizen’s access and erasure request in the staff console', () => {

@@ -2,6 +2,7 @@ import { chromium, firefox, type Browser, type Locator, type Page } from 'playwr
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
 import { firefoxLauncher, firefoxPrefs } from '../test-support/firefox.mjs';
 import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { DEMO_PASSWORD } from '../test-support/staff.ts';
 
 /** `extraArgs` adds to the shared flags, e.g. a file as the fake camera (`--use-file-for-fake-video-capture=…`). */
 export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
@@ -86,4 +87,13 @@ export async function openMail(page: Page, base: string, subject: string, text?:
     if (attempt === 20) throw new Error(`no mail "${subject}"${text ? ` with "${text}"` : ''} in the mailbox`);
     await page.waitForTimeout(250);
   }
+}
+
+/** Signs a demo civil servant in to the console with the demo password, as a person would; ends on the agenda. */
+export async function signInToConsole(page: Page, base: string, email: string) {
+  await page.goto(`${base}/medewerker`);
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Aanmelden' }).click();
+  await page.getByRole('heading', { name: 'Agenda' }).waitFor();
 }
