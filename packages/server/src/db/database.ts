@@ -1,38 +1,207 @@
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { migrations } from './migrations.ts';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrations, postgresBaseline, POSTGRES_BASELINE_VERSION } from './migrations.ts';
+import type { Tables } from './tables.ts';
 
-export type Db = Database.Database;
+export type Dialect = 'sqlite' | 'postgres';
+export type Query = Kysely<Tables>;
+
+/**
+ * The one handle every store gets, on SQLite (the embedded default, a file under DATA_DIR) or on
+ * PostgreSQL (DATABASE_URL, several instances). Stores write their queries once with Kysely against
+ * `db.q`; the dialect shows only where SQL differs (migrations, a few maintenance statements).
+ */
+export interface Db {
+  readonly dialect: Dialect;
+  /** The query builder of the transaction this code runs in (see `transaction`), else of the database. */
+  readonly q: Query;
+  /** True inside `transaction`. */
+  readonly inTransaction: boolean;
+  /**
+   * Runs `work` in one transaction; every `db.q` used inside it (in any store) takes part. A nested
+   * call joins the outer transaction.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` inside a savepoint of the current transaction: should it throw (a unique violation,
+   * say), its writes are undone and the transaction can go on. PostgreSQL aborts the whole
+   * transaction on an error without one.
+   */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+  /** Migrates (under a lock on PostgreSQL, so several instances may start at once). */
+  ready(): Promise<void>;
+  /**
+   * Changes whenever data may have changed: a write through this handle (at the statement and again
+   * at its commit) or, on SQLite, another connection's commit (the admin command). Caches compare it.
+   */
+  dataVersion(): string;
+  /** Counts a write another instance made (the change feed of scale-out calls it). */
+  noteExternalChange(): void;
+  /** SQLite only: the file's connection, for checkpoints and VACUUM. */
+  readonly sqlite?: Database.Database;
+  /** PostgreSQL only: the pool, for LISTEN and advisory locks on a connection of their own. */
+  readonly pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  dataDir: string;
+  /** postgres://… to use PostgreSQL; unset: SQLite under dataDir. */
+  databaseUrl?: string;
+  /** PostgreSQL: the schema to work in (tests give each server its own); default `public`. */
+  schema?: string;
+}
 
 /** How often the background connection copies the write-ahead log into the database file. */
 const CHECKPOINT_INTERVAL_MS = 250;
 /** Should the background checkpoints fall behind, a commit checkpoints itself past this many pages. */
 const FALLBACK_CHECKPOINT_PAGES = 20_000;
 
-/** Opens (and migrates) the SQLite file under the data directory. */
-export function openDatabase(dataDir: string): Db {
+/** True for a primary-key or unique violation on either database: someone else claimed it first. */
+export const isConflict = (error: unknown) => {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code === '23505' || /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(code));
+};
+
+/** Opens the database the configuration names; `await db.ready()` before the first query. */
+export function openDatabase(options: DatabaseOptions | string): Db {
+  const opts = typeof options === 'string' ? { dataDir: options } : options;
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.schema) : openSqlite(opts.dataDir);
+}
+
+function openSqlite(dataDir: string): Db {
   const file = join(dataDir, 'balie.sqlite');
   // Created readable by the server's user only; SQLite gives its -wal and -shm files the same mode.
   closeSync(openSync(file, 'a', 0o600));
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  const db = new Database(file);
+  const sqlite = new Database(file);
   // WAL keeps readers off the writer's back; synchronous=NORMAL is durable across a process kill.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
   // Deleted rows are overwritten with zeros, not only unlinked: what retention or an erasure removes
   // must not linger in free pages of the file (issue 12). `compactAfterErasure` clears the log too.
-  db.pragma('secure_delete = ON');
-  const applied = migrate(db);
+  sqlite.pragma('secure_delete = ON');
+  const applied = migrateSqlite(sqlite);
   // Rows deleted before secure_delete was on (sent mails, removed documents) left their bytes in free
   // pages: an existing database is rebuilt once, when it gets the retention migration.
-  if (applied.includes(SECURE_DELETE_MIGRATION) && applied[0]! > 1) db.exec('VACUUM');
-  checkpointInBackground(db, file);
-  return db;
+  if (applied.includes(SECURE_DELETE_MIGRATION) && applied[0]! > 1) sqlite.exec('VACUUM');
+  const stopCheckpoints = checkpointInBackground(sqlite, file);
+  const dataVersion = sqlite.prepare<[], number>('SELECT data_version FROM pragma_data_version').pluck();
+  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return handle({
+    dialect: 'sqlite',
+    kysely,
+    sqlite,
+    ready: async () => {},
+    otherConnections: () => dataVersion.get()!,
+    close: async () => {
+      stopCheckpoints();
+      await kysely.destroy();
+    },
+  });
+}
+
+function openPostgres(url: string, schema = 'public'): Db {
+  // COUNT(*) and BIGINT come back as strings from pg by default; our numbers (ms timestamps, counts)
+  // are far below 2^53, so they are parsed as numbers, for this pool only.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 20 || oid === 1700 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    options: `-c search_path=${schema}`,
+  });
+  // An idle connection the server drops (a database restart) must not take the process down.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return handle({
+    dialect: 'postgres',
+    kysely,
+    pool,
+    ready: () => migratePostgres(pool, schema),
+    otherConnections: () => 0,
+    close: () => kysely.destroy(),
+  });
+}
+
+interface Parts {
+  dialect: Dialect;
+  kysely: Kysely<Tables>;
+  sqlite?: Database.Database;
+  pool?: pg.Pool;
+  ready(): Promise<void>;
+  otherConnections(): number;
+  close(): Promise<void>;
+}
+
+function handle(parts: Parts): Db {
+  const current = new AsyncLocalStorage<Transaction<Tables>>();
+  let writes = 0;
+  let savepoints = 0;
+  const noteWrites = {
+    transformQuery: (args: { node: { kind: string } }) => {
+      if (args.node.kind !== 'SelectQueryNode') writes += 1;
+      return args.node as never;
+    },
+    transformResult: async (args: { result: unknown }) => args.result as never,
+  };
+  const kysely = parts.kysely.withPlugin(noteWrites);
+  let closed: Promise<void> | undefined;
+  return {
+    dialect: parts.dialect,
+    sqlite: parts.sqlite,
+    pool: parts.pool,
+    get q() {
+      return current.getStore() ?? kysely;
+    },
+    get inTransaction() {
+      return current.getStore() !== undefined;
+    },
+    async transaction(work) {
+      if (current.getStore()) return work();
+      try {
+        return await kysely.transaction().execute((trx) => current.run(trx, work));
+      } finally {
+        // Readers that filled a cache while this transaction ran must not keep what it changed.
+        writes += 1;
+      }
+    },
+    async savepoint(work) {
+      const trx = current.getStore();
+      if (!trx) return this.transaction(work);
+      const name = sql.id(`sp_${++savepoints}`);
+      await sql`SAVEPOINT ${name}`.execute(trx);
+      try {
+        const result = await work();
+        await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
+        return result;
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(trx);
+        await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
+        throw error;
+      }
+    },
+    ready: parts.ready,
+    dataVersion: () => `${writes}:${parts.otherConnections()}`,
+    noteExternalChange: () => {
+      writes += 1;
+    },
+    close() {
+      closed ??= parts.close();
+      return closed;
+    },
+  };
 }
 
 /**
@@ -40,9 +209,9 @@ export function openDatabase(dataDir: string): Db {
  * and waits for the disk (fsync): every hundredth booking took that wait on the request thread, the
  * largest part of a booking's time. A second connection on a worker thread checkpoints instead, as
  * https://www.sqlite.org/wal.html#application_initiated_checkpoints suggests; PASSIVE never blocks our
- * writers. Closing the database stops the worker.
+ * writers. Returns what stops the worker.
  */
-function checkpointInBackground(db: Db, file: string) {
+function checkpointInBackground(db: Database.Database, file: string) {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
   const worker = new Worker(
     `const { workerData } = require('node:worker_threads');
@@ -53,24 +222,22 @@ function checkpointInBackground(db: Db, file: string) {
   );
   worker.unref();
   worker.on('error', () => {}); // the fallback checkpoint still bounds the log
-  const close = db.close.bind(db);
-  db.close = () => {
-    void worker.terminate();
-    return close();
-  };
+  return () => void worker.terminate();
 }
 
 /**
- * After personal data was deleted: copies the write-ahead log into the database and truncates it to
- * zero bytes, so the old pages that held the data (the log keeps them until it is reset) are gone
- * from disk too. With secure_delete the freed space in the file itself is already zeros. SQLite
- * answers busy at once, without waiting, while the background connection runs its own checkpoint
- * (and while a reader holds an old snapshot): so this tries again for up to `patienceMs`.
+ * After personal data was deleted: on SQLite, copies the write-ahead log into the database and
+ * truncates it to zero bytes, so the old pages that held the data (the log keeps them until it is
+ * reset) are gone from disk too. With secure_delete the freed space in the file itself is already
+ * zeros. SQLite answers busy at once, without waiting, while the background connection runs its own
+ * checkpoint (and while a reader holds an old snapshot): so this tries again for up to `patienceMs`.
+ * On PostgreSQL, deleted tuples are reclaimed by (auto)vacuum; this returns true.
  */
 export async function compactAfterErasure(db: Db, patienceMs = 5_000): Promise<boolean> {
+  if (!db.sqlite) return true;
   const deadline = Date.now() + patienceMs;
   for (;;) {
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    const [result] = db.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (result?.busy === 0) return true;
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -80,21 +247,68 @@ export async function compactAfterErasure(db: Db, patienceMs = 5_000): Promise<b
 /** Migration 16: appointments.purged_at, the start of retention that deletes (issue 12). */
 const SECURE_DELETE_MIGRATION = 16;
 
+const migrationSql = (migration: (typeof migrations)[number], dialect: Dialect) =>
+  typeof migration === 'string' ? migration : migration[dialect];
+
 /** Applies the migrations not yet applied; returns their versions. */
-function migrate(db: Db): number[] {
+function migrateSqlite(db: Database.Database): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const now: number[] = [];
-  migrations.forEach((sql, index) => {
+  migrations.forEach((migration, index) => {
     const version = index + 1;
     if (applied.has(version)) return;
     db.transaction(() => {
-      db.exec(sql);
+      db.exec(migrationSql(migration, 'sqlite'));
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
     })();
     now.push(version);
   });
   return now;
+}
+
+/** Any constant: the advisory lock every starting instance takes while it migrates. */
+const MIGRATION_LOCK = 0x0ba11e;
+
+/**
+ * PostgreSQL starts from one baseline (the schema SQLite reaches after its first
+ * POSTGRES_BASELINE_VERSION migrations, written for PostgreSQL) and then takes the later migrations'
+ * `postgres` text. Instances that start together wait on an advisory lock, so exactly one migrates.
+ */
+async function migratePostgres(pool: pg.Pool, schema: string) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => Number(row.version)));
+      const steps: { versions: number[]; sql: string }[] = [];
+      if (!applied.has(POSTGRES_BASELINE_VERSION)) {
+        steps.push({ versions: Array.from({ length: POSTGRES_BASELINE_VERSION }, (_, i) => i + 1), sql: postgresBaseline });
+      }
+      migrations.forEach((migration, index) => {
+        const version = index + 1;
+        if (version > POSTGRES_BASELINE_VERSION && !applied.has(version)) steps.push({ versions: [version], sql: migrationSql(migration, 'postgres') });
+      });
+      for (const step of steps) {
+        await client.query('BEGIN');
+        try {
+          await client.query(step.sql);
+          for (const version of step.versions) {
+            await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, new Date().toISOString()]);
+          }
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
 }

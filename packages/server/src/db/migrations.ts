@@ -2,7 +2,12 @@
  * Ordered schema migrations; append, never edit a released one.
  * Times are stored as UTC ISO strings, local dates as YYYY-MM-DD in Europe/Brussels.
  */
-export const migrations: string[] = [
+export { postgresBaseline, POSTGRES_BASELINE_VERSION } from './migrations-postgres.ts';
+
+/** A migration: one SQL text for both, or one per dialect (from migration 20 on; see migrations-postgres.ts). */
+export type Migration = string | { sqlite: string; postgres: string };
+
+export const migrations: Migration[] = [
   `
   CREATE TABLE locations (
     id TEXT PRIMARY KEY,
@@ -379,4 +384,12 @@ export const migrations: string[] = [
   ALTER TABLE staff_sessions ADD COLUMN pending TEXT;
   ALTER TABLE staff_sessions ADD COLUMN id_token TEXT;
   `,
+  // 20: the e-mail cap's index on lower(citizen_email), the form both dialects can use (PostgreSQL has no NOCASE).
+  {
+    sqlite: `
+  DROP INDEX appointments_booked_by_email;
+  CREATE INDEX appointments_booked_by_email ON appointments (lower(citizen_email), end_at) WHERE status = 'booked';
+  `,
+    postgres: 'SELECT 1',
+  },
 ];
