@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -6,6 +7,26 @@ import { createApp, type App } from '../packages/server/src/app.ts';
 import { loadConfig, type Config } from '../packages/server/src/config.ts';
 import { createLog } from '../packages/server/src/log.ts';
 import { generousLimits } from './limits.ts';
+import pg from 'pg';
+
+/**
+ * `TEST_DATABASE_URL=postgres://…` runs the test servers on PostgreSQL (`npm test` runs the server
+ * stage once without it, on SQLite, and once with it). Each server gets a schema of its own, named
+ * after its data directory, so a restart on the same directory finds its data; `cleanup` drops it.
+ */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
+
+export const testSchema = (dataDir: string) => `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+
+async function dropSchema(schema: string) {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The demo team's password in a test server with a public (non-local) PUBLIC_URL. */
 export const TEST_STAFF_PASSWORD_ON_HTTPS = 'wilsede-test-only-password';
@@ -36,7 +57,7 @@ export interface TestServer {
   cleanup(): Promise<void>;
 }
 
-/** Starts the real app on port 0 with a real SQLite file in a temp dir. */
+/** Starts the real app on a free port with a real SQLite file in a temp dir (or a PostgreSQL schema of its own, see `testDatabaseUrl`). */
 export async function startTestServer(
   opts: {
     env?: Record<string, string>;
@@ -55,6 +76,10 @@ export async function startTestServer(
   // A concrete port, so PUBLIC_URL (and every link in a mail) points at this very server.
   const port = opts.port ?? (await freePort());
   const env: Record<string, string> = { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...generousLimits, ...opts.env };
+  if (testDatabaseUrl) {
+    env.DATABASE_URL ??= testDatabaseUrl;
+    env.DATABASE_SCHEMA ??= testSchema(dataDir);
+  }
   // Tests run against the demo municipality, also those that pretend to be served on https (a
   // server others could reach, where the published demo password is refused): there the demo
   // team gets a password of the tests'. A test of a production start sets SEED_DEMO_DATA=false.
@@ -82,6 +107,7 @@ export async function startTestServer(
     stop,
     async cleanup() {
       await stop();
+      if (config.databaseUrl) await dropSchema(config.databaseSchema);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

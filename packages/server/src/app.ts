@@ -54,9 +54,9 @@ export interface AppOptions {
 /** Wires the features into one Koa app on one HTTP server. */
 export function createApp(config: Config, options: AppOptions = {}) {
   const log = options.log ?? createLog();
-  const db = openDatabase(config.dataDir);
+  // Opened here, migrated (and seeded) in `start`: PostgreSQL answers only asynchronously.
+  const db = openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
   const catalog = catalogStore(db);
-  if (config.seedDemoData) seedDemoData(db);
   const events = createEventBus();
   const outboxDir = join(config.dataDir, 'outbox');
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir });
@@ -172,6 +172,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
       return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : config.publicUrl;
     },
     async start(port = config.port) {
+      await db.ready();
+      if (config.seedDemoData) await seedDemoData(db);
       await new Promise<void>((done, fail) => {
         server.once('error', fail);
         server.listen(port, config.host, () => done());
@@ -197,7 +199,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       await booking.flush();
       await webhooks.stop();
       mailer.close();
-      db.close();
+      await db.close();
     },
   };
 }

@@ -16,6 +16,10 @@ export interface Config {
   trustProxy: number;
   publicUrl: string;
   dataDir: string;
+  /** postgres://… for PostgreSQL (several instances); unset: SQLite under dataDir. */
+  databaseUrl?: string;
+  /** The PostgreSQL schema this server works in (tests give each server its own). */
+  databaseSchema: string;
   smtpUrl: string | undefined;
   mailFrom: string;
   turnUrls: string[];
@@ -122,6 +126,14 @@ const envSchema = z.object({
     .default('false'),
   PUBLIC_URL: url.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (unset: SQLite under DATA_DIR)')
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL schema name such as public')
+    .default('public'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -262,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.TRUST_PROXY === 'true' ? 1 : e.TRUST_PROXY === 'false' ? 0 : Number(e.TRUST_PROXY),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     turnUrls: csv(e.TURN_URLS),
