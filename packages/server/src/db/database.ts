@@ -43,6 +43,8 @@ export interface Db {
   dataVersion(): string;
   /** Counts a write another instance made (the change feed of scale-out calls it). */
   noteExternalChange(): void;
+  /** How many writes went through this handle (the change feed tells other instances when it moves). */
+  localWrites(): number;
   /** SQLite only: the file's connection, for checkpoints and VACUUM. */
   readonly sqlite?: Database.Database;
   /** PostgreSQL only: the pool, for LISTEN and advisory locks on a connection of their own. */
@@ -148,6 +150,7 @@ interface Parts {
 function handle(parts: Parts): Db {
   const current = new AsyncLocalStorage<Transaction<Tables>>();
   let writes = 0;
+  let external = 0;
   let savepoints = 0;
   const noteWrites = {
     transformQuery: (args: { node: { kind: string } }) => {
@@ -193,10 +196,11 @@ function handle(parts: Parts): Db {
       }
     },
     ready: parts.ready,
-    dataVersion: () => `${writes}:${parts.otherConnections()}`,
+    dataVersion: () => `${writes}:${external}:${parts.otherConnections()}`,
     noteExternalChange: () => {
-      writes += 1;
+      external += 1;
     },
+    localWrites: () => writes,
     close() {
       closed ??= parts.close();
       return closed;
