@@ -392,4 +392,16 @@ export const migrations: Migration[] = [
   `,
     postgres: 'SELECT 1',
   },
+  // 21: the public routes' rate limits, shared by every instance on PostgreSQL (rate-limiter-flexible's
+  // RateLimiterPostgres, its own table layout). One SQLite process counts in memory.
+  {
+    sqlite: 'SELECT 1',
+    postgres: `
+  CREATE TABLE rate_limits (
+    key VARCHAR(255) PRIMARY KEY,
+    points INTEGER NOT NULL DEFAULT 0,
+    expire BIGINT
+  );
+  `,
+  },
 ];
