@@ -17,7 +17,13 @@ const findTests = (dir) =>
         .sort()
     : [];
 
-const nodeTests = (name, dirs) => {
+/**
+ * The server stage runs twice: on SQLite (the embedded default) and on PostgreSQL (DATABASE_URL,
+ * several instances). `.ci/run` makes this role and database; elsewhere set TEST_DATABASE_URL.
+ */
+const testDatabaseUrl = process.env.TEST_DATABASE_URL || 'postgres://balie_test:balie_test@127.0.0.1:5432/balie_test';
+
+const nodeTests = (name, dirs, env = {}) => {
   const files = dirs.flatMap(findTests);
   const out = join(tmp, `${name}-counts.json`);
   return {
@@ -32,6 +38,7 @@ const nodeTests = (name, dirs) => {
     ],
     counts: out,
     skipIf: files.length === 0,
+    env,
   };
 };
 
@@ -40,7 +47,8 @@ const stages = [
   { name: 'lint', command: ['npx', 'eslint', '.'] },
   // The bundle, its TypeScript declarations, custom-elements.json from the elements' JSDoc, the demo site's scripts (one check: all are the build).
   { name: 'build', command: ['sh', '-c', 'npx vite build --logLevel warn && npm run --silent types && npm run --silent manifest && npm run --silent demo'] },
-  nodeTests('server', ['packages/contract/src', 'packages/server/src']),
+  nodeTests('server', ['packages/contract/src', 'packages/server/src'], { TEST_DATABASE_URL: '' }),
+  nodeTests('server-pg', ['packages/server/src'], { TEST_DATABASE_URL: testDatabaseUrl }),
   { name: 'widget', command: ['node', '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js'], counts: join(tmp, 'widget-counts.json') },
   nodeTests('e2e', ['e2e']),
 ].filter((stage) => only.length === 0 || only.includes(stage.name));
@@ -53,7 +61,7 @@ for (const stage of stages) {
   if (stage.counts) rmSync(stage.counts, { force: true });
   console.log(`\n=== ${stage.name} ===`);
   const started = Date.now();
-  const run = spawnSync(stage.command[0], stage.command.slice(1), { cwd: root, stdio: 'inherit', env: process.env });
+  const run = spawnSync(stage.command[0], stage.command.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, ...stage.env } });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   let stagePassed = 0;
   let stageFailed = 0;
