@@ -30,7 +30,11 @@ describe('booking form options', () => {
     await page.getByRole('button', { name: 'Afspraak bevestigen' }).click();
     await page.getByRole('heading', { name: 'Uw afspraak is bevestigd' }).waitFor();
 
-    const row = journey.server.app.db.prepare("SELECT prefers_text AS prefersText FROM appointments WHERE citizen_email = 'ellen@example.org'").get() as { prefersText: number };
+    const row = await journey.server.app.db.q
+      .selectFrom('appointments')
+      .select('prefers_text as prefersText')
+      .where('citizen_email', '=', 'ellen@example.org')
+      .executeTakeFirstOrThrow();
     assert.equal(row.prefersText, 1);
   });
 });

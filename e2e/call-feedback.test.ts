@@ -33,7 +33,8 @@ describe('feedback when the citizen leaves the call first', () => {
     const start = (await offeredStarts(server, 'channel=video&from=2027-03-01&days=1'))[0]!;
     const { id, token } = await book(server, { start, channel: 'video', locationId: null });
     server.clock.set(JUST_BEFORE);
-    const column = (name: string) => server.app.db.prepare(`SELECT ${name} FROM appointments WHERE id = ?`).pluck().get(id);
+    const column = async (name: 'call_started_at' | 'call_ended_at' | 'feedback_given') =>
+      (await server.app.db.q.selectFrom('appointments').select(name).where('id', '=', id).executeTakeFirstOrThrow())[name];
 
     const [citizen, staff] = [await journey.page(), await journey.page()];
     await enterWaitingRoom(citizen, base, token);
@@ -41,7 +42,7 @@ describe('feedback when the citizen leaves the call first', () => {
     await staff.getByRole('button', { name: /Marie Claes binnenlaten/ }).click();
     const leave = citizen.getByRole('button', { name: 'Gesprek verlaten' });
     await leave.waitFor();
-    await eventually(() => column('call_started_at') !== null, 'the call to start');
+    await eventually(async () => (await column('call_started_at')) !== null, 'the call to start');
 
     // The citizen hangs up while the civil servant is still in the call: the survey comes at once.
     await leave.click();
@@ -51,9 +52,9 @@ describe('feedback when the citizen leaves the call first', () => {
     await citizen.getByLabel('Wilt u nog iets kwijt?').fill(COMMENT);
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByText('Bedankt voor uw mening!').waitFor();
-    assert.deepEqual(server.app.db.prepare('SELECT score, comment FROM feedback').all(), [{ score: 4, comment: COMMENT }]);
-    assert.equal(column('call_ended_at'), null, 'the call itself was not ended');
-    assert.equal(column('feedback_given'), 1);
+    assert.deepEqual(await server.app.db.q.selectFrom('feedback').select(['score', 'comment']).execute(), [{ score: 4, comment: COMMENT }]);
+    assert.equal(await column('call_ended_at'), null, 'the call itself was not ended');
+    assert.equal(await column('feedback_given'), 1);
 
     // Back into the call (no second admission needed) and out again: not asked a second time.
     await citizen.getByRole('button', { name: 'Naar het videogesprek' }).click();
@@ -61,7 +62,8 @@ describe('feedback when the citizen leaves the call first', () => {
     await citizen.getByRole('heading', { name: 'Gesprek verlaten' }).waitFor();
     await citizen.getByRole('button', { name: 'Naar het videogesprek' }).waitFor();
     assert.equal(await survey.count(), 0, 'the survey is not offered twice');
-    assert.equal(server.app.db.prepare('SELECT count(*) FROM feedback').pluck().get(), 1);
+    const { n } = await server.app.db.q.selectFrom('feedback').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(n), 1);
 
     // An, a beheerder, reads it on the impact dashboard: service, day, score and text, no name.
     await staff.getByRole('button', { name: 'Impact' }).click();

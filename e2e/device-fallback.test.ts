@@ -72,12 +72,11 @@ async function failDeviceTest(page: Page, broken: ('camera' | 'microphone')[]) {
 }
 
 const stored = (journey: Journey, id: string) =>
-  journey.server.app.db.prepare('SELECT channel, location_id AS locationId, citizen_phone AS phone, device_fallback AS fallback FROM appointments WHERE id = ?').get(id) as {
-    channel: string;
-    locationId: string | null;
-    phone: string | null;
-    fallback: string | null;
-  };
+  journey.server.app.db.q
+    .selectFrom('appointments')
+    .select(['channel', 'location_id as locationId', 'citizen_phone as phone', 'device_fallback as fallback'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 /** The webhook announcing the way forward the citizen chose for appointment `id`. */
 async function fallbackHook(hooks: Receiver, id: string) {
@@ -118,7 +117,7 @@ describe('a way forward: a black camera, a working microphone, audio only', () =
     await failDeviceTest(citizen, ['camera']);
     await citizen.getByRole('button', { name: 'Verder met alleen geluid' }).click();
     await citizen.getByRole('heading', { name: 'U bent in de wachtkamer' }).waitFor();
-    assert.equal(stored(journey, id).fallback, 'audio-only');
+    assert.equal((await stored(journey, id)).fallback, 'audio-only');
     assert.deepEqual(JSON.parse((await citizen.evaluate(() => (window as unknown as { __gum: string[] }).__gum)).at(-1)!).video, false, 'the call asks for no camera');
     assert.equal((await fallbackHook(hooks, id)).fallback, 'audio-only');
 
@@ -185,13 +184,13 @@ describe('a way forward days before: a black camera and a silent microphone', ()
     await page.getByLabel('Uw telefoonnummer').fill('12345');
     await page.getByRole('button', { name: 'Bel mij op dit nummer' }).click();
     await page.getByText('Vul een geldig telefoonnummer in').waitFor();
-    assert.equal(stored(journey, id).channel, 'video');
+    assert.equal((await stored(journey, id)).channel, 'video');
     await page.getByLabel('Uw telefoonnummer').fill('0470 12 34 56');
     await page.getByRole('button', { name: 'Bel mij op dit nummer' }).click();
     const done = page.getByRole('heading', { name: /^Een medewerker belt u op \+32 470 12 34 56 op maandag 1 maart/ });
     await done.waitFor();
     assert.match(await done.innerText(), /U krijgt hierover een e-mail\.$/);
-    assert.deepEqual(stored(journey, id), { channel: 'phone', locationId: null, phone: '+32470123456', fallback: 'phone' });
+    assert.deepEqual(await stored(journey, id), { channel: 'phone', locationId: null, phone: '+32470123456', fallback: 'phone' });
 
     const mail = (await sentMails(journey.server)).filter((m) => m.to === 'georgette@example.org').at(-1)!;
     assert.match(mail.subject, /^Uw afspraak is gewijzigd: Mantelzorgpremie/);
@@ -216,7 +215,7 @@ describe('a way forward days before: a black camera and a silent microphone', ()
     await page.getByRole('radio', { name: / om \d\d:\d\d$/ }).first().check();
     await page.getByRole('button', { name: /^Naar het loket op / }).click();
     await page.getByRole('heading', { name: /^Uw afspraak is nu aan het loket: .*U krijgt hierover een e-mail\.$/ }).waitFor();
-    const now = stored(journey, id);
+    const now = await stored(journey, id);
     assert.equal(now.channel, 'counter');
     assert.ok(now.locationId, 'at a counter');
     assert.equal(now.fallback, 'counter');
@@ -227,7 +226,7 @@ describe('a way forward days before: a black camera and a silent microphone', ()
     assert.equal((await fallbackHook(hooks, id)).fallback, 'counter');
 
     // The first free counter time may be another day: the agenda opens on the server's today.
-    const startAt = String(journey.server.app.db.prepare('SELECT start_at FROM appointments WHERE id = ?').pluck().get(id));
+    const { start_at: startAt } = await journey.server.app.db.q.selectFrom('appointments').select('start_at').where('id', '=', id).executeTakeFirstOrThrow();
     const { row } = await agendaRow(journey, 'Maarten Peeters', `${startAt.slice(0, 10)}T05:00:00Z`);
     await row.locator('[data-fallback="counter"]').filter({ hasText: 'Gewisseld naar loket na mislukte toesteltest' }).waitFor();
   });

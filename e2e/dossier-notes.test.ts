@@ -45,8 +45,8 @@ describe('dossier notes in the staff console', () => {
     await staff.getByRole('status').filter({ hasText: 'Notities en volgende stappen opgeslagen.' }).waitFor({ state: 'attached' });
 
     // What the server holds.
-    const id = journey.server.app.db.prepare('SELECT id FROM appointments ORDER BY rowid DESC LIMIT 1').pluck().get() as string;
-    assert.equal(journey.server.app.db.prepare('SELECT notes FROM appointments WHERE id = ?').pluck().get(id), NOTE);
+    const { notes: held } = await journey.server.app.db.q.selectFrom('appointments').select('notes').where('citizen_email', '=', 'marie@example.org').executeTakeFirstOrThrow();
+    assert.equal(held, NOTE);
 
     // Typing again hides the old confirmation: it would claim the new words are saved.
     await notes.press('End');

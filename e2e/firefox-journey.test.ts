@@ -164,7 +164,7 @@ describe('Firefox: the citizen journey, with a civil servant on Chromium', () =>
     await citizen.getByRole('radio', { name: '5 – heel goed' }).check();
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByText('Bedankt voor uw mening!').waitFor();
-    assert.deepEqual(server.app.db.prepare('SELECT score FROM feedback').pluck().all(), [5]);
+    assert.deepEqual((await server.app.db.q.selectFrom('feedback').select('score').execute()).map((f) => f.score), [5]);
     report(citizen, { works: 'device check, waiting room, call with Chromium (video and audio both ways), chat, mute, camera off, documents both ways, end screen, survey' });
     report(staff, { works: 'call with Firefox (video and audio both ways)' });
   });

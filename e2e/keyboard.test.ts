@@ -194,6 +194,6 @@ describe('the whole citizen journey with the keyboard only', () => {
     assert.equal(await page.getByRole('radio', { name: '5 – heel goed' }).isChecked(), true);
     await activate(page, page.getByRole('button', { name: 'Versturen' }));
     await expectFocusOn(page.getByRole('paragraph').filter({ hasText: 'Bedankt voor uw mening!' }), 'the thanks');
-    assert.deepEqual(journey.server.app.db.prepare('SELECT score FROM feedback').pluck().all(), [5]);
+    assert.deepEqual((await journey.server.app.db.q.selectFrom('feedback').select('score').execute()).map((f) => f.score), [5]);
   });
 });

@@ -15,14 +15,15 @@ describe('manage view: the buttons a citizen presses after booking', () => {
   });
   after(() => journey.close());
 
-  const appointmentRow = () =>
-    journey.server.app.db.prepare('SELECT id, start_at AS startAt FROM appointments ORDER BY rowid DESC LIMIT 1').get() as { id: string; startAt: string };
+  /** The appointment the citizen with this address booked on the demo site. */
+  const appointmentRow = (email = 'marie@example.org') =>
+    journey.server.app.db.q.selectFrom('appointments').select(['id', 'start_at as startAt']).where('citizen_email', '=', email).executeTakeFirstOrThrow();
 
   it('moves the appointment to another time: the old time is free again and a mail says so', async () => {
     const page = await journey.page();
     const base = journey.server.url;
     await bookOnDemoSite(page, base);
-    const before = appointmentRow();
+    const before = await appointmentRow();
 
     const mail = await openMail(page, base, 'Uw afspraak is bevestigd');
     await mail.locator('a[href*="balie="]').first().click();
@@ -42,7 +43,7 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     await page.getByText(new RegExp(time)).first().waitFor();
 
     // What the server holds: the same appointment at the new time, the old time offered again.
-    const after = appointmentRow();
+    const after = await appointmentRow();
     assert.equal(after.id, before.id);
     assert.notEqual(after.startAt, before.startAt);
     const day = before.startAt.slice(0, 10);
@@ -67,9 +68,10 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     await page.getByRole('button', { name: 'Opslaan' }).click();
     await page.getByRole('paragraph').filter({ hasText: 'Jan Claes is toegevoegd en krijgt een e-mail met een eigen link.' }).waitFor();
     await page.getByRole('listitem').filter({ hasText: 'Jan Claes' }).waitFor();
-    const { id } = appointmentRow();
-    const companions = () => journey.server.app.db.prepare('SELECT name FROM companions WHERE appointment_id = ? AND removed_at IS NULL').pluck().all(id);
-    assert.deepEqual(companions(), ['Jan Claes']);
+    const { id } = await appointmentRow();
+    const companions = async () =>
+      (await journey.server.app.db.q.selectFrom('companions').select('name').where('appointment_id', '=', id).where('removed_at', 'is', null).execute()).map((c) => c.name);
+    assert.deepEqual(await companions(), ['Jan Claes']);
     // The invitation went to the companion.
     for (let i = 0; i < 40 && !(await sentMails(journey.server)).some((m) => m.to.includes('jan@example.org')); i++) await page.waitForTimeout(100);
     assert.ok((await sentMails(journey.server)).some((m) => m.to.includes('jan@example.org')), 'the companion got an invitation');
@@ -77,7 +79,7 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     await page.getByRole('button', { name: 'Jan Claes verwijderen' }).click();
     await page.getByRole('paragraph').filter({ hasText: 'Jan Claes is verwijderd.' }).waitFor();
     await page.getByText('Er komt niemand mee.').waitFor();
-    assert.deepEqual(companions(), []);
+    assert.deepEqual(await companions(), []);
   });
 
   it('switches a video call to the counter and back: the citizen sees where, the server holds it, a mail says so', async () => {
@@ -85,13 +87,9 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     const base = journey.server.url;
     const els = { name: 'Els Maes', email: 'els@example.org' };
     await bookOnDemoSite(page, base, els);
-    const { id } = appointmentRow();
+    const { id } = await appointmentRow(els.email);
     const row = () =>
-      journey.server.app.db.prepare('SELECT channel, location_id AS locationId, start_at AS startAt FROM appointments WHERE id = ?').get(id) as {
-        channel: string;
-        locationId: string | null;
-        startAt: string;
-      };
+      journey.server.app.db.q.selectFrom('appointments').select(['channel', 'location_id as locationId', 'start_at as startAt']).where('id', '=', id).executeTakeFirstOrThrow();
     const mailsToEls = async (subject: string) => (await sentMails(journey.server)).filter((m) => m.to.includes(els.email) && m.subject.startsWith(subject));
 
     const mail = await openMail(page, base, 'Uw afspraak is bevestigd', els.name);
@@ -119,7 +117,7 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     await page.getByRole('button', { name: 'Liever een videogesprek' }).waitFor();
 
     // What the server holds, and the mail.
-    const atCounter = row();
+    const atCounter = await row();
     assert.deepEqual({ channel: atCounter.channel, locationId: atCounter.locationId }, { channel: 'counter', locationId: 'sociaal-huis' });
     let moved = await mailsToEls('Uw afspraak is verplaatst');
     assert.equal(moved.length, 1);
@@ -135,7 +133,8 @@ describe('manage view: the buttons a citizen presses after booking', () => {
     await page.getByRole('paragraph').filter({ hasText: /^Uw afspraak is nu een videogesprek, op / }).waitFor();
     await page.getByRole('definition').filter({ hasText: 'Videogesprek van thuis uit' }).waitFor();
     await page.getByRole('button', { name: 'Liever naar het loket komen' }).waitFor();
-    assert.deepEqual({ channel: row().channel, locationId: row().locationId }, { channel: 'video', locationId: null });
+    const backToVideo = await row();
+    assert.deepEqual({ channel: backToVideo.channel, locationId: backToVideo.locationId }, { channel: 'video', locationId: null });
     moved = await mailsToEls('Uw afspraak is verplaatst');
     assert.equal(moved.length, 2);
     assert.match(moved[1]!.text, /Het gesprek is een videogesprek\./);

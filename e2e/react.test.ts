@@ -27,7 +27,7 @@ describe('React 19 page', () => {
 
     const slotLabel = await bookFirstVideoSlot(page.locator('digitale-balie'));
     const appointmentId = await state.locator('[data-field="appointment"]').textContent();
-    const stored = server.app.db.prepare('SELECT id, start_at AS start, channel FROM appointments').all() as { id: string; start: string; channel: string }[];
+    const stored = await server.app.db.q.selectFrom('appointments').select(['id', 'start_at as start', 'channel']).execute();
     assert.equal(stored.length, 1);
     assert.equal(appointmentId, stored[0]!.id);
     assert.equal(await state.locator('[data-field="channel"]').textContent(), 'Videogesprek');

@@ -97,7 +97,7 @@ describe('staff console at /medewerker', () => {
     await staff.getByLabel('Tot, Blok 7').fill('11:00');
     await staff.getByRole('button', { name: 'Weekrooster opslaan' }).click();
     await staff.getByText('Weekrooster van An Peeters opgeslagen.').first().waitFor();
-    const friday = journey.server.app.db.prepare("SELECT end_time FROM opening_hours WHERE staff_id = 'an' AND weekday = 5").pluck().all();
+    const friday = (await journey.server.app.db.q.selectFrom('opening_hours').select('end_time').where('staff_id', '=', 'an').where('weekday', '=', 5).execute()).map((h) => h.end_time);
     assert.deepEqual(friday, ['11:00']);
 
     // Dropping Monday morning would strand Marie's appointment: refused, with the list.
@@ -106,7 +106,9 @@ describe('staff console at /medewerker', () => {
     const refusal = staff.getByRole('alert').filter({ hasText: 'Deze wijziging kan niet' });
     await refusal.waitFor();
     await refusal.getByRole('row', { name: /Marie/ }).first().waitFor();
-    const monday = journey.server.app.db.prepare("SELECT COUNT(*) FROM opening_hours WHERE staff_id = 'an' AND weekday = 1").pluck().get();
+    const monday = Number(
+      (await journey.server.app.db.q.selectFrom('opening_hours').select((eb) => eb.fn.countAll<number>().as('n')).where('staff_id', '=', 'an').where('weekday', '=', 1).executeTakeFirstOrThrow()).n,
+    );
     assert.equal(monday, 1, 'the refused week was not stored');
   });
 

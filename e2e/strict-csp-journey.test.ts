@@ -64,7 +64,7 @@ async function wholeJourney(journey: Journey, open: (page: Page) => Promise<void
   const mail = (await sentMails(server)).find((m) => m.to === 'marie@example.org')!;
   const link = /https?:\/\/\S*[?&]balie=[^\s&]+/.exec(mail.text)![0];
   assert.equal(`${new URL(link).origin}${new URL(link).pathname}`, pageUrl);
-  const start = server.app.db.prepare('SELECT start_at FROM appointments').pluck().get() as string;
+  const { start_at: start } = await server.app.db.q.selectFrom('appointments').select('start_at').executeTakeFirstOrThrow();
   server.clock.set(new Date(new Date(start).getTime() - 10 * 60_000));
 
   await citizen.goto(link);
@@ -90,7 +90,7 @@ async function wholeJourney(journey: Journey, open: (page: Page) => Promise<void
   const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
   await citizen.locator('balie-documents-panel #file-input').setInputFiles({ name: 'attest.pdf', mimeType: 'application/pdf', buffer: pdf });
   await citizen.getByRole('status').filter({ hasText: 'is verstuurd' }).waitFor({ state: 'attached' });
-  const stored = server.app.db.prepare('SELECT filename, sha256 FROM documents').all();
+  const stored = await server.app.db.q.selectFrom('documents').select(['filename', 'sha256']).execute();
   assert.deepEqual(stored, [{ filename: 'attest.pdf', sha256: createHash('sha256').update(pdf).digest('hex') }]);
 
   assert.deepEqual(await seen.violations(), [], 'CSP violations at the citizen');

@@ -217,7 +217,7 @@ describe('video call: citizen, family member, interpreter and civil servant', ()
     await citizen.getByRole('radio', { name: '5 – heel goed' }).check();
     await citizen.getByRole('button', { name: 'Versturen' }).click();
     await citizen.getByText('Bedankt voor uw mening!').waitFor();
-    const feedback = journey.server.app.db.prepare('SELECT score FROM feedback').pluck().all();
+    const feedback = (await journey.server.app.db.q.selectFrom('feedback').select('score').execute()).map((f) => f.score);
     assert.deepEqual(feedback, [5]);
     // The score shows in the impact dashboard the civil servant reads.
     const dashboard = await staff.evaluate(() => fetch('/api/staff/dashboard?from=2027-03-01&to=2027-03-31').then((r) => r.json()));

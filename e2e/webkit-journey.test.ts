@@ -88,7 +88,7 @@ describe('WebKit: the citizen journey', () => {
     const input = await webkit.driver.executeScript<WebElement>(FIND_FILE_INPUT);
     await input.sendKeys(files.write('loonfiche.pdf', bytes));
     await page.waitFor('button', 'loonfiche.pdf downloaden', 30_000);
-    const stored = server.app.db.prepare('SELECT sha256 FROM documents').pluck().all();
+    const stored = (await server.app.db.q.selectFrom('documents').select('sha256').execute()).map((d) => d.sha256);
     assert.deepEqual(stored, [sha256(bytes)]);
 
     await page.click('button', 'Afspraak annuleren');

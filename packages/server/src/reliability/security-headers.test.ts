@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { book } from '../../../../test-support/booking.ts';
 import { api, bookingBody, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
@@ -26,6 +27,14 @@ const fetchText = async (url: string, init: RequestInit = {}): Promise<Seen> => 
   const response = await fetch(url, init);
   return { status: response.status, headers: response.headers, text: await response.text() };
 };
+
+/** Makes the test server's database refuse new appointments (`refuse`) or take them again. */
+async function refuseWrites(server: TestServer, refuse: boolean) {
+  const { db } = server.app;
+  if (db.dialect === 'sqlite') db.sqlite!.pragma(`query_only = ${refuse ? 'ON' : 'OFF'}`);
+  else if (refuse) await sql`ALTER TABLE appointments ADD CONSTRAINT forced_failure CHECK (false) NOT VALID`.execute(db.q);
+  else await sql`ALTER TABLE appointments DROP CONSTRAINT forced_failure`.execute(db.q);
+}
 
 /** The head of the answer to a request Node's HTTP parser refuses (a CR inside a header value). */
 function parserRefusal(url: string): Promise<Seen> {
@@ -190,8 +199,10 @@ describe('reliability: the log after a booking, cancel and staff journey with fa
     assert.equal((await api(server.url, '/api/appointment', { method: 'DELETE', token })).status, 200);
     for (let i = 0; i < 6; i++) await api(server.url, '/api/staff/login', { body: { email: staffEmail.chloe, password: 'not-the-password' } });
 
-    // A failure on our side, without breaking anything for good: the database refuses writes for a moment.
-    server.app.db.pragma('query_only = ON');
+    // A failure on our side, without breaking anything for good: the database refuses writes for a
+    // moment (SQLite: the connection turns read-only; PostgreSQL, whose pool has many connections:
+    // every new appointment breaks a check constraint until it is dropped again).
+    await refuseWrites(server, true);
     try {
       forcedError = await fetchText(`${server.url}/api/appointments`, {
         method: 'POST',
@@ -199,7 +210,7 @@ describe('reliability: the log after a booking, cancel and staff journey with fa
         body: JSON.stringify(bookingBody(await firstSlot(server.url), { citizen: { name: 'Piet Pieters', email: 'piet@example.org' } })),
       });
     } finally {
-      server.app.db.pragma('query_only = OFF');
+      await refuseWrites(server, false);
     }
     assert.equal((await staff.request('/api/staff/logout', { method: 'POST' })).status, 204);
     await server.app.booking.flush();

@@ -153,7 +153,7 @@ describe('reliability: who a signalling socket speaks for', () => {
       assert.deepEqual(await companion.closed, { code: 4001, reason: 'not_invited' });
       const state = await meetingState(visit.id);
       assert.ok(![...state.participants, ...state.waiting].some((p: { role: string }) => p.role === 'companion'), JSON.stringify(state));
-      const admissions = server.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(visit.id);
+      const admissions = (await server.app.db.q.selectFrom('meeting_admissions').select('holder').where('appointment_id', '=', visit.id).execute()).map((a) => a.holder);
       assert.ok(!admissions.includes(`companion:${visit.companionId}`), JSON.stringify(admissions));
       // Their credential no longer opens a socket; the others stay in the call.
       const again = await tryUpgrade(signalUrl(server, companion.join));
