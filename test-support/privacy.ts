@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import yauzl from 'yauzl';
 import type { Db } from '../packages/server/src/db/database.ts';
 import { book } from './booking.ts';
@@ -55,19 +56,23 @@ export function filesContaining(dir: string, needles: string[]): { file: string;
  * column) and the webhook rows that name it: written apart from the server's own export query, so
  * the tests compare two readings of the schema.
  */
-export function rowsAbout(db: Db, appointmentId: string): Record<string, Record<string, unknown>[]> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'appointments'").pluck().all() as string[];
+export async function rowsAbout(db: Db, appointmentId: string): Promise<Record<string, Record<string, unknown>[]>> {
+  // PostgreSQL lists the tables of every schema: the server's is the one on its search path.
+  const schema = db.dialect === 'postgres' ? (await sql<{ name: string }>`SELECT current_schema() AS name`.execute(db.q)).rows[0]!.name : undefined;
+  const tables = (await db.q.introspection.getTables()).filter((t) => !t.isView && t.schema === schema && t.name !== 'appointments');
   const result: Record<string, Record<string, unknown>[]> = {};
   for (const table of tables) {
-    const columns = new Set([
-      ...(db.prepare(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" = 'appointments'`).pluck().all(table) as string[]),
-      ...(db.prepare("SELECT name FROM pragma_table_info(?) WHERE name = 'appointment_id'").pluck().all(table) as string[]),
-    ]);
+    const columns = new Set(table.columns.filter((c) => c.name === 'appointment_id').map((c) => c.name));
+    if (db.dialect === 'sqlite') {
+      const { rows } = await sql<{ from: string }>`SELECT "from" FROM pragma_foreign_key_list(${table.name}) WHERE "table" = 'appointments'`.execute(db.q);
+      for (const row of rows) columns.add(row.from);
+    }
     for (const column of columns) {
-      result[table] = db.prepare(`SELECT * FROM "${table}" WHERE "${column}" = ?`).all(appointmentId) as Record<string, unknown>[];
+      result[table.name] = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table.name)} WHERE ${sql.ref(column)} = ${appointmentId}`.execute(db.q)).rows;
     }
   }
-  result.webhook_deliveries = db.prepare("SELECT * FROM webhook_deliveries WHERE json_extract(payload, '$.data.appointmentId') = ?").all(appointmentId) as Record<string, unknown>[];
+  const webhooks = await db.q.selectFrom('webhook_deliveries').selectAll().orderBy('created_at').orderBy('id').execute();
+  result.webhook_deliveries = webhooks.filter((row) => JSON.parse(row.payload).data?.appointmentId === appointmentId);
   return result;
 }
 

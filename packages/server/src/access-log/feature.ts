@@ -21,29 +21,34 @@ export function accessLogFeature(deps: {
   const service = accessLogService({ store: accessLogStore(deps.db), now: deps.now, retentionDays: deps.retentionDays });
   const router = accessLogRoutes(service);
   let timer: NodeJS.Timeout | undefined;
-  const purge = () => {
-    try {
-      const removed = service.purge();
-      if (removed) deps.log(`access log: ${removed} rows older than ACCESS_LOG_DAYS removed`);
-    } catch (error) {
-      deps.log('purging the access log failed', error);
-    }
-  };
+  let purging: Promise<void> | undefined;
+  const purge = () =>
+    (purging ??= service
+      .purge()
+      .then((removed) => {
+        if (removed) deps.log(`access log: ${removed} rows older than ACCESS_LOG_DAYS removed`);
+      })
+      .catch((error: unknown) => deps.log('purging the access log failed', error))
+      .finally(() => (purging = undefined)));
   return {
-    /** Writes one row; throws when it cannot (then do not serve the read). */
+    /** Writes one row; rejects when it cannot (then do not serve the read). */
     record: service.record,
     list: service.list,
     mount(app: Koa) {
       app.use(router.routes()).use(router.allowedMethods());
     },
-    start() {
-      purge();
-      timer = setInterval(purge, deps.purgeIntervalMs ?? HOUR);
+    async start() {
+      await purge();
+      timer = setInterval(() => void purge(), deps.purgeIntervalMs ?? HOUR);
       timer.unref();
     },
     /** The purge, now (tests). */
     purge: () => service.purge(),
-    stop: () => clearInterval(timer),
+    /** Stops the timer and waits for a purge that is under way (the database closes next). */
+    async stop() {
+      clearInterval(timer);
+      await purging;
+    },
   };
 }
 

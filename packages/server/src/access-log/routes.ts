@@ -22,8 +22,8 @@ export const accessLogQuerySchema = z
 /** The access log for a beheerder; behind the staff gate (session), a medewerker gets 403. */
 export function accessLogRoutes(log: AccessLog) {
   const router = new Router({ prefix: STAFF_PREFIX });
-  router.get('/access-log', (ctx) => {
-    ctx.body = { actions: ACCESS_ACTIONS, ...log.list(currentStaff(ctx), parseQuery(ctx, accessLogQuerySchema)) };
+  router.get('/access-log', async (ctx) => {
+    ctx.body = { actions: ACCESS_ACTIONS, ...(await log.list(currentStaff(ctx), parseQuery(ctx, accessLogQuerySchema))) };
   });
   return router;
 }

@@ -55,14 +55,14 @@ export function accessLogService(deps: { store: AccessLogStore; now: () => Date;
   const { store } = deps;
   return {
     /**
-     * Writes one row, now. Synchronous and throwing on failure on purpose: a read that cannot be
-     * recorded must not be served, so callers record before they answer.
+     * Writes one row, now. Rejecting on failure on purpose: a read that cannot be recorded must not
+     * be served, so callers await the record before they answer.
      */
-    record(entry: AccessEntry): void {
+    async record(entry: AccessEntry): Promise<void> {
       const detail = entry.detail?.trim() || null;
       // A programming error, caught by the tests of the caller: an e-mail address is personal data.
       if (detail && (detail.length > MAX_DETAIL || detail.includes('@'))) throw new TypeError('access log detail must be a short fact without personal data');
-      store.insert({
+      await store.insert({
         at: deps.now().toISOString(),
         staffId: entry.staffId,
         action: entry.action,
@@ -73,11 +73,11 @@ export function accessLogService(deps: { store: AccessLogStore; now: () => Date;
     },
 
     /** GET /api/staff/access-log: a beheerder only. Newest first, one page at a time. */
-    list(actor: StaffAccount, q: AccessLogQuery): { entries: AccessLogRow[]; next: number | null } {
+    async list(actor: StaffAccount, q: AccessLogQuery): Promise<{ entries: AccessLogRow[]; next: number | null }> {
       requireBeheerder(actor);
       const limit = Math.min(q.limit ?? DEFAULT_PAGE, MAX_PAGE);
       const day = (date: string) => DateTime.fromISO(date, { zone: ZONE });
-      const rows = store.find(
+      const rows = await store.find(
         {
           staffId: q.staffId,
           action: q.action,
@@ -93,7 +93,7 @@ export function accessLogService(deps: { store: AccessLogStore; now: () => Date;
     },
 
     /** Removes the rows older than ACCESS_LOG_DAYS; returns how many. */
-    purge(): number {
+    purge(): Promise<number> {
       return store.purgeBefore(new Date(deps.now().getTime() - deps.retentionDays * DAY).toISOString());
     },
   };

@@ -25,42 +25,32 @@ export interface AccessLogFilter {
 }
 
 export function accessLogStore(db: Db) {
-  const insert = db.prepare<[string, string, string, string | null, string | null, string | null]>(
-    'INSERT INTO access_log (at, staff_id, action, appointment_id, document_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const purge = db.prepare<[string]>('DELETE FROM access_log WHERE at < ?');
-  // One statement for every combination of filters: a null parameter matches every row.
-  const find = db.prepare<Record<string, string | number | null>, AccessLogRow>(
-    `SELECT l.id, l.at, l.staff_id AS staffId, s.name AS staffName, l.action,
-            l.appointment_id AS appointmentId, l.document_id AS documentId, l.detail
-     FROM access_log l LEFT JOIN staff s ON s.id = l.staff_id
-     WHERE (:staffId IS NULL OR l.staff_id = :staffId)
-       AND (:action IS NULL OR l.action = :action)
-       AND (:appointmentId IS NULL OR l.appointment_id = :appointmentId)
-       AND (:fromIso IS NULL OR l.at >= :fromIso)
-       AND (:toIso IS NULL OR l.at < :toIso)
-       AND (:beforeId IS NULL OR l.id < :beforeId)
-     ORDER BY l.id DESC LIMIT :limit`,
-  );
   return {
-    insert(row: Omit<AccessLogRow, 'id' | 'staffName'>) {
-      insert.run(row.at, row.staffId, row.action, row.appointmentId, row.documentId, row.detail);
+    async insert(row: Omit<AccessLogRow, 'id' | 'staffName'>): Promise<void> {
+      await db.q
+        .insertInto('access_log')
+        .values({ at: row.at, staff_id: row.staffId, action: row.action, appointment_id: row.appointmentId, document_id: row.documentId, detail: row.detail })
+        .execute();
     },
     /** Newest first; every filter is optional. */
-    find(filter: AccessLogFilter, limit: number): AccessLogRow[] {
-      return find
-        .all({
-          staffId: filter.staffId ?? null,
-          action: filter.action ?? null,
-          appointmentId: filter.appointmentId ?? null,
-          fromIso: filter.fromIso ?? null,
-          toIso: filter.toIso ?? null,
-          beforeId: filter.beforeId ?? null,
-          limit,
-        });
+    find(filter: AccessLogFilter, limit: number): Promise<AccessLogRow[]> {
+      let query = db.q
+        .selectFrom('access_log as l')
+        .leftJoin('staff as s', 's.id', 'l.staff_id')
+        .select(['l.id', 'l.at', 'l.staff_id as staffId', 's.name as staffName', 'l.action', 'l.appointment_id as appointmentId', 'l.document_id as documentId', 'l.detail']);
+      if (filter.staffId !== undefined) query = query.where('l.staff_id', '=', filter.staffId);
+      if (filter.action !== undefined) query = query.where('l.action', '=', filter.action);
+      if (filter.appointmentId !== undefined) query = query.where('l.appointment_id', '=', filter.appointmentId);
+      if (filter.fromIso !== undefined) query = query.where('l.at', '>=', filter.fromIso);
+      if (filter.toIso !== undefined) query = query.where('l.at', '<', filter.toIso);
+      if (filter.beforeId !== undefined) query = query.where('l.id', '<', filter.beforeId);
+      return query.orderBy('l.id', 'desc').limit(limit).execute();
     },
     /** Deletes the rows written before `cutOffIso`; returns how many. */
-    purgeBefore: (cutOffIso: string) => purge.run(cutOffIso).changes,
+    async purgeBefore(cutOffIso: string): Promise<number> {
+      const result = await db.q.deleteFrom('access_log').where('at', '<', cutOffIso).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 

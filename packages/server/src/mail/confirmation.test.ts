@@ -130,14 +130,14 @@ describe('appointment mails over SMTP', () => {
       assert.match(mails.moved.text ?? '', /Open de bijlage afspraak\.ics: die zet het nieuwe uur in de plaats van het oude\./);
     });
 
-    it('then the cancellation mail carries a CANCEL of the same event, its SEQUENCE raised again', () => {
+    it('then the cancellation mail carries a CANCEL of the same event, its SEQUENCE raised again', async () => {
       const cancel = calendarEvent(mails.cancelled);
       const cancelPart = mails.cancelled.attachments.find((a) => a.filename === 'afspraak.ics')!;
       assert.match(cancelPart.contentType, /^text\/calendar$/);
       assert.deepEqual([cancel.METHOD, cancel.UID, cancel.SEQUENCE, cancel.STATUS], ['CANCEL', `${booked.id}@digitale-balie`, '2', 'CANCELLED']);
       assert.match(cancel.ATTENDEE ?? '', /^mailto:lotte@example\.org$/i);
       assert.match(mails.cancelled.text ?? '', /Open de bijlage afspraak\.ics: die haalt ze eruit\./);
-      const revision = server.app.db.prepare('SELECT calendar_sequence FROM appointments WHERE id = ?').pluck().get(booked.id);
+      const { calendar_sequence: revision } = await server.app.db.q.selectFrom('appointments').select('calendar_sequence').where('id', '=', booked.id).executeTakeFirstOrThrow();
       assert.equal(revision, 2, 'the stored revision is the one mailed');
     });
 

@@ -7,10 +7,7 @@ import { api, freePort, startTestServer, testClock, type TestServer } from '../.
 import { startSmtpListener } from '../../../../test-support/smtp.ts';
 
 const video = { start: '2027-03-30T07:00:00.000Z', channel: 'video', locationId: null } as const;
-const queued = (server: TestServer) =>
-  server.app.db.prepare<[], { kind: string; attempts: number; lastError: string | null }>(
-    'SELECT kind, attempts, last_error AS lastError FROM mail_outbox',
-  ).all();
+const queued = (server: TestServer) => server.app.db.q.selectFrom('mail_outbox').select(['kind', 'attempts', 'last_error as lastError']).execute();
 
 describe('mail outbox', () => {
   describe('when the mail server is down while a citizen books, and the server restarts after it is back', () => {
@@ -33,8 +30,8 @@ describe('mail outbox', () => {
       rmSync(first.dataDir, { recursive: true, force: true });
     });
 
-    it('then the booking is answered 201 at once and its confirmation waits in the outbox with the error', () => {
-      const rows = queued(first);
+    it('then the booking is answered 201 at once and its confirmation waits in the outbox with the error', async () => {
+      const rows = await queued(first);
       assert.equal(rows.length, 1);
       assert.equal(rows[0]!.kind, 'confirmation');
       assert.equal(rows[0]!.attempts, 1);
@@ -55,7 +52,7 @@ describe('mail outbox', () => {
       const opened = await api(second.url, '/api/appointment', { token: link });
       assert.equal(opened.status, 200);
       assert.equal(opened.body.id, booked.id);
-      assert.deepEqual(queued(second), []);
+      assert.deepEqual(await queued(second), []);
     });
   });
 });

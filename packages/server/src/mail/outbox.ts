@@ -26,13 +26,28 @@ const PER_TURN = 8;
  */
 export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail: QueuedMail<Payload>) => Promise<void>; log: (message: string, error?: unknown) => void }) {
   const s = {
-    insert: db.prepare('INSERT INTO mail_outbox (appointment_id, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, 0)'),
-    due: db.prepare<[number, number, number], { id: number; appointmentId: string; kind: string; payload: string; attempts: number }>(
-      `SELECT id, appointment_id AS appointmentId, kind, payload, attempts FROM mail_outbox
-       WHERE failed_at IS NULL AND next_attempt_at <= ? AND id > ? ORDER BY id LIMIT ?`,
-    ),
-    sent: db.prepare('DELETE FROM mail_outbox WHERE id = ?'),
-    failed: db.prepare('UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?'),
+    insert: (appointmentId: string, kind: string, payload: string, createdAt: string) =>
+      db.q
+        .insertInto('mail_outbox')
+        .values({ appointment_id: appointmentId, kind, payload, created_at: createdAt, next_attempt_at: 0 })
+        .execute(),
+    due: (now: number, after: number, limit: number) =>
+      db.q
+        .selectFrom('mail_outbox')
+        .select(['id', 'appointment_id as appointmentId', 'kind', 'payload', 'attempts'])
+        .where('failed_at', 'is', null)
+        .where('next_attempt_at', '<=', now)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    sent: (id: number) => db.q.deleteFrom('mail_outbox').where('id', '=', id).execute(),
+    failed: (id: number, nextAttemptAt: number, lastError: string, failedAt: string | null) =>
+      db.q
+        .updateTable('mail_outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: nextAttemptAt, last_error: lastError, failed_at: failedAt }))
+        .where('id', '=', id)
+        .execute(),
   };
   let running: Promise<void> | undefined;
   let again = false;
@@ -40,16 +55,16 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
   async function sendOne(mail: QueuedMail<Payload>) {
     try {
       await opts.send(mail);
-      s.sent.run(mail.id);
+      await s.sent(mail.id);
     } catch (error) {
       opts.log(`mail ${mail.kind} for appointment ${mail.appointmentId} failed`, error);
       const attempts = mail.attempts + 1;
       const now = opts.now();
-      s.failed.run(
+      await s.failed(
+        mail.id,
         now.getTime() + RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 10),
         error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
         attempts >= MAIL_ATTEMPTS ? now.toISOString() : null,
-        mail.id,
       );
     }
   }
@@ -61,7 +76,7 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
       // `after` moves forward, so a mail that failed in this pass waits for its retry time.
       let after = 0;
       for (;;) {
-        const rows = s.due.all(opts.now().getTime(), after, BATCH);
+        const rows = await s.due(opts.now().getTime(), after, BATCH);
         if (!rows.length) break;
         after = rows.at(-1)!.id;
         // A few mails per turn of the event loop, each turn after the requests that are waiting:
@@ -76,8 +91,8 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
 
   return {
     /** Queues a mail; call inside the transaction that makes the change, then `kick()` after it. */
-    enqueue(appointmentId: string, kind: string, payload: Payload) {
-      s.insert.run(appointmentId, kind, JSON.stringify(payload), opts.now().toISOString());
+    async enqueue(appointmentId: string, kind: string, payload: Payload): Promise<void> {
+      await s.insert(appointmentId, kind, JSON.stringify(payload), opts.now().toISOString());
     },
     /** Starts sending what is due (or makes the running pass look again); resolves when the pass ends. */
     kick(): Promise<void> {

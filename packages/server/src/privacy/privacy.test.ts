@@ -13,6 +13,9 @@ const MONDAY = '2027-03-01T06:00:00Z';
 const dashboardQuery = '/api/staff/dashboard?from=2027-02-20&to=2027-04-30';
 const SECRET_COLUMNS = /^token_/;
 const withoutSecrets = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([key]) => !SECRET_COLUMNS.test(key)));
+const appointmentColumn = async (server: TestServer, id: string, column: 'status' | 'cancelled_by' | 'purged_at') =>
+  (await server.app.db.q.selectFrom('appointments').select(column).where('id', '=', id).executeTakeFirst())?.[column];
+const accessLog = (server: TestServer, action: string) => server.app.db.q.selectFrom('access_log').selectAll().where('action', '=', action).execute();
 
 /** POST with the session and CSRF token, answering the raw bytes (the export is a zip). */
 async function download(server: TestServer, staff: StaffClient, path: string, body: unknown) {
@@ -65,7 +68,7 @@ describe('a citizen’s rights, handled by a beheerder', () => {
         [id],
         'a number as people type it finds the stored international form',
       );
-      const logged = server.app.db.prepare("SELECT detail FROM access_log WHERE action = 'search' AND staff_id = 'an'").pluck().all() as string[];
+      const logged = (await accessLog(server, 'search')).filter((row) => row.staff_id === 'an').map((row) => row.detail ?? '');
       assert.ok(logged.length >= 2);
       assert.ok(!logged.some((detail) => needlesOf(p).some((needle) => detail.includes(needle))), 'the search term is not logged');
     });
@@ -96,8 +99,9 @@ describe('a citizen’s rights, handled by a beheerder', () => {
       const p = uniquePerson();
       const { id } = await personWithData(server, an, p);
       // Delivery changes a webhook row's attempts and times: let it settle, so both readings see one state.
-      const pending = server.app.db.prepare('SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NULL').pluck();
-      for (let i = 0; i < 200 && pending.get() !== 0; i++) await new Promise((r) => setTimeout(r, 25));
+      const pending = async () =>
+        Number((await server.app.db.q.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll().as('n')).where('delivered_at', 'is', null).executeTakeFirstOrThrow()).n);
+      for (let i = 0; i < 200 && (await pending()) !== 0; i++) await new Promise((r) => setTimeout(r, 25));
       const { response, bytes } = await download(server, an, '/api/staff/privacy/export', { email: p.email });
       assert.equal(response.status, 200, bytes.toString());
       assert.equal(response.headers.get('content-type'), 'application/zip');
@@ -108,9 +112,9 @@ describe('a citizen’s rights, handled by a beheerder', () => {
       assert.equal(json.appointments.length, 1);
       const [exported] = json.appointments;
 
-      const appointment = server.app.db.prepare('SELECT * FROM appointments WHERE id = ?').get(id) as Record<string, unknown>;
+      const appointment = await server.app.db.q.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       assert.deepEqual(exported.appointment, withoutSecrets(appointment));
-      const expected = Object.fromEntries(Object.entries(rowsAbout(server.app.db, id)).map(([table, rows]) => [table, rows.map(withoutSecrets)]));
+      const expected = Object.fromEntries(Object.entries(await rowsAbout(server.app.db, id)).map(([table, rows]) => [table, rows.map(withoutSecrets)]));
       assert.deepEqual(exported.related, expected);
       for (const table of ['companions', 'documents', 'reminders', 'webhook_deliveries', 'access_log']) {
         assert.ok(expected[table]!.length > 0, `the person has ${table} rows (else the comparison proves little)`);
@@ -122,7 +126,7 @@ describe('a citizen’s rights, handled by a beheerder', () => {
       assert.equal(file, `documenten/${document!.id}/attest-${p.tag}.txt`);
       assert.ok(entries.get(file)!.equals(readFileSync(join(server.dataDir, 'documents', String(document!.id)))));
       assert.deepEqual([...entries.keys()].sort(), ['gegevens.json', file].sort());
-      const exports = server.app.db.prepare("SELECT appointment_id FROM access_log WHERE action = 'export'").pluck().all();
+      const exports = (await accessLog(server, 'export')).map((row) => row.appointment_id);
       assert.ok(exports.includes(id), 'the export is in the access log');
     });
   });
@@ -133,9 +137,9 @@ describe('a citizen’s rights, handled by a beheerder', () => {
       const { id } = await personWithData(server, an, p);
       const erased = await an.request('/api/staff/privacy/erase', { body: { phone: p.phone, confirm: true } });
       assert.equal(erased.status, 200, JSON.stringify(erased.body));
-      assert.equal(server.app.db.prepare('SELECT status FROM appointments WHERE id = ?').pluck().get(id), 'cancelled');
-      assert.equal(server.app.db.prepare('SELECT cancelled_by FROM appointments WHERE id = ?').pluck().get(id), 'erasure');
-      assert.equal(server.app.db.prepare('SELECT count(*) FROM slot_claims WHERE appointment_id = ?').pluck().get(id), 0);
+      assert.equal(await appointmentColumn(server, id, 'status'), 'cancelled');
+      assert.equal(await appointmentColumn(server, id, 'cancelled_by'), 'erasure');
+      assert.deepEqual(await server.app.db.q.selectFrom('slot_claims').selectAll().where('appointment_id', '=', id).execute(), []);
       assert.deepEqual(filesContaining(server.dataDir, needlesOf(p)), []);
     });
 
@@ -162,14 +166,14 @@ describe('a citizen’s rights, handled by a beheerder', () => {
       assert.deepEqual(filesContaining(server.dataDir, needlesOf(p)), []);
       assert.ok(filesContaining(server.dataDir, [bystander.email]).length > 0, 'someone else’s data stays');
       assert.deepEqual((await staff.request(dashboardQuery)).body, before);
-      assert.equal(server.app.db.prepare('SELECT status FROM appointments WHERE id = ?').pluck().get(id), 'held');
-      assert.equal(server.app.db.prepare('SELECT purged_at FROM appointments WHERE id = ?').pluck().get(other.id), null);
+      assert.equal(await appointmentColumn(server, id, 'status'), 'held');
+      assert.equal(await appointmentColumn(server, other.id, 'purged_at'), null);
 
       const { body } = await staff.request('/api/staff/privacy/erasures');
       const [record] = body.erasures;
       assert.deepEqual({ ...record, id: 0, at: '' }, { id: 0, at: '', staffId: 'an', staffName: 'An Peeters', appointments: 1, companions: 0, documents: 1 });
       assert.ok(!needlesOf(p).some((needle) => JSON.stringify(body).includes(needle)));
-      assert.equal(server.app.db.prepare("SELECT count(*) FROM access_log WHERE action = 'erase' AND appointment_id = ?").pluck().get(id), 1);
+      assert.equal((await accessLog(server, 'erase')).filter((row) => row.appointment_id === id).length, 1);
 
       const again = await staff.request('/api/staff/privacy/search', { body: { email: p.email } });
       assert.deepEqual(again.body.appointments, []);

@@ -36,13 +36,13 @@ export function privacyRoutes(rights: CitizenRights) {
     return next();
   });
 
-  router.post('/search', (ctx) => {
-    ctx.body = rights.search(currentStaff(ctx), parseBody(ctx, personQuerySchema));
+  router.post('/search', async (ctx) => {
+    ctx.body = await rights.search(currentStaff(ctx), parseBody(ctx, personQuerySchema));
   });
 
   // One download: the JSON and every document, streamed as a zip so a large dossier never sits in memory.
-  router.post('/export', (ctx) => {
-    const { json, files, fileName } = rights.exportData(currentStaff(ctx), parseBody(ctx, personQuerySchema));
+  router.post('/export', async (ctx) => {
+    const { json, files, fileName } = await rights.exportData(currentStaff(ctx), parseBody(ctx, personQuerySchema));
     const zip = new ZipFile();
     zip.addBuffer(Buffer.from(JSON.stringify(json, null, 2)), 'gegevens.json');
     for (const file of files) zip.addFile(file.path, file.name);
@@ -57,8 +57,8 @@ export function privacyRoutes(rights: CitizenRights) {
     ctx.body = { erasure: await rights.erase(currentStaff(ctx), parseBody(ctx, eraseSchema)) };
   });
 
-  router.get('/erasures', (ctx) => {
-    ctx.body = rights.erasures(currentStaff(ctx));
+  router.get('/erasures', async (ctx) => {
+    ctx.body = await rights.erasures(currentStaff(ctx));
   });
 
   return router;

@@ -37,49 +37,51 @@ export function citizenRights(deps: {
   now: () => Date;
 }) {
   const { store } = deps;
-  const serviceName = (id: string) => {
-    const service = deps.catalog.getService(id);
+  const serviceName = async (id: string) => {
+    const service = await deps.catalog.getService(id);
     return service ? localize(service.texts, 'nl').name : id;
   };
 
   return {
-    search(actor: StaffAccount, query: PersonQuery) {
+    async search(actor: StaffAccount, query: PersonQuery) {
       requireBeheerder(actor);
-      const found = store.find(query);
+      const found = await store.find(query);
       // The term itself is personal data: the log says that a search happened and how much it found.
-      deps.record({ staffId: actor.id, action: 'search', detail: `${found.length} appointments` });
-      return { appointments: found.map((a) => ({ ...a, service: serviceName(a.serviceId) })) };
+      await deps.record({ staffId: actor.id, action: 'search', detail: `${found.length} appointments` });
+      const appointments = [];
+      for (const a of found) appointments.push({ ...a, service: await serviceName(a.serviceId) });
+      return { appointments };
     },
 
     /** The export as data: the JSON document and the document files that go with it. */
-    exportData(actor: StaffAccount, query: PersonQuery) {
+    async exportData(actor: StaffAccount, query: PersonQuery) {
       requireBeheerder(actor);
-      const found = store.find(query);
-      if (!found.length) deps.record({ staffId: actor.id, action: 'export', detail: '0 appointments' });
-      for (const a of found) deps.record({ staffId: actor.id, action: 'export', appointmentId: a.appointmentId, detail: `as ${a.role}` });
+      const found = await store.find(query);
+      if (!found.length) await deps.record({ staffId: actor.id, action: 'export', detail: '0 appointments' });
+      for (const a of found) await deps.record({ staffId: actor.id, action: 'export', appointmentId: a.appointmentId, detail: `as ${a.role}` });
       const files: ExportFile[] = [];
-      const appointments = found
-        .filter((a) => a.role === 'citizen')
-        .map((a) => {
-          const data = store.appointmentData(a.appointmentId);
-          const documents = (data.related.documents ?? []).flatMap((row) => {
-            const id = String(row.id);
-            const path = deps.documentPath(id);
-            if (row.deleted_at || !row.completed_at || !existsSync(path)) return [];
-            const name = `documenten/${id}/${safeName(String(row.filename))}`;
-            files.push({ path, name });
-            return [{ documentId: id, file: name, sha256: row.sha256 }];
-          });
-          return { role: 'citizen' as const, service: serviceName(a.serviceId), ...data, documentFiles: documents };
+      const appointments = [];
+      for (const a of found.filter((a) => a.role === 'citizen')) {
+        const data = await store.appointmentData(a.appointmentId);
+        const documents = (data.related.documents ?? []).flatMap((row) => {
+          const id = String(row.id);
+          const path = deps.documentPath(id);
+          if (row.deleted_at || !row.completed_at || !existsSync(path)) return [];
+          const name = `documenten/${id}/${safeName(String(row.filename))}`;
+          files.push({ path, name });
+          return [{ documentId: id, file: name, sha256: row.sha256 }];
         });
-      const companionOf = found
-        .filter((a) => a.role === 'companion')
-        .map((a) => ({
+        appointments.push({ role: 'citizen' as const, service: await serviceName(a.serviceId), ...data, documentFiles: documents });
+      }
+      const companionOf = [];
+      for (const a of found.filter((a) => a.role === 'companion')) {
+        companionOf.push({
           role: 'companion' as const,
           // Someone else's appointment: what it was and when, and the person's own row; nothing of the other citizen.
-          appointment: { id: a.appointmentId, serviceId: a.serviceId, service: serviceName(a.serviceId), channel: a.channel, startAt: a.startAt, endAt: a.endAt, status: a.status },
-          companion: store.companionData(a.companionId!),
-        }));
+          appointment: { id: a.appointmentId, serviceId: a.serviceId, service: await serviceName(a.serviceId), channel: a.channel, startAt: a.startAt, endAt: a.endAt, status: a.status },
+          companion: await store.companionData(a.companionId!),
+        });
+      }
       const json = {
         format: EXPORT_FORMAT,
         exportedAt: deps.now().toISOString(),
@@ -98,13 +100,13 @@ export function citizenRights(deps: {
     /** Erases everything about the person now: the deletion retention does, plus a record that it happened. */
     async erase(actor: StaffAccount, query: PersonQuery): Promise<ErasureRecord> {
       requireBeheerder(actor);
-      const found = store.find(query);
+      const found = await store.find(query);
       if (!found.length) throw new HttpError(404, 'nothing_found', 'No appointment with personal data was found for this e-mail address or phone number.');
       let appointments = 0;
       let companions = 0;
       let documents = 0;
       for (const a of found) {
-        deps.record({ staffId: actor.id, action: 'erase', appointmentId: a.appointmentId, detail: `as ${a.role}` });
+        await deps.record({ staffId: actor.id, action: 'erase', appointmentId: a.appointmentId, detail: `as ${a.role}` });
         if (a.role === 'citizen') {
           const erased = await deps.eraser.eraseAppointment(a.appointmentId);
           if (erased) {
@@ -113,14 +115,14 @@ export function citizenRights(deps: {
           }
         } else if (await deps.eraser.eraseCompanion(a.companionId!)) companions++;
       }
-      const record = deps.retention.recordErasure({ at: deps.now().toISOString(), staffId: actor.id, appointments, companions, documents });
+      const record = await deps.retention.recordErasure({ at: deps.now().toISOString(), staffId: actor.id, appointments, companions, documents });
       await deps.compact();
       return record;
     },
 
-    erasures(actor: StaffAccount) {
+    async erasures(actor: StaffAccount) {
       requireBeheerder(actor);
-      return { erasures: deps.retention.erasures(200) };
+      return { erasures: await deps.retention.erasures(200) };
     },
   };
 }

@@ -69,20 +69,20 @@ export function appointmentEraser(deps: { store: RetentionStore; files: Erasable
   return {
     /** Idempotent: an appointment purged already (or unknown) costs one read. */
     async eraseAppointment(id: string): Promise<Erased | undefined> {
-      if (store.purgedAt(id) !== null) return undefined;
-      const documentIds = store.documentIds(id);
+      if ((await store.purgedAt(id)) !== null) return undefined;
+      const documentIds = await store.documentIds(id);
       for (const documentId of documentIds) await removeDocument(documentId);
       const mails = await removeMails(id);
-      const { cancelled } = store.purge(id, deps.now().toISOString());
+      const { cancelled } = await store.purge(id, deps.now().toISOString());
       return { documents: documentIds.length, mails, cancelled };
     },
 
     /** A person who was someone else's companion: their row and the mails to them go; the appointment stays. */
     async eraseCompanion(companionId: string): Promise<boolean> {
-      const companion = store.companion(companionId);
+      const companion = await store.companion(companionId);
       if (!companion) return false;
       await removeMails(companion.appointmentId, companion.email);
-      store.deleteCompanion(companion.id, companion.appointmentId);
+      await store.deleteCompanion(companion.id, companion.appointmentId);
       return true;
     },
   };

@@ -35,7 +35,8 @@ describe('retention', () => {
     assert.equal(response.status, 200);
     return response.body;
   };
-  const purgedAt = (id: string) => server.app.db.prepare('SELECT purged_at FROM appointments WHERE id = ?').pluck().get(id);
+  const purgedAt = async (id: string) => (await server.app.db.q.selectFrom('appointments').select('purged_at').where('id', '=', id).executeTakeFirst())?.purged_at;
+  const appointments = () => server.app.db.q.selectFrom('appointments').selectAll().orderBy('id').execute();
 
   it('when an appointment is RETENTION_DAYS past its end, then no file under DATA_DIR holds the person, and the dashboard is unchanged', async () => {
     const p = uniquePerson();
@@ -43,15 +44,15 @@ describe('retention', () => {
     clock.set(new Date(Date.parse(slot.end) + 60_000));
     assert.equal((await (await an()).request(`/api/staff/appointments/${id}/held`, { method: 'POST' })).status, 200);
     // An old survey answer whose free text names the person; the score is what the dashboard counts.
-    server.app.db.prepare('INSERT INTO feedback (service_id, score, comment, created_at) VALUES (?, ?, ?, ?)').run('mantelzorgpremie', 4, `Dank ${p.name}`, slot.end);
-    assert.ok(rowsAbout(server.app.db, id).webhook_deliveries!.length > 0, 'the booking queued webhook rows');
-    assert.ok(rowsAbout(server.app.db, id).documents!.length === 1);
+    await server.app.db.q.insertInto('feedback').values({ service_id: 'mantelzorgpremie', score: 4, comment: `Dank ${p.name}`, created_at: slot.end }).execute();
+    assert.ok((await rowsAbout(server.app.db, id)).webhook_deliveries!.length > 0, 'the booking queued webhook rows');
+    assert.ok((await rowsAbout(server.app.db, id)).documents!.length === 1);
     const before = await dashboard();
     assert.ok(filesContaining(server.dataDir, needlesOf(p)).length > 0, 'the data is on disk before the sweep (else this test proves nothing)');
 
     clock.set(new Date(Date.parse(slot.end) + (RETENTION_DAYS - 1) * DAY));
     assert.equal((await server.app.retention.sweep.run()).appointments, 0, 'not before RETENTION_DAYS');
-    assert.equal(purgedAt(id), null);
+    assert.equal(await purgedAt(id), null);
 
     clock.set(new Date(Date.parse(slot.end) + (RETENTION_DAYS + 1) * DAY));
     const counts = await server.app.retention.sweep.run();
@@ -59,17 +60,17 @@ describe('retention', () => {
 
     assert.deepEqual(filesContaining(server.dataDir, needlesOf(p)), []);
     assert.deepEqual(await dashboard(), before);
-    const related = rowsAbout(server.app.db, id);
+    const related = await rowsAbout(server.app.db, id);
     for (const [table, rows] of Object.entries(related)) {
       // The access log keeps ids only (who opened which dossier), for ACCESS_LOG_DAYS of its own.
       if (table !== 'access_log') assert.deepEqual(rows, [], `${table} still refers to the appointment`);
     }
-    const row = server.app.db.prepare('SELECT * FROM appointments WHERE id = ?').get(id) as Record<string, unknown>;
+    const row = await server.app.db.q.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     assert.equal(row.status, 'held');
     assert.equal(row.service_id, 'mantelzorgpremie');
     assert.equal(row.start_at, slot.start);
     assert.ok(row.purged_at);
-    assert.equal(server.app.db.prepare('SELECT comment FROM feedback WHERE created_at = ?').pluck().get(slot.end), null);
+    assert.equal((await server.app.db.q.selectFrom('feedback').select('comment').where('created_at', '=', slot.end).executeTakeFirstOrThrow()).comment, null);
     assert.equal((await api(server.url, '/api/appointment', { token })).status, 401, 'the personal link opens nothing');
     assert.ok(
       server.logLines.some((line) => /retention: 1 appointments erased \(1 documents, \d+ mails\)/.test(line)),
@@ -80,10 +81,10 @@ describe('retention', () => {
 
   it('when the sweep runs twice, then the second run finds nothing and changes nothing', async () => {
     const before = await dashboard();
-    const rows = server.app.db.prepare('SELECT * FROM appointments ORDER BY id').all();
+    const rows = await appointments();
     const counts = await server.app.retention.sweep.run();
     assert.deepEqual(counts, { appointments: 0, documents: 0, mails: 0, feedbackComments: 0, failed: 0 });
-    assert.deepEqual(server.app.db.prepare('SELECT * FROM appointments ORDER BY id').all(), rows);
+    assert.deepEqual(await appointments(), rows);
     assert.deepEqual(await dashboard(), before);
   });
 
@@ -97,7 +98,7 @@ describe('retention', () => {
     clock.set(new Date(Date.parse(MONDAY) + RETENTION_DAYS * DAY + 3_600_000));
     assert.ok(Date.parse(later.end) + RETENTION_DAYS * DAY > clock.now().getTime(), 'counted from its end, it would stay');
     await server.app.retention.sweep.run();
-    assert.ok(purgedAt(id));
+    assert.ok(await purgedAt(id));
     assert.deepEqual(filesContaining(server.dataDir, [p.name, p.email]), []);
   });
 
@@ -115,10 +116,10 @@ describe('retention', () => {
       }),
       /killed halfway/,
     );
-    assert.equal(ids.filter((id) => purgedAt(id)).length, 1, 'one erased, one left');
+    assert.equal((await Promise.all(ids.map(purgedAt))).filter(Boolean).length, 1, 'one erased, one left');
     const counts = await server.app.retention.sweep.run();
     assert.equal(counts.appointments, 1);
-    assert.ok(ids.every((id) => purgedAt(id)));
+    assert.ok((await Promise.all(ids.map(purgedAt))).every(Boolean));
     assert.deepEqual(filesContaining(server.dataDir, people.flatMap(needlesOf)), []);
   });
 
@@ -127,7 +128,7 @@ describe('retention', () => {
     clock.set(new Date(Date.parse(MONDAY) + 50 * DAY));
     const { id } = await book(server, await firstSlot(server.url), { citizen: { name: p.name, email: p.email } });
     await server.app.retention.sweep.run();
-    assert.equal(purgedAt(id), null);
+    assert.equal(await purgedAt(id), null);
     const { body } = await (await an()).request(`/api/staff/appointments/${id}`);
     assert.equal(body.citizen.name, p.name);
   });

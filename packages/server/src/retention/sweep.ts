@@ -43,7 +43,7 @@ export function retentionSweep(deps: {
     const failed = new Set<string>();
     try {
       for (;;) {
-        const ids = store.due(cutOff, BATCH + failed.size).filter((id) => !failed.has(id));
+        const ids = (await store.due(cutOff, BATCH + failed.size)).filter((id) => !failed.has(id));
         if (!ids.length) break;
         for (const id of ids) {
           try {
@@ -60,7 +60,7 @@ export function retentionSweep(deps: {
           opts.afterAppointment?.(id);
         }
       }
-      counts.feedbackComments = store.blankCommentsBefore(cutOff);
+      counts.feedbackComments = await store.blankCommentsBefore(cutOff);
     } finally {
       counts.failed = failed.size;
       // Also after a run that stopped halfway: what it did delete must leave the log file as well.

@@ -43,13 +43,13 @@ const webhookOf = {
 } satisfies { [K in keyof DomainEvents]: ((...args: DomainEvents[K]) => Extra) | null };
 
 /**
- * Server webhooks (README, "Webhooks"): each domain event listed above becomes a row in a SQLite outbox
- * in the same tick it happens, and the outbox POSTs it, signed, until the receiver answers 2xx.
+ * Server webhooks (README, "Webhooks"): each domain event listed above becomes a row in the database's
+ * outbox as it happens, and the outbox POSTs it, signed, until the receiver answers 2xx.
  * Does nothing unless WEBHOOK_URL (and with it WEBHOOK_SECRET) is configured.
  */
 export function webhooksFeature(deps: { config: Config; db: Db; events: EventBus; log: Log }) {
   const { config, log } = deps;
-  if (!config.webhookUrl || !config.webhookSecret) return { start() {}, stop: async () => {} };
+  if (!config.webhookUrl || !config.webhookSecret) return { start() {}, idle: async () => {}, stop: async () => {} };
   const store = webhookStore(deps.db);
   const outbox = webhookOutbox({
     store,
@@ -60,24 +60,37 @@ export function webhooksFeature(deps: { config: Config; db: Db; events: EventBus
     retentionDays: config.retentionDays,
   });
 
-  const record = (type: keyof DomainEvents, e: { appointmentId: string; staffId: string }, extra: Extra) => {
-    const facts = store.appointmentFacts(e.appointmentId) ?? { appointmentId: e.appointmentId, staffId: e.staffId };
+  const record = async (type: keyof DomainEvents, e: { appointmentId: string; staffId: string }, extra: Extra) => {
+    const facts = (await store.appointmentFacts(e.appointmentId)) ?? { appointmentId: e.appointmentId, staffId: e.staffId };
     const event: WebhookEvent = { id: randomUUID(), type, createdAt: config.now().toISOString(), data: { ...facts, ...extra } };
-    store.enqueue({ id: event.id, type, payload: JSON.stringify(event), createdAt: event.createdAt }, Date.now());
+    await store.enqueue({ id: event.id, type, payload: JSON.stringify(event), createdAt: event.createdAt }, Date.now());
     outbox.kick();
   };
+  /** Rows being queued; stopping waits for them, so none is cut off by the database closing. */
+  const queuing = new Set<Promise<void>>();
 
   for (const [type, extraOf] of Object.entries(webhookOf)) {
     if (!extraOf) continue;
     deps.events.on(type as keyof DomainEvents, (e: { appointmentId: string; staffId: string }) => {
-      // A failing webhook must never fail the booking that emitted the event.
-      try {
-        record(type as keyof DomainEvents, e, (extraOf as (e: unknown) => Extra)(e));
-      } catch (error) {
-        log(`webhook ${type} could not be queued`, error);
-      }
+      // A failing webhook must never fail the booking that emitted the event. Emitters emit after
+      // their transaction committed: the facts read here are the committed ones.
+      const queued = Promise.resolve()
+        .then(() => record(type as keyof DomainEvents, e, (extraOf as (e: unknown) => Extra)(e)))
+        .catch((error: unknown) => log(`webhook ${type} could not be queued`, error))
+        .finally(() => queuing.delete(queued));
+      queuing.add(queued);
     });
   }
 
-  return { start: () => outbox.start(), stop: () => outbox.stop() };
+  return {
+    start: () => outbox.start(),
+    /** Resolves when every event emitted so far is in the outbox (tests). */
+    idle: async () => {
+      await Promise.all(queuing);
+    },
+    async stop() {
+      await Promise.all(queuing);
+      await outbox.stop();
+    },
+  };
 }

@@ -33,6 +33,7 @@ export function webhookOutbox(opts: OutboxOptions) {
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let scheduling: Promise<void> | undefined;
   let again = false;
   let inFlight: AbortController | undefined;
   let prunedAt = 0;
@@ -61,7 +62,7 @@ export function webhookOutbox(opts: OutboxOptions) {
         signal: AbortSignal.any([inFlight.signal, AbortSignal.timeout(opts.timeoutMs ?? 10_000)]),
       });
       await response.body?.cancel();
-      if (response.ok) return store.markDelivered(delivery.id, new Date().toISOString());
+      if (response.ok) return await store.markDelivered(delivery.id, new Date().toISOString());
       error = `HTTP ${response.status}`;
     } catch (failure) {
       // Stopping aborts the request; the row stays as it was and goes out after the restart.
@@ -71,15 +72,15 @@ export function webhookOutbox(opts: OutboxOptions) {
       inFlight = undefined;
     }
     if (attemptNo >= maxAttempts) {
-      store.markFailed(delivery.id, new Date().toISOString(), error);
+      await store.markFailed(delivery.id, new Date().toISOString(), error);
       log(`webhook ${delivery.type} ${delivery.id} given up after ${attemptNo} attempts: ${error}`);
     } else {
-      store.markRetry(delivery.id, Date.now() + backoff(attemptNo), error);
+      await store.markRetry(delivery.id, Date.now() + backoff(attemptNo), error);
     }
   }
 
   async function drain() {
-    for (let batch = store.due(Date.now(), BATCH); batch.length && !stopped; batch = store.due(Date.now(), BATCH)) {
+    for (let batch = await store.due(Date.now(), BATCH); batch.length && !stopped; batch = await store.due(Date.now(), BATCH)) {
       for (const delivery of batch) {
         if (stopped) return;
         await attempt(delivery);
@@ -87,15 +88,17 @@ export function webhookOutbox(opts: OutboxOptions) {
     }
     if (Date.now() - prunedAt > HOUR) {
       prunedAt = Date.now();
-      store.pruneDelivered(new Date(Date.now() - opts.retentionDays * 86_400_000).toISOString());
+      await store.pruneDelivered(new Date(Date.now() - opts.retentionDays * 86_400_000).toISOString());
     }
   }
 
   /** Sleeps until the earliest pending row is due (at most an hour, so a long wait never overflows a timer). */
-  function schedule() {
+  async function schedule() {
     clearTimeout(timer);
-    const next = stopped ? undefined : store.nextDueAt();
-    if (next === undefined) return;
+    const next = stopped ? undefined : await store.nextDueAt();
+    // A kick or a stop while the query ran decides anew.
+    if (next === undefined || stopped || running) return;
+    clearTimeout(timer);
     timer = setTimeout(kick, Math.min(Math.max(next - Date.now(), 0), HOUR));
     timer.unref();
   }
@@ -116,7 +119,7 @@ export function webhookOutbox(opts: OutboxOptions) {
       .catch((error) => log('webhook delivery round failed', error))
       .finally(() => {
         running = undefined;
-        schedule();
+        scheduling = schedule().catch((error: unknown) => log('webhook delivery could not be scheduled', error));
       });
   }
 
@@ -132,6 +135,7 @@ export function webhookOutbox(opts: OutboxOptions) {
       clearTimeout(timer);
       inFlight?.abort();
       await running;
+      await scheduling;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 /** One outbox row: an event and where its delivery stands. */
@@ -31,36 +32,87 @@ export interface AppointmentFacts {
   callEndedAt: string | null;
 }
 
+/**
+ * The webhook rows about one appointment: the JSON payload names it in `data.appointmentId`. JSON
+ * functions differ between SQLite and PostgreSQL, so a LIKE on the serialized field narrows the rows
+ * and the parsed payload decides (SQLite's LIKE ignores case: it only narrows, it never answers).
+ */
+export async function webhookRowsAbout(db: Db, appointmentId: string) {
+  const needle = JSON.stringify({ appointmentId }).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = await db.q
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where(sql<boolean>`payload LIKE ${`%${needle}%`} ESCAPE '\\'`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.filter((row) => (JSON.parse(row.payload) as { data?: { appointmentId?: unknown } }).data?.appointmentId === appointmentId);
+}
+
 /** The webhook outbox (migration 4). Times of the delivery mechanics are wall-clock milliseconds. */
 export function webhookStore(db: Db) {
-  const q = {
-    insert: db.prepare('INSERT INTO webhook_deliveries (id, type, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)'),
-    due: db.prepare(`SELECT id, type, payload, attempts FROM webhook_deliveries
-      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`),
-    nextDue: db.prepare('SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL').pluck(),
-    delivered: db.prepare('UPDATE webhook_deliveries SET attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?'),
-    retry: db.prepare('UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?'),
-    failed: db.prepare('UPDATE webhook_deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?'),
-    prune: db.prepare('DELETE FROM webhook_deliveries WHERE delivered_at < ?'),
-    facts: db.prepare(`SELECT id AS appointmentId, service_id AS serviceId, staff_id AS staffId, channel,
-      location_id AS locationId, start_at AS start, end_at AS end, status, lang, follow_up_of AS followUpOf, booked_by AS bookedBy, device_fallback AS deviceFallback, metadata,
-      call_started_at AS callStartedAt, call_ended_at AS callEndedAt
-      FROM appointments WHERE id = ?`),
-  };
+  const attempted = (id: string, set: { delivered_at?: string; next_attempt_at?: number; failed_at?: string; last_error: string | null }) =>
+    db.q
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), ...set }))
+      .where('id', '=', id)
+      .execute()
+      .then(() => undefined);
+  const pending = () => db.q.selectFrom('webhook_deliveries').where('delivered_at', 'is', null).where('failed_at', 'is', null);
   return {
-    enqueue(row: { id: string; type: string; payload: string; createdAt: string }, dueAt: number) {
-      q.insert.run(row.id, row.type, row.payload, row.createdAt, dueAt);
+    async enqueue(row: { id: string; type: string; payload: string; createdAt: string }, dueAt: number): Promise<void> {
+      await db.q
+        .insertInto('webhook_deliveries')
+        .values({ id: row.id, type: row.type, payload: row.payload, created_at: row.createdAt, next_attempt_at: dueAt })
+        .execute();
     },
-    due: (now: number, limit: number) => q.due.all(now, limit) as Delivery[],
+    due: (now: number, limit: number): Promise<Delivery[]> =>
+      pending()
+        .select(['id', 'type', 'payload', 'attempts'])
+        .$narrowType<{ id: string }>()
+        .where('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at')
+        .orderBy('created_at')
+        .limit(limit)
+        .execute(),
     /** When the earliest pending delivery is due, or undefined when none is pending. */
-    nextDueAt: () => (q.nextDue.get() as number | null) ?? undefined,
-    markDelivered: (id: string, at: string) => void q.delivered.run(at, id),
-    markRetry: (id: string, nextAttemptAt: number, error: string) => void q.retry.run(nextAttemptAt, error, id),
-    markFailed: (id: string, at: string, error: string) => void q.failed.run(at, error, id),
-    pruneDelivered: (before: string) => q.prune.run(before).changes,
-    appointmentFacts(id: string): AppointmentFacts | undefined {
-      const row = q.facts.get(id) as (Omit<AppointmentFacts, 'metadata'> & { metadata: string }) | undefined;
-      return row && { ...row, metadata: JSON.parse(row.metadata) };
+    async nextDueAt(): Promise<number | undefined> {
+      const row = await pending()
+        .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+        .executeTakeFirst();
+      return row?.next ?? undefined;
+    },
+    markDelivered: (id: string, at: string) => attempted(id, { delivered_at: at, last_error: null }),
+    markRetry: (id: string, nextAttemptAt: number, error: string) => attempted(id, { next_attempt_at: nextAttemptAt, last_error: error }),
+    markFailed: (id: string, at: string, error: string) => attempted(id, { failed_at: at, last_error: error }),
+    async pruneDelivered(before: string): Promise<number> {
+      const result = await db.q.deleteFrom('webhook_deliveries').where('delivered_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async appointmentFacts(id: string): Promise<AppointmentFacts | undefined> {
+      const row = await db.q
+        .selectFrom('appointments')
+        .select([
+          'id as appointmentId',
+          'service_id as serviceId',
+          'staff_id as staffId',
+          'channel',
+          'location_id as locationId',
+          'start_at as start',
+          'end_at as end',
+          'status',
+          'lang',
+          'follow_up_of as followUpOf',
+          'booked_by as bookedBy',
+          'device_fallback as deviceFallback',
+          'metadata',
+          'call_started_at as callStartedAt',
+          'call_ended_at as callEndedAt',
+        ])
+        .$narrowType<{ appointmentId: string }>()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { ...row, metadata: JSON.parse(row.metadata) as Record<string, string> };
     },
   };
 }

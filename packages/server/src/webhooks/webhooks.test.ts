@@ -24,17 +24,15 @@ const ofType = (type: string, appointmentId?: string) => (hook: ReceivedWebhook)
   return event.type === type && (!appointmentId || event.data.appointmentId === appointmentId);
 };
 const outboxRow = (server: TestServer, id: string) =>
-  server.app.db.prepare('SELECT attempts, delivered_at, failed_at, last_error FROM webhook_deliveries WHERE id = ?').get(id) as
-    | { attempts: number; delivered_at: string | null; failed_at: string | null; last_error: string | null }
-    | undefined;
+  server.app.db.q.selectFrom('webhook_deliveries').select(['attempts', 'delivered_at', 'failed_at', 'last_error']).where('id', '=', id).executeTakeFirst();
 /** The receiver sees a POST a moment before the server reads the answer and marks the row delivered. */
 async function deliveredRow(server: TestServer, id: string) {
   for (let i = 0; i < 500; i++) {
-    const row = outboxRow(server, id);
+    const row = await outboxRow(server, id);
     if (row?.delivered_at) return row;
     await new Promise((r) => setTimeout(r, 10));
   }
-  assert.fail(`webhook ${id} not marked delivered: ${JSON.stringify(outboxRow(server, id))}`);
+  assert.fail(`webhook ${id} not marked delivered: ${JSON.stringify(await outboxRow(server, id))}`);
 }
 
 describe('webhooks', () => {
@@ -210,11 +208,11 @@ describe('webhooks across a restart', () => {
     const url = `http://127.0.0.1:${port}/hooks/balie`;
     const first = await startWithWebhooks(url);
     const { id } = await book(first, await firstSlot(first.url));
-    const pending = () => first.app.db.prepare('SELECT id, attempts, last_error FROM webhook_deliveries WHERE delivered_at IS NULL').all() as { id: string; attempts: number; last_error: string }[];
-    for (let i = 0; (pending()[0]?.attempts ?? 0) < 2 && i < 250; i++) await new Promise((r) => setTimeout(r, 20));
-    const [row] = pending();
+    const pending = () => first.app.db.q.selectFrom('webhook_deliveries').select(['id', 'attempts', 'last_error']).where('delivered_at', 'is', null).execute();
+    for (let i = 0; ((await pending())[0]?.attempts ?? 0) < 2 && i < 250; i++) await new Promise((r) => setTimeout(r, 20));
+    const [row] = await pending();
     assert.ok(row && row.attempts >= 2, 'attempted and failed while the receiver was down');
-    assert.match(row.last_error, /fetch failed|ECONNREFUSED/);
+    assert.match(row.last_error ?? '', /fetch failed|ECONNREFUSED/);
     await first.stop();
 
     const receiver = await startWebhookReceiver({ port });
@@ -222,7 +220,7 @@ describe('webhooks across a restart', () => {
     try {
       const [hook] = await receiver.waitFor(1, ofType('appointment.booked', id));
       assert.equal(hook!.headers['x-balie-event-id'], row.id);
-      await deliveredRow(second, row.id);
+      await deliveredRow(second, row.id!);
     } finally {
       await second.cleanup();
       await receiver.close();
@@ -239,7 +237,7 @@ describe('webhook configuration', () => {
     const plain = await startTestServer();
     try {
       await book(plain, await firstSlot(plain.url));
-      assert.equal(plain.app.db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get(), 0);
+      assert.deepEqual(await plain.app.db.q.selectFrom('webhook_deliveries').selectAll().execute(), []);
     } finally {
       await plain.cleanup();
     }
