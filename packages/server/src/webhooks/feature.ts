@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
+import { isRemoteEvent } from '../db/change-feed.ts';
 import type { Db } from '../db/database.ts';
 import type { DomainEvents, EventBus } from '../events.ts';
 import type { Log } from '../log.ts';
@@ -72,6 +73,8 @@ export function webhooksFeature(deps: { config: Config; db: Db; events: EventBus
   for (const [type, extraOf] of Object.entries(webhookOf)) {
     if (!extraOf) continue;
     deps.events.on(type as keyof DomainEvents, (e: { appointmentId: string; staffId: string }) => {
+      // One delivery per event in the whole cluster: the instance where it happened queues it.
+      if (isRemoteEvent(e)) return;
       // A failing webhook must never fail the booking that emitted the event. Emitters emit after
       // their transaction committed: the facts read here are the committed ones.
       const queued = Promise.resolve()
