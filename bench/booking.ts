@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Db } from '../packages/server/src/db/database.ts';
 import { generousLimits } from '../test-support/limits.ts';
 import { addTeamService, benchClock, citizen } from './fixtures.ts';
 import { postFromChild, profiled } from './load.ts';
@@ -39,7 +40,7 @@ async function writesPerSecond() {
   const server = await startBenchServer(benchClock(), generousLimits);
   const client = httpClient(server.url);
   try {
-    addTeamService(server.app.db, {
+    await addTeamService(server.app.db, {
       serviceId: SERVICE,
       staff: STAFF,
       service: { durationMin: 10, bufferAfterMin: 0, noticeMin: 0, horizonDays: 90, intake: [] },
@@ -60,7 +61,7 @@ async function writesPerSecond() {
     // A 201 means the appointment, its claims, reminders and mails are committed: the mails are
     // in the outbox table, which a worker empties in the background. Its pace is reported apart.
     const answeredMs = load.elapsedMs;
-    const queuedAtLastAnswer = countQueued(server.app.db);
+    const queuedAtLastAnswer = await countQueued(server.app.db);
     const flushStarted = process.hrtime.bigint();
     await server.app.booking.flush();
     const totalMs = answeredMs + elapsedMs(flushStarted);
@@ -73,7 +74,7 @@ async function writesPerSecond() {
 
     // Where the time goes: the same use case called directly, then its mails on their own.
     const directStarted = process.hrtime.bigint();
-    for (const body of direct) server.app.booking.book(body);
+    for (const body of direct) await server.app.booking.book(body);
     const bookMs = elapsedMs(directStarted) / DIRECT;
     const mailStarted = process.hrtime.bigint();
     await server.app.booking.flush();
@@ -156,7 +157,7 @@ async function rateLimiterCost() {
 
 /** A fresh team service on `server` and `count` booking bodies for it, each with its own client address. */
 async function bookingLoad(server: BenchServer, count: number) {
-  addTeamService(server.app.db, {
+  await addTeamService(server.app.db, {
     serviceId: SERVICE,
     staff: STAFF,
     service: { durationMin: 10, bufferAfterMin: 0, noticeMin: 0, horizonDays: 90, intake: [] },
@@ -177,7 +178,8 @@ async function bookingLoad(server: BenchServer, count: number) {
   }
 }
 
-const countQueued = (db: Database.Database) => db.prepare<[], number>('SELECT count(*) FROM mail_outbox').pluck().get()!;
+const countQueued = async (db: Db) =>
+  Number((await db.q.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 const outboxFiles = (dataDir: string) => readdirSync(join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml')).length;
 
 /** Plain INSERTs of appointment-like rows, one transaction each, with the app's pragmas: SQLite's own pace. */

@@ -19,8 +19,8 @@ export function benchClock(): () => Date {
  * in the afternoon (alternating between the two demo locations), start times staggered by 10 minutes
  * so the listing has many distinct slots, as with a real team.
  */
-export function addTeamService(db: Db, opts: { serviceId: string; staff: number; service?: Partial<Service> }) {
-  catalogStore(db).saveService({
+export async function addTeamService(db: Db, opts: { serviceId: string; staff: number; service?: Partial<Service> }) {
+  await catalogStore(db).saveService({
     id: opts.serviceId,
     texts: { nl: { name: 'Bench', description: 'Een dienst voor de benchmark.' } },
     durationMin: 20,
@@ -34,24 +34,27 @@ export function addTeamService(db: Db, opts: { serviceId: string; staff: number;
     active: true,
     ...opts.service,
   });
-  const staff = db.prepare('INSERT INTO staff (id, name, email, role) VALUES (?, ?, ?, ?)');
-  const offers = db.prepare('INSERT INTO staff_services (staff_id, service_id) VALUES (?, ?)');
-  const hours = db.prepare(
-    'INSERT INTO opening_hours (staff_id, weekday, start_time, end_time, channel, location_id) VALUES (?, ?, ?, ?, ?, ?)',
-  );
   const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  db.transaction(() => {
+  await db.transaction(async () => {
     for (let i = 0; i < opts.staff; i++) {
       const id = `${opts.serviceId}-${String(i + 1).padStart(3, '0')}`;
-      staff.run(id, `Medewerker ${i + 1}`, `${id}@bench.invalid`, 'medewerker');
-      offers.run(id, opts.serviceId);
+      await db.q.insertInto('staff').values({ id, name: `Medewerker ${i + 1}`, email: `${id}@bench.invalid`, role: 'medewerker' }).execute();
+      await db.q.insertInto('staff_services').values({ staff_id: id, service_id: opts.serviceId }).execute();
       const stagger = (i % 3) * 10;
-      for (const weekday of [1, 2, 3, 4, 5]) {
-        hours.run(id, weekday, hhmm(9 * 60 + stagger), hhmm(12 * 60 + stagger), 'video', null);
-        hours.run(id, weekday, hhmm(13 * 60 + stagger), hhmm(16 * 60 + stagger), 'counter', i % 2 ? 'sociaal-huis' : 'gemeentehuis');
-      }
+      const hours = [1, 2, 3, 4, 5].flatMap((weekday) => [
+        { staff_id: id, weekday, start_time: hhmm(9 * 60 + stagger), end_time: hhmm(12 * 60 + stagger), channel: 'video', location_id: null },
+        {
+          staff_id: id,
+          weekday,
+          start_time: hhmm(13 * 60 + stagger),
+          end_time: hhmm(16 * 60 + stagger),
+          channel: 'counter',
+          location_id: i % 2 ? 'sociaal-huis' : 'gemeentehuis',
+        },
+      ]);
+      await db.q.insertInto('opening_hours').values(hours).execute();
     }
-  })();
+  });
 }
 
 export const citizen = (i: number) => ({

@@ -27,13 +27,13 @@ export const slots: Benchmark = {
     const ours = httpClient(server.url);
     let baseline: ReturnType<typeof httpClient> | undefined;
     try {
-      addTeamService(server.app.db, { serviceId: SERVICE, staff: STAFF });
+      await addTeamService(server.app.db, { serviceId: SERVICE, staff: STAFF });
       const listed = JSON.parse((await ours.get(PATH)).body) as { slots: Slot[] };
       // Existing bookings spread over the fortnight, so the listing has claims to step around.
       const step = Math.max(1, Math.floor(listed.slots.length / EXISTING_BOOKINGS));
       for (let i = 0; i < EXISTING_BOOKINGS; i++) {
         const { start, channel, locationId } = listed.slots[(i * step) % listed.slots.length]!;
-        server.app.booking.book({ serviceId: SERVICE, start, channel, locationId, ...citizen(i) });
+        await server.app.booking.book({ serviceId: SERVICE, start, channel, locationId, ...citizen(i) });
       }
       await server.app.booking.flush();
 
@@ -58,10 +58,9 @@ export const slots: Benchmark = {
         samples.bare.push(...(await latencies(get(baseline), { warmup, count: PER_ROUND })));
       }
       // The cache's other side: every listing right after a write, so each one is computed afresh.
-      const touch = server.app.db.prepare('UPDATE services SET active = 1 WHERE id = ?');
       const misses = await latencies(
         async () => {
-          touch.run(SERVICE);
+          await server.app.db.q.updateTable('services').set({ active: 1 }).where('id', '=', SERVICE).execute();
           await get(ours)();
         },
         { warmup: 20, count: MISSES },

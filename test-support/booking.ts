@@ -18,5 +18,7 @@ export async function offeredStarts(server: TestServer, query: string, serviceId
 }
 
 /** The 5-minute units an appointment holds, in time order. */
-export const claimedUnits = (server: TestServer, appointmentId: string) =>
-  server.app.db.prepare('SELECT unit_at FROM slot_claims WHERE appointment_id = ? ORDER BY unit_at').pluck().all(appointmentId) as string[];
+export const claimedUnits = async (server: TestServer, appointmentId: string): Promise<string[]> =>
+  (await server.app.db.q.selectFrom('slot_claims').select('unit_at').where('appointment_id', '=', appointmentId).orderBy('unit_at').execute()).map(
+    (row) => row.unit_at,
+  );

@@ -1,6 +1,7 @@
 // Issue 10, item 4: what an attacker did with the public booking API, done again, and refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql, type RawBuilder } from 'kysely';
 import { assertApiError } from '../../../../test-support/api-error.ts';
 import { book, type TestSlot } from '../../../../test-support/booking.ts';
 import { productionLimits } from '../../../../test-support/limits.ts';
@@ -12,8 +13,9 @@ import { MAX_INVITATIONS } from './service.ts';
 const NOW = '2027-03-25T09:00:00Z';
 const env = { PUBLIC_URL: 'https://balie.wilsede.test', ...productionLimits };
 
-const count = (server: TestServer, sql: string, ...params: unknown[]) => server.app.db.prepare(sql).pluck().get(...params) as number;
-const appointments = (server: TestServer) => count(server, 'SELECT count(*) FROM appointments');
+/** The one number a query such as sql`SELECT count(*) AS n FROM …` answers. */
+const count = async (server: TestServer, query: RawBuilder<{ n: number }>) => Number((await query.execute(server.app.db.q)).rows[0]!.n);
+const appointments = (server: TestServer) => count(server, sql`SELECT count(*) AS n FROM appointments`);
 const invitesTo = async (server: TestServer, email: string) => (await sentMails(server)).filter((m) => m.to === email).length;
 type Slot = TestSlot & { end: string };
 /** The video slots offered over the next fortnight. */
@@ -32,14 +34,14 @@ describe('names our mails repeat to any address', () => {
   const phishing = 'Marie\nUw premie wacht: https://wilsede-premie.top/aanvraag';
 
   it('when the citizen’s name holds a line break and a link, then 422 names citizen.name and nothing is stored or mailed', async () => {
-    const before = appointments(server);
+    const before = await appointments(server);
     const error = assertApiError(
       await api(server.url, '/api/appointments', { body: bookingBody(slots[0]!, { citizen: { name: phishing, email: 'victim@example.org' } }) }),
       422,
       'validation_failed',
     );
     assert.ok(error.fields?.['citizen.name'], JSON.stringify(error));
-    assert.equal(appointments(server), before);
+    assert.equal(await appointments(server), before);
     assert.equal(await invitesTo(server, 'victim@example.org'), 0);
   });
 
@@ -56,7 +58,7 @@ describe('names our mails repeat to any address', () => {
       const response = await api(server.url, '/api/appointment/companions', { token, body: { name, email: 'victim3@example.org', role: 'carer' } });
       assert.ok(assertApiError(response, 422, 'validation_failed').fields?.name, name);
     }
-    assert.equal(count(server, 'SELECT count(*) FROM companions WHERE appointment_id = ?', id), 0);
+    assert.equal(await count(server, sql`SELECT count(*) AS n FROM companions WHERE appointment_id = ${id}`), 0);
     assert.equal(await invitesTo(server, 'victim3@example.org'), 0);
   });
 
@@ -99,8 +101,12 @@ describe('companion invitations over an appointment’s life', () => {
     assert.match(assertApiError(refused, 409, 'too_many_invitations').message, /contact the municipality/);
 
     assert.equal(await invitesTo(server, victim.email), MAX_INVITATIONS);
-    assert.equal(count(server, 'SELECT count(*) FROM companions WHERE appointment_id = ? AND removed_at IS NULL', id), 0, 'the refused one was not added');
-    assert.equal(count(server, 'SELECT companion_invitations FROM appointments WHERE id = ?', id), MAX_INVITATIONS);
+    assert.equal(
+      await count(server, sql`SELECT count(*) AS n FROM companions WHERE appointment_id = ${id} AND removed_at IS NULL`),
+      0,
+      'the refused one was not added',
+    );
+    assert.equal(await count(server, sql`SELECT companion_invitations AS n FROM appointments WHERE id = ${id}`), MAX_INVITATIONS);
     // The citizen can still manage the appointment itself.
     assert.equal((await api(server.url, '/api/appointment', { token })).status, 200);
   });
@@ -128,10 +134,10 @@ describe('appointments to come per e-mail address (MAX_BOOKINGS_PER_EMAIL, defau
     for (const [i, email] of ['herhaal@example.org', 'Herhaal@Example.org', 'HERHAAL@example.org'].entries()) {
       booked.push(await book(server, slots[i]!, { citizen: { name: 'Herhaal', email } }));
     }
-    const before = appointments(server);
+    const before = await appointments(server);
     const refused = await api(server.url, '/api/appointments', { body: bookingBody(slots[3]!, { citizen: { name: 'Herhaal', email: 'herhaal@example.org' } }) });
     assert.match(assertApiError(refused, 409, 'too_many_bookings').message, /already has 3 appointments to come/);
-    assert.equal(appointments(server), before, 'nothing stored');
+    assert.equal(await appointments(server), before, 'nothing stored');
     assert.equal((await videoSlots(server)).some((s) => s.start === slots[3]!.start), true, 'the slot is still free');
 
     await book(server, slots[3]!, { citizen: { name: 'Ander', email: 'ander@example.org' } });

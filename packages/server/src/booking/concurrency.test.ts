@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql, type RawBuilder } from 'kysely';
 import { assertApiError } from '../../../../test-support/api-error.ts';
 import { sentMails } from '../../../../test-support/outbox.ts';
-import { api, bookingBody, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
+import { api, bookingBody, startTestServer, testClock, testDatabaseUrl, testSchema, type TestServer } from '../../../../test-support/server.ts';
 import { openDatabase } from '../db/database.ts';
 import { bookingStore, isConflict } from './store.ts';
 
@@ -21,15 +22,15 @@ describe('POST /api/appointments, many at once for one slot', () => {
   before(async () => (server = await startTestServer({ env: { PUBLIC_URL: 'https://balie.wilsede.test' }, clock: testClock('2027-03-25T09:00:00Z') })));
   after(() => server.cleanup());
 
-  const rows = (sql: string, ...params: unknown[]) => server.app.db.prepare(sql).all(...params) as Record<string, unknown>[];
+  const rows = async (query: RawBuilder<Record<string, unknown>>) => (await query.execute(server.app.db.q)).rows;
 
   describe(`when only one staff member can serve the slot and ${REQUESTS} citizens want it`, () => {
     // Tuesday 30 March 13:30: only An works the counter at the Gemeentehuis on Tuesdays.
     const slot = { start: '2027-03-30T11:30:00.000Z', channel: 'counter', locationId: 'gemeentehuis' } as const;
 
     it('then exactly one request gets 201 and every other one 409 slot_taken', async () => {
-      const servers = rows(
-        `SELECT DISTINCT h.staff_id FROM opening_hours h JOIN staff_services s ON s.staff_id = h.staff_id
+      const servers = await rows(
+        sql`SELECT DISTINCT h.staff_id FROM opening_hours h JOIN staff_services s ON s.staff_id = h.staff_id
          WHERE s.service_id = 'mantelzorgpremie' AND h.location_id = 'gemeentehuis' AND h.weekday = 2`,
       );
       assert.deepEqual(servers, [{ staff_id: 'an' }], 'precondition: one staff member serves this slot');
@@ -42,13 +43,13 @@ describe('POST /api/appointments, many at once for one slot', () => {
       for (const response of lost) assertApiError(response, 409, 'slot_taken');
 
       const winner = won[0]!.body.appointment;
-      assert.deepEqual(rows('SELECT id, staff_id, start_at FROM appointments'), [{ id: winner.id, staff_id: 'an', start_at: slot.start }]);
-      const claims = rows('SELECT staff_id, unit_at, appointment_id FROM slot_claims ORDER BY unit_at');
+      assert.deepEqual(await rows(sql`SELECT id, staff_id, start_at FROM appointments`), [{ id: winner.id, staff_id: 'an', start_at: slot.start }]);
+      const claims = await rows(sql`SELECT staff_id, unit_at, appointment_id FROM slot_claims ORDER BY unit_at`);
       assert.equal(claims.length, 8, '30 minutes plus a 10-minute buffer: eight 5-minute units');
       assert.ok(claims.every((c) => c.appointment_id === winner.id && c.staff_id === 'an'));
       assert.equal(claims[0]!.unit_at, slot.start);
       assert.deepEqual(
-        rows('SELECT DISTINCT appointment_id FROM reminders').map((r) => r.appointment_id),
+        (await rows(sql`SELECT DISTINCT appointment_id FROM reminders`)).map((r) => r.appointment_id),
         [winner.id],
       );
 
@@ -71,30 +72,36 @@ describe('POST /api/appointments, many at once for one slot', () => {
       const won = responses.filter((r) => r.status === 201);
       assert.equal(won.length, 2);
       assert.equal(responses.filter((r) => r.status === 409).length, 98);
-      const booked = rows('SELECT staff_id FROM appointments WHERE start_at = ? ORDER BY staff_id', slot.start);
+      const booked = await rows(sql`SELECT staff_id FROM appointments WHERE start_at = ${slot.start} ORDER BY staff_id`);
       assert.deepEqual(booked.map((r) => r.staff_id), ['an', 'chloe']);
     });
   });
 
   describe('when a second process claims time already claimed through another connection', () => {
     it('then the primary key refuses it and the whole booking rolls back', async () => {
-      const db = openDatabase(server.dataDir);
+      const db = openDatabase({
+        dataDir: server.dataDir,
+        databaseUrl: testDatabaseUrl,
+        schema: testDatabaseUrl && testSchema(server.dataDir),
+      });
       try {
+        await db.ready();
         const store = bookingStore(db);
-        const [taken] = server.app.db.prepare('SELECT appointment_id AS id, staff_id AS staffId, unit_at AS unit FROM slot_claims LIMIT 1').all() as {
-          id: string;
-          staffId: string;
-          unit: string;
-        }[];
-        const existing = store.get(taken!.id)!;
+        const taken = await server.app.db.q
+          .selectFrom('slot_claims')
+          .select(['appointment_id as id', 'staff_id as staffId', 'unit_at as unit'])
+          .limit(1)
+          .executeTakeFirstOrThrow();
+        const existing = (await store.get(taken.id))!;
         const intruder = { ...existing, id: 'intruder', tokenHash: 'intruder-hash' };
-        assert.throws(() => store.create(intruder, [taken!.unit]), isConflict);
-        assert.equal(store.get('intruder'), undefined, 'no appointment without its claims');
+        await assert.rejects(store.create(intruder, [taken.unit]), isConflict);
+        assert.equal(await store.get('intruder'), undefined, 'no appointment without its claims');
         // The first unit is free: it must not stay claimed when the second fails.
-        assert.throws(() => store.create(intruder, ['2027-12-01T08:00:00.000Z', taken!.unit]), isConflict);
-        assert.equal(db.prepare("SELECT COUNT(*) FROM slot_claims WHERE appointment_id = 'intruder'").pluck().get(), 0);
+        await assert.rejects(store.create(intruder, ['2027-12-01T08:00:00.000Z', taken.unit]), isConflict);
+        const left = await db.q.selectFrom('slot_claims').select('unit_at').where('appointment_id', '=', 'intruder').execute();
+        assert.equal(left.length, 0);
       } finally {
-        db.close();
+        await db.close();
       }
     });
   });

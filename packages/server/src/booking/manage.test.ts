@@ -15,7 +15,7 @@ const carer = { name: 'Jan Claes', email: 'jan@example.org', role: 'carer' };
 
 const start = () => startTestServer({ env: { PUBLIC_URL: 'https://balie.wilsede.test' }, clock: testClock(NOW) });
 const appointmentRow = (server: TestServer, id: string) =>
-  server.app.db.prepare('SELECT status, start_at, staff_id, cancelled_by FROM appointments WHERE id = ?').get(id) as Record<string, string>;
+  server.app.db.q.selectFrom('appointments').select(['status', 'start_at', 'staff_id', 'cancelled_by']).where('id', '=', id).executeTakeFirstOrThrow();
 /** The token a mail to `email` carries in its personal link. */
 const mailedToken = async (server: TestServer, email: string, subject: RegExp) => {
   const mail = (await sentMails(server)).findLast((m) => m.to === email && subject.test(m.subject));
@@ -38,8 +38,8 @@ describe('DELETE /api/appointment', () => {
       assert.deepEqual(response.body, { status: 'cancelled' });
 
       assert.ok((await offeredStarts(server, COUNTER_QUERY)).includes('2027-03-30T11:30:00.000Z'));
-      assert.deepEqual(claimedUnits(server, id), []);
-      assert.deepEqual(appointmentRow(server, id), { status: 'cancelled', start_at: '2027-03-30T11:30:00.000Z', staff_id: 'an', cancelled_by: 'citizen' });
+      assert.deepEqual(await claimedUnits(server, id), []);
+      assert.deepEqual(await appointmentRow(server, id), { status: 'cancelled', start_at: '2027-03-30T11:30:00.000Z', staff_id: 'an', cancelled_by: 'citizen' });
       assertApiError(await api(server.url, '/api/appointment', { token }), 410, 'appointment_cancelled');
       assertApiError(await api(server.url, '/api/appointment', { method: 'DELETE', token }), 410, 'appointment_cancelled');
 
@@ -58,8 +58,8 @@ describe('DELETE /api/appointment', () => {
       t.after(() => server.clock.set(NOW));
       server.clock.set('2027-03-30T12:15:00Z');
       assertApiError(await api(server.url, '/api/appointment', { method: 'DELETE', token }), 409, 'appointment_started');
-      assert.equal(appointmentRow(server, id).status, 'booked');
-      assert.equal(claimedUnits(server, id).length, 8);
+      assert.equal((await appointmentRow(server, id)).status, 'booked');
+      assert.equal((await claimedUnits(server, id)).length, 8);
     });
   });
 });
@@ -82,14 +82,16 @@ describe('POST /api/appointment/reschedule', () => {
       const offered = await offeredStarts(server, COUNTER_QUERY);
       assert.ok(offered.includes('2027-03-30T11:30:00.000Z'), 'the old slot is free');
       assert.ok(!offered.includes('2027-03-30T12:50:00.000Z'), 'the new slot is taken');
-      const units = claimedUnits(server, id);
+      const units = await claimedUnits(server, id);
       assert.equal(units.length, 8);
       assert.equal(units[0], '2027-03-30T12:50:00.000Z');
 
       const view = await api(server.url, '/api/appointment', { token });
       assert.equal(view.body.start, '2027-03-30T12:50:00.000Z');
       assert.equal(await mailedToken(server, 'marie@example.org', /verplaatst/), token, 'the mail carries the same link');
-      const reminders = server.app.db.prepare('SELECT due_at FROM reminders WHERE appointment_id = ? ORDER BY due_at').pluck().all(id);
+      const reminders = (
+        await server.app.db.q.selectFrom('reminders').select('due_at').where('appointment_id', '=', id).orderBy('due_at').execute()
+      ).map((row) => row.due_at);
       assert.deepEqual(reminders, ['2027-03-29T12:50:00.000Z', '2027-03-30T11:50:00.000Z'], 'reminders follow the new time');
     });
 
@@ -99,7 +101,7 @@ describe('POST /api/appointment/reschedule', () => {
       const response = await reschedule(token, { start: '2027-03-31T11:30:00.000Z', channel: 'counter', locationId: 'sociaal-huis' });
       assert.equal(response.status, 200, JSON.stringify(response.body));
       assert.equal(response.body.location.id, 'sociaal-huis');
-      assert.equal(appointmentRow(server, id).staff_id, 'chloe');
+      assert.equal((await appointmentRow(server, id)).staff_id, 'chloe');
       assert.ok((await offeredStarts(server, COUNTER_QUERY)).includes('2027-03-30T13:30:00.000Z'), 'An is free again');
     });
   });
@@ -108,14 +110,14 @@ describe('POST /api/appointment/reschedule', () => {
     it('then 409 slot_taken and the booking is untouched', async () => {
       const a = await book(server, counter('2027-04-06T11:30:00.000Z'));
       const b = await book(server, counter('2027-04-06T12:10:00.000Z'), { citizen: { name: 'Piet', email: 'piet@example.org' } });
-      const unitsBefore = claimedUnits(server, a.id);
+      const unitsBefore = await claimedUnits(server, a.id);
 
       const error = assertApiError(await reschedule(a.token, counter('2027-04-06T12:10:00.000Z')), 409, 'slot_taken');
       assert.ok(Array.isArray(error.details.alternatives));
 
       assert.equal((await api(server.url, '/api/appointment', { token: a.token })).body.start, '2027-04-06T11:30:00.000Z');
-      assert.deepEqual(claimedUnits(server, a.id), unitsBefore);
-      assert.equal(claimedUnits(server, b.id)[0], '2027-04-06T12:10:00.000Z');
+      assert.deepEqual(await claimedUnits(server, a.id), unitsBefore);
+      assert.equal((await claimedUnits(server, b.id))[0], '2027-04-06T12:10:00.000Z');
       const offered = await offeredStarts(server, 'channel=counter&location=gemeentehuis&from=2027-04-06&days=1');
       assert.ok(!offered.includes('2027-04-06T11:30:00.000Z') && !offered.includes('2027-04-06T12:10:00.000Z'));
     });
@@ -125,12 +127,12 @@ describe('POST /api/appointment/reschedule', () => {
       const b = await book(server, counter('2027-04-06T13:30:00.000Z'), { citizen: { name: 'Piet', email: 'piet@example.org' } });
       const store = bookingStore(server.app.db);
       const target = { startAt: '2027-04-06T13:30:00.000Z', endAt: '2027-04-06T14:00:00.000Z', staffId: 'an', channel: 'counter', locationId: 'gemeentehuis' } as const;
-      const unitsBefore = claimedUnits(server, a.id);
+      const unitsBefore = await claimedUnits(server, a.id);
 
-      assert.throws(() => store.move(a.id, target, claimedUnits(server, b.id)), isConflict);
+      await assert.rejects(store.move(a.id, target, await claimedUnits(server, b.id)), isConflict);
 
-      assert.deepEqual(claimedUnits(server, a.id), unitsBefore, 'the old claims were not released');
-      assert.equal(store.get(a.id)!.startAt, '2027-04-06T12:50:00.000Z');
+      assert.deepEqual(await claimedUnits(server, a.id), unitsBefore, 'the old claims were not released');
+      assert.equal((await store.get(a.id))!.startAt, '2027-04-06T12:50:00.000Z');
     });
   });
 
@@ -146,14 +148,14 @@ describe('POST /api/appointment/reschedule', () => {
     it('then 409 appointment_started and it stays where it was', async (t) => {
       const started = await book(server, counter('2027-04-20T11:30:00.000Z'));
       const held = await book(server, counter('2027-04-20T12:10:00.000Z'), { citizen: { name: 'Piet', email: 'piet@example.org' } });
-      server.app.db.prepare("UPDATE appointments SET status = 'held' WHERE id = ?").run(held.id);
+      await server.app.db.q.updateTable('appointments').set({ status: 'held' }).where('id', '=', held.id).execute();
       t.after(() => server.clock.set(NOW));
       server.clock.set('2027-04-20T11:35:00Z');
       const target = counter('2027-04-27T11:30:00.000Z');
       for (const { token, id } of [started, held]) {
-        const before = appointmentRow(server, id);
+        const before = await appointmentRow(server, id);
         assertApiError(await reschedule(token, target), 409, 'appointment_started');
-        assert.deepEqual(appointmentRow(server, id), before);
+        assert.deepEqual(await appointmentRow(server, id), before);
       }
       assert.ok((await offeredStarts(server, 'channel=counter&location=gemeentehuis&from=2027-04-27&days=1')).includes(target.start));
     });
@@ -200,8 +202,8 @@ describe('companions', () => {
       assertApiError(await as(companion.token, 'POST', '/api/appointment/reschedule', counter('2027-03-30T12:50:00.000Z')), 403, 'citizen_only');
       assertApiError(await as(companion.token, 'POST', '/api/appointment/companions', { ...carer, email: 'x@example.org' }), 403, 'citizen_only');
       assertApiError(await as(companion.token, 'DELETE', `/api/appointment/companions/${companion.id}`), 403, 'citizen_only');
-      assert.equal(appointmentRow(server, citizen.id).status, 'booked');
-      assert.equal(appointmentRow(server, citizen.id).start_at, '2027-03-30T11:30:00.000Z');
+      assert.equal((await appointmentRow(server, citizen.id)).status, 'booked');
+      assert.equal((await appointmentRow(server, citizen.id)).start_at, '2027-03-30T11:30:00.000Z');
       assert.equal((await as(citizen.token, 'GET', '/api/appointment')).body.companions.length, 1);
     });
   });

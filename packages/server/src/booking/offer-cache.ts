@@ -11,7 +11,7 @@ import type { Closure, Location, OpeningHours, Service } from '../catalog/types.
  * new hours, then refuses them) takes the version back with it, and a later change would bring the
  * same number with other data.
  */
-export function offerCache(catalog: CatalogStore, version: () => number, inTransaction: () => boolean) {
+export function offerCache(catalog: CatalogStore, version: () => Promise<number>, inTransaction: () => boolean) {
   let seen = -1;
   const services = new Map<string, Service>();
   const staff = new Map<string, string[]>();
@@ -19,41 +19,53 @@ export function offerCache(catalog: CatalogStore, version: () => number, inTrans
   let closures: Closure[] | undefined;
   let locations: Location[] | undefined;
 
-  const fresh = () => {
-    const current = version();
-    if (current === seen) return;
-    seen = current;
-    services.clear();
-    staff.clear();
-    hours.clear();
-    closures = undefined;
-    locations = undefined;
+  /** Clears what an older version left; returns the version the caller's reads belong to. */
+  const fresh = async () => {
+    const current = await version();
+    if (current !== seen) {
+      seen = current;
+      services.clear();
+      staff.clear();
+      hours.clear();
+      closures = undefined;
+      locations = undefined;
+    }
+    return current;
   };
-  /** Only what exists is kept: the ids asked for are the client's to choose. */
-  const remember = <K, V>(map: Map<K, V>, key: K, read: () => V | undefined): V | undefined => {
+  /**
+   * Only what exists is kept: the ids asked for are the client's to choose. A read that a newer
+   * version overtook while it ran is answered but not kept.
+   */
+  const remember = async <K, V>(map: Map<K, V>, key: K, read: () => Promise<V | undefined>): Promise<V | undefined> => {
     if (inTransaction()) return read();
-    fresh();
+    const current = await fresh();
     let value = map.get(key);
     if (value === undefined) {
-      value = read();
-      if (value !== undefined) map.set(key, value);
+      value = await read();
+      if (value !== undefined && seen === current) map.set(key, value);
     }
     return value;
   };
 
   return {
     getService: (id: string) => remember(services, id, () => catalog.getService(id)),
-    staffIdsForService: (serviceId: string) => remember(staff, serviceId, () => catalog.staffIdsForService(serviceId))!,
-    listOpeningHours: (weekday?: number) => remember(hours, weekday ?? 'all', () => catalog.listOpeningHours(weekday))!,
-    listClosures: () => {
+    staffIdsForService: async (serviceId: string) => (await remember(staff, serviceId, () => catalog.staffIdsForService(serviceId)))!,
+    listOpeningHours: async (weekday?: number) => (await remember(hours, weekday ?? 'all', () => catalog.listOpeningHours(weekday)))!,
+    listClosures: async () => {
       if (inTransaction()) return catalog.listClosures();
-      fresh();
-      return (closures ??= catalog.listClosures());
+      const current = await fresh();
+      if (closures) return closures;
+      const read = await catalog.listClosures();
+      if (seen === current) closures = read;
+      return read;
     },
-    listLocations: () => {
+    listLocations: async () => {
       if (inTransaction()) return catalog.listLocations();
-      fresh();
-      return (locations ??= catalog.listLocations());
+      const current = await fresh();
+      if (locations) return locations;
+      const read = await catalog.listLocations();
+      if (seen === current) locations = read;
+      return read;
     },
   };
 }

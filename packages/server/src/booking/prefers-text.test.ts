@@ -20,13 +20,15 @@ describe('booking option: prefers text', () => {
   });
   after(() => server.cleanup());
 
-  const column = (id: string) => server.app.db.prepare('SELECT prefers_text FROM appointments WHERE id = ?').pluck().get(id);
-  const count = () => server.app.db.prepare('SELECT count(*) FROM appointments').pluck().get() as number;
+  const column = async (id: string) =>
+    (await server.app.db.q.selectFrom('appointments').select('prefers_text').where('id', '=', id).executeTakeFirst())?.prefers_text;
+  const count = async () =>
+    Number((await server.app.db.q.selectFrom('appointments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
   it('when a citizen books with it, then the agenda, the dossier and both sides of the meeting state say so', async () => {
     const slot = await firstSlot(server.url);
     const { id, token } = await book(server, slot, { prefersText: true });
-    assert.equal(column(id), 1);
+    assert.equal(await column(id), 1);
 
     const agenda = await an.request('/api/staff/agenda?from=2027-03-01&days=1');
     assert.equal(agenda.body.appointments.find((a: { id: string }) => a.id === id).prefersText, true);
@@ -43,19 +45,19 @@ describe('booking option: prefers text', () => {
   it('when a citizen books without it, then it is off everywhere', async () => {
     const slot = await firstSlot(server.url);
     const { id } = await book(server, slot);
-    assert.equal(column(id), 0);
+    assert.equal(await column(id), 0);
     assert.equal((await an.request(`/api/staff/appointments/${id}`)).body.prefersText, false);
   });
 
   it('when the option is not a yes or no, then the booking is refused with 422 and nothing is written', async () => {
     const slot = await firstSlot(server.url);
-    const before = count();
+    const before = await count();
     for (const prefersText of ['ja', 1, null, { on: true }]) {
       const response = await api(server.url, '/api/appointments', { body: bookingBody(slot, { prefersText }) });
       const error = assertApiError(response, 422, 'validation_failed');
       assert.ok(error.fields?.prefersText, JSON.stringify(error));
     }
-    assert.equal(count(), before, 'no appointment written');
+    assert.equal(await count(), before, 'no appointment written');
   });
 
   it('when staff plan a follow-up, then it keeps the preference', async () => {
@@ -66,7 +68,7 @@ describe('booking option: prefers text', () => {
       body: { serviceId: 'mantelzorgpremie', start: later.start, channel: 'video', locationId: null },
     });
     assert.equal(planned.status, 201, JSON.stringify(planned.body));
-    assert.equal(column(planned.body.id), 1);
+    assert.equal(await column(planned.body.id), 1);
   });
 
   it('when retention erases the appointment, then the preference goes with the rest', async () => {
@@ -74,7 +76,7 @@ describe('booking option: prefers text', () => {
     const { id } = await book(server, slot, { prefersText: true });
     server.clock.set(new Date(Date.parse(slot.end) + 31 * DAY));
     await server.app.retention.sweep.run();
-    assert.equal(column(id), 0);
+    assert.equal(await column(id), 0);
     server.clock.set(MONDAY);
   });
 });

@@ -38,7 +38,7 @@ describe('reminders', () => {
       const clock = testClock('2027-03-20T09:00:00Z');
       const first = await start({ clock });
       const { token } = await book(first, slot, { companion });
-      const due = first.app.db.prepare('SELECT offset_min, due_at FROM reminders ORDER BY due_at').all();
+      const due = await first.app.db.q.selectFrom('reminders').select(['offset_min', 'due_at']).orderBy('due_at').execute();
       assert.deepEqual(due, [
         { offset_min: 1440, due_at: DAY_BEFORE },
         { offset_min: 60, due_at: HOUR_BEFORE },
@@ -91,7 +91,11 @@ describe('reminders', () => {
       const clock = testClock('2027-03-29T12:00:00Z');
       const server = await start({ clock });
       const { id } = await book(server, slot);
-      assert.deepEqual(server.app.db.prepare('SELECT offset_min FROM reminders WHERE appointment_id = ?').pluck().all(id), [60]);
+      const planned = await server.app.db.q.selectFrom('reminders').select('offset_min').where('appointment_id', '=', id).execute();
+      assert.deepEqual(
+        planned.map((row) => row.offset_min),
+        [60],
+      );
       clock.set(plusMinutes(HOUR_BEFORE, 1));
       await server.app.booking.sendDueReminders();
       assert.deepEqual(await remindersSent(server), { 'marie@example.org': 1 });
@@ -104,7 +108,7 @@ describe('reminders', () => {
       const server = await start({ clock });
       const { token, id } = await book(server, slot);
       assert.equal((await api(server.url, '/api/appointment', { method: 'DELETE', token })).status, 200);
-      assert.equal(server.app.db.prepare('SELECT COUNT(*) FROM reminders WHERE appointment_id = ?').pluck().get(id), 0);
+      assert.deepEqual(await server.app.db.q.selectFrom('reminders').select('id').where('appointment_id', '=', id).execute(), []);
       clock.set(plusMinutes(HOUR_BEFORE, 1));
       await server.app.booking.sendDueReminders();
       assert.deepEqual(await remindersSent(server), {});

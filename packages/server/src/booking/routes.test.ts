@@ -10,7 +10,8 @@ const NOW = '2027-03-25T09:00:00Z';
 const tuesdayVideo = { start: '2027-03-30T07:00:00.000Z', channel: 'video', locationId: null } as const;
 const env = { PUBLIC_URL: 'https://balie.wilsede.test' };
 
-const countAppointments = (server: TestServer) => server.app.db.prepare('SELECT COUNT(*) FROM appointments').pluck().get() as number;
+const countAppointments = async (server: TestServer) =>
+  Number((await server.app.db.q.selectFrom('appointments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('POST /api/appointments', () => {
   let server: TestServer;
@@ -20,9 +21,9 @@ describe('POST /api/appointments', () => {
   const post = (body: unknown) => api(server.url, '/api/appointments', { body });
   /** Posts, expects the error, and checks that nothing was stored. */
   const rejected = async (body: unknown, status: number, code: string) => {
-    const before = countAppointments(server);
+    const before = await countAppointments(server);
     const error = assertApiError(await post(body), status, code);
-    assert.equal(countAppointments(server), before, 'a rejected request stores nothing');
+    assert.equal(await countAppointments(server), before, 'a rejected request stores nothing');
     return error;
   };
 
@@ -40,7 +41,7 @@ describe('POST /api/appointments', () => {
       assert.deepEqual(appointment.companions, []);
       assert.equal(JSON.stringify(appointment).includes('marie@example.org'), false, 'the view carries no e-mail address');
 
-      const row = server.app.db.prepare('SELECT * FROM appointments WHERE id = ?').get(appointment.id) as Record<string, string>;
+      const row = await server.app.db.q.selectFrom('appointments').selectAll().where('id', '=', appointment.id).executeTakeFirstOrThrow();
       assert.equal(row.token_hash, hashToken(token));
       assert.equal(Object.values(row).includes(token), false, 'the token itself is not stored');
       assert.equal(row.citizen_phone, '+32470123456', 'stored in international form, for tel: links and SMS');
@@ -215,7 +216,7 @@ describe('GET /api/services', () => {
   });
 
   it('when a service is withdrawn, then it is neither listed nor bookable', async () => {
-    server.app.db.prepare("UPDATE services SET active = 0 WHERE id = 'reistoelating'").run();
+    await server.app.db.q.updateTable('services').set({ active: 0 }).where('id', '=', 'reistoelating').execute();
     const { body } = await api(server.url, '/api/services');
     assert.equal(body.some((s: { id: string }) => s.id === 'reistoelating'), false);
     assertApiError(await api(server.url, '/api/services/reistoelating'), 404, 'not_found');

@@ -15,55 +15,55 @@ export const bearerToken = (ctx: Context) => /^Bearer (\S+)$/.exec(ctx.get('auth
 export function bookingRoutes(booking: BookingService, limits: Pick<PublicRateLimits, 'booking' | 'changes'>) {
   const router = new Router({ prefix: '/api' });
 
-  router.get('/services', (ctx) => {
-    ctx.body = booking.listServices().map(({ active: _active, ...service }) => service);
+  router.get('/services', async (ctx) => {
+    ctx.body = (await booking.listServices()).map(({ active: _active, ...service }) => service);
   });
 
-  router.get('/services/:id', (ctx) => {
-    const { active: _active, ...service } = booking.requireService(ctx.params.id!);
+  router.get('/services/:id', async (ctx) => {
+    const { active: _active, ...service } = await booking.requireService(ctx.params.id!);
     ctx.body = service;
   });
 
-  router.get('/locations', (ctx) => {
-    ctx.body = booking.listLocations();
+  router.get('/locations', async (ctx) => {
+    ctx.body = await booking.listLocations();
   });
 
-  router.get('/services/:id/slots', (ctx) => {
+  router.get('/services/:id/slots', async (ctx) => {
     const q = parseQuery(ctx, slotQuerySchema);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { slots: booking.listSlots(ctx.params.id!, q) };
+    ctx.body = { slots: await booking.listSlots(ctx.params.id!, q) };
   });
 
-  router.post('/appointments', limits.booking, (ctx) => {
-    const { appointment, token } = booking.book(parseBody(ctx, bookingSchema));
+  router.post('/appointments', limits.booking, async (ctx) => {
+    const { appointment, token } = await booking.book(parseBody(ctx, bookingSchema));
     ctx.status = 201;
-    ctx.body = { token, appointment: booking.view({ role: 'citizen', appointment }) };
+    ctx.body = { token, appointment: await booking.view({ role: 'citizen', appointment }) };
   });
 
-  router.get('/appointment', (ctx) => {
+  router.get('/appointment', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = booking.view(booking.resolveToken(bearerToken(ctx)));
+    ctx.body = await booking.view(await booking.resolveToken(bearerToken(ctx)));
   });
 
-  router.delete('/appointment', (ctx) => {
-    booking.cancel(booking.resolveToken(bearerToken(ctx)));
+  router.delete('/appointment', async (ctx) => {
+    await booking.cancel(await booking.resolveToken(bearerToken(ctx)));
     ctx.body = { status: 'cancelled' };
   });
 
-  router.post('/appointment/reschedule', limits.changes, (ctx) => {
-    const holder = booking.resolveToken(bearerToken(ctx));
-    const appointment = booking.reschedule(holder, parseBody(ctx, slotChoiceSchema));
-    ctx.body = booking.view({ role: 'citizen', appointment });
+  router.post('/appointment/reschedule', limits.changes, async (ctx) => {
+    const holder = await booking.resolveToken(bearerToken(ctx));
+    const appointment = await booking.reschedule(holder, parseBody(ctx, slotChoiceSchema));
+    ctx.body = await booking.view({ role: 'citizen', appointment });
   });
 
-  router.post('/appointment/companions', limits.changes, (ctx) => {
-    const holder = booking.resolveToken(bearerToken(ctx));
+  router.post('/appointment/companions', limits.changes, async (ctx) => {
+    const holder = await booking.resolveToken(bearerToken(ctx));
     ctx.status = 201;
-    ctx.body = booking.addCompanion(holder, parseBody(ctx, companionSchema));
+    ctx.body = await booking.addCompanion(holder, parseBody(ctx, companionSchema));
   });
 
-  router.delete('/appointment/companions/:companionId', limits.changes, (ctx) => {
-    booking.removeCompanion(booking.resolveToken(bearerToken(ctx)), ctx.params.companionId!);
+  router.delete('/appointment/companions/:companionId', limits.changes, async (ctx) => {
+    await booking.removeCompanion(await booking.resolveToken(bearerToken(ctx)), ctx.params.companionId!);
     ctx.status = 204;
   });
 

@@ -62,8 +62,8 @@ export function bookingService(deps: BookingDeps) {
   const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
   const offer = offerCache(catalog, store.catalogVersion, () => store.db.inTransaction);
 
-  const requireService = (id: string): Service => {
-    const service = offer.getService(id);
+  const requireService = async (id: string): Promise<Service> => {
+    const service = await offer.getService(id);
     if (!service || !service.active) throw notFound('This service');
     return service;
   };
@@ -75,21 +75,27 @@ export function bookingService(deps: BookingDeps) {
    * for one slot (`at`, when booking) its weekday's hours and the units it would claim. Reading every
    * claim up to the horizon made each booking slower than the last.
    */
-  function slotsFor(service: Service, q: SlotsWanted & { at?: number }) {
+  async function slotsFor(service: Service, q: SlotsWanted & { at?: number }) {
     const now = config.now();
     const days = listingRange(service, now, q.from, q.days);
     const units = q.at !== undefined && unitsFor(q.at, service);
     const [from, to] = units
       ? [units[0]!, new Date(Date.parse(units.at(-1)!) + UNIT_MIN * 60_000).toISOString()]
       : [new Date(localMidnight(addDays(days.from, -1))).toISOString(), new Date(localMidnight(addDays(days.to, 1))).toISOString()];
+    const [staffIds, hours, closures, claimed] = await Promise.all([
+      offer.staffIdsForService(service.id),
+      offer.listOpeningHours(q.at === undefined ? undefined : weekdayOf(localDateOf(q.at))),
+      offer.listClosures(),
+      store.claimsBetween(from, to),
+    ]);
     return computeSlots({
       service,
       channel: q.channel,
       locationId: q.locationId,
-      staffIds: offer.staffIdsForService(service.id),
-      hours: offer.listOpeningHours(q.at === undefined ? undefined : weekdayOf(localDateOf(q.at))),
-      closures: offer.listClosures(),
-      claimed: store.claimsBetween(from, to),
+      staffIds,
+      hours,
+      closures,
+      claimed,
       now,
       fromDate: q.from,
       days: q.days,
@@ -98,10 +104,11 @@ export function bookingService(deps: BookingDeps) {
   }
 
   /** Finds the offered slot matching a choice, or explains why it is not offered. */
-  function offeredSlot(service: Service, choice: SlotChoice): Slot | undefined {
+  async function offeredSlot(service: Service, choice: SlotChoice): Promise<Slot | undefined> {
     const at = Date.parse(choice.start);
     const start = new Date(at).toISOString();
-    return slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: localDateOf(at), days: 1, at }).find(
+    const slots = await slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: localDateOf(at), days: 1, at });
+    return slots.find(
       (s) => s.start === start && (s.locationId ?? null) === (choice.locationId ?? null),
     );
   }
@@ -110,17 +117,17 @@ export function bookingService(deps: BookingDeps) {
    * The first few free slots from today, a day at a time: in a rush for one popular time every loser
    * gets this answer, so it must not cost a fortnight's listing each.
    */
-  function alternatives(service: Service, choice: SlotChoice) {
+  async function alternatives(service: Service, choice: SlotChoice) {
     const found: Slot[] = [];
     let date = listingRange(service, config.now(), undefined, 1).from;
     for (let day = 0; day < ALTERNATIVE_DAYS && found.length < ALTERNATIVES; day++, date = addDays(date, 1)) {
-      found.push(...slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: date, days: 1 }));
+      found.push(...(await slotsFor(service, { channel: choice.channel, locationId: choice.locationId ?? undefined, from: date, days: 1 })));
     }
     return found.slice(0, ALTERNATIVES).map(publicSlot);
   }
 
-  const slotTaken = (service: Service, choice: SlotChoice) =>
-    new HttpError(409, 'slot_taken', 'This time is no longer free. Please choose another time.', { alternatives: alternatives(service, choice) });
+  const slotTaken = async (service: Service, choice: SlotChoice) =>
+    new HttpError(409, 'slot_taken', 'This time is no longer free. Please choose another time.', { alternatives: await alternatives(service, choice) });
 
   const link = (a: Appointment, token: string, step?: string) => {
     const url = new URL(a.returnUrl);
@@ -134,7 +141,7 @@ export function bookingService(deps: BookingDeps) {
    * the meantime is not sent; the time and place are those the mail was queued with.
    */
   async function sendQueued(queued: QueuedMail<MailPayload>) {
-    const a = store.get(queued.appointmentId);
+    const a = await store.get(queued.appointmentId);
     if (!a) return; // removed after its retention period: nothing left to tell
     const { to, at, extra } = queued.payload;
     const token = !to.link
@@ -143,11 +150,11 @@ export function bookingService(deps: BookingDeps) {
         ? citizenToken(a)
         : deriveToken(config.tokenSecret, 'companion', to.link.companionId, to.link.nonce);
     if (!to.email && to.phone) {
-      await deps.sms.send(to.phone, renderAppointmentSms(mailOf(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: '', token }, extra)));
+      await deps.sms.send(to.phone, renderAppointmentSms(await mailOf(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: '', token }, extra)));
       return;
     }
     await deps.mailer.send({
-      ...appointmentMail(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: to.email, token }, extra),
+      ...(await appointmentMail(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: to.email, token }, extra)),
       // Not the appointment id: the key shows in the outbox folder's file names, which the demo mailbox lists.
       idempotencyKey: `mail-${queued.id}`,
       appointmentId: a.id,
@@ -163,14 +170,14 @@ export function bookingService(deps: BookingDeps) {
    * `changeAndMail`). A slow mail server then never holds up the citizen's answer, a crash never
    * loses the mail, and a mail that cannot be built never turns a stored booking into a 500.
    */
-  function mail(kind: MailKind, a: Appointment, to: MailPayload['to'], extra: MailExtra = {}) {
+  async function mail(kind: MailKind, a: Appointment, to: MailPayload['to'], extra: MailExtra = {}) {
     // The calendar revision too: a later move must not turn this mail's .ics into a newer one.
-    outbox.enqueue(a.id, kind, { to, at: { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId, calendarSequence: a.calendarSequence }, extra });
+    await outbox.enqueue(a.id, kind, { to, at: { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId, calendarSequence: a.calendarSequence }, extra });
   }
 
   /** Runs a change and queues its mails in one transaction, then wakes the outbox. */
-  function changeAndMail<T>(change: () => T): T {
-    const result = store.transaction(change);
+  async function changeAndMail<T>(change: () => Promise<T>): Promise<T> {
+    const result = await store.transaction(change);
     void outbox.kick();
     return result;
   }
@@ -189,7 +196,9 @@ export function bookingService(deps: BookingDeps) {
 
   /** Like `mail`, but the caller waits for the mail to be out and learns when it failed (reminders). */
   function deliver(kind: MailKind, a: Appointment, recipient: Recipient, idempotencyKey: string): Promise<void> {
-    const sending = Promise.resolve().then(() => deps.mailer.send({ ...appointmentMail(kind, a, recipient, {}), idempotencyKey, appointmentId: a.id }));
+    const sending = Promise.resolve().then(async () =>
+      deps.mailer.send({ ...(await appointmentMail(kind, a, recipient, {})), idempotencyKey, appointmentId: a.id }),
+    );
     const settled: Promise<unknown> = sending.then(
       () => pending.delete(settled),
       () => pending.delete(settled),
@@ -199,9 +208,9 @@ export function bookingService(deps: BookingDeps) {
   }
 
   /** What a mail or SMS about the appointment says, in the appointment's language. */
-  function mailOf(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra): AppointmentMail {
-    const service = requireService(a.serviceId);
-    const location = a.locationId ? offer.listLocations().find((l) => l.id === a.locationId) : undefined;
+  async function mailOf(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra): Promise<AppointmentMail> {
+    const service = await requireService(a.serviceId);
+    const location = a.locationId ? (await offer.listLocations()).find((l) => l.id === a.locationId) : undefined;
     return {
       kind,
       lang: a.lang,
@@ -221,7 +230,7 @@ export function bookingService(deps: BookingDeps) {
       organizer: config.mailFrom,
     };
   }
-  const appointmentMail = (...args: Parameters<typeof mailOf>) => renderAppointmentMail(mailOf(...args));
+  const appointmentMail = async (...args: Parameters<typeof mailOf>) => renderAppointmentMail(await mailOf(...args));
 
   const citizenToken = (a: Appointment) => deriveToken(config.tokenSecret, 'citizen', a.id, a.tokenNonce);
   const companionToken = (c: Companion) => deriveToken(config.tokenSecret, 'companion', c.id, c.tokenNonce);
@@ -235,8 +244,8 @@ export function bookingService(deps: BookingDeps) {
   }
 
   /** Adds a companion whose invitation the caller mails; call it inside that mail's transaction. */
-  function newCompanion(appointmentId: string, input: { name: string; email: string; role: Companion['role'] }): Companion {
-    if (!store.countInvitation(appointmentId, MAX_INVITATIONS)) {
+  async function newCompanion(appointmentId: string, input: { name: string; email: string; role: Companion['role'] }): Promise<Companion> {
+    if (!(await store.countInvitation(appointmentId, MAX_INVITATIONS))) {
       throw new HttpError(409, 'too_many_invitations', `At most ${MAX_INVITATIONS} invitations can be sent for one appointment. Please contact the municipality.`);
     }
     const id = newId();
@@ -250,7 +259,7 @@ export function bookingService(deps: BookingDeps) {
       createdAt: config.now().toISOString(),
       removedAt: null,
     };
-    store.addCompanion(companion);
+    await store.addCompanion(companion);
     return companion;
   }
 
@@ -273,9 +282,9 @@ export function bookingService(deps: BookingDeps) {
    * address slows that down, this cap makes each e-mail address count. In the booking's transaction,
    * so two bookings at once cannot both take the last place.
    */
-  function requireRoomForBooking(email: string) {
+  async function requireRoomForBooking(email: string) {
     const max = config.maxActiveBookingsPerEmail;
-    if (max > 0 && store.countBookedAhead(email, config.now().toISOString()) >= max) {
+    if (max > 0 && (await store.countBookedAhead(email, config.now().toISOString())) >= max) {
       throw new HttpError(
         409,
         'too_many_bookings',
@@ -310,9 +319,10 @@ export function bookingService(deps: BookingDeps) {
   /**
    * Writes an appointment at an offered slot with the first staff member still free (`preferStaffId`
    * first when it is one of them). The claim's primary key decides who wins a race; undefined when
-   * every candidate lost.
+   * every candidate lost. Each attempt runs in a savepoint (see `store.create`), so a lost one leaves
+   * the surrounding transaction usable on PostgreSQL too.
    */
-  function claimSlot(service: Service, slot: Slot, citizen: CitizenFields, preferStaffId?: string) {
+  async function claimSlot(service: Service, slot: Slot, citizen: CitizenFields, preferStaffId?: string) {
     const id = newId();
     const tokenNonce = newNonce();
     const token = deriveToken(config.tokenSecret, 'citizen', id, tokenNonce);
@@ -333,15 +343,16 @@ export function bookingService(deps: BookingDeps) {
       preferStaffId && slot.staffIds.includes(preferStaffId)
         ? [preferStaffId, ...slot.staffIds.filter((s) => s !== preferStaffId)]
         : slot.staffIds;
-    const staffId = candidates.find((candidate) => {
+    let staffId: string | undefined;
+    for (const candidate of candidates) {
       try {
-        store.create({ ...base, staffId: candidate }, units, remindersFor(slot.start));
-        return true;
+        await store.create({ ...base, staffId: candidate }, units, remindersFor(slot.start));
+        staffId = candidate;
+        break;
       } catch (error) {
-        if (isConflict(error)) return false;
-        throw error;
+        if (!isConflict(error)) throw error;
       }
-    });
+    }
     // What was just written, without reading it back.
     return staffId
       ? { appointment: { ...base, staffId, status: 'booked' as const, cancelledAt: null, cancelledBy: null, calendarSequence: 0 }, token }
@@ -349,43 +360,43 @@ export function bookingService(deps: BookingDeps) {
   }
 
   async function sendReminder(reminder: Reminder) {
-    const a = store.get(reminder.appointmentId);
+    const a = await store.get(reminder.appointmentId);
     try {
       if (a?.status === 'booked') {
         const key = (who: string) => `reminder-${a.id}-${reminder.offsetMin}-${Date.parse(reminder.dueAt)}-${who}`;
         await Promise.all([
           // Booked by staff with only a mobile number: the SMS below is the reminder.
           ...(a.citizenEmail ? [deliver('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) }, key('citizen'))] : []),
-          ...store.listCompanions(a.id).map((c) => deliver('reminder', a, { ...c, token: companionToken(c) }, key(c.id))),
+          ...(await store.listCompanions(a.id)).map((c) => deliver('reminder', a, { ...c, token: companionToken(c) }, key(c.id))),
         ]);
         if (a.citizenPhone) {
-          const service = localize(requireService(a.serviceId).texts, a.lang).name;
+          const service = localize((await requireService(a.serviceId)).texts, a.lang).name;
           const text = mailTexts[a.lang].reminder.subject(service, formatWhen(a.startAt, a.lang));
           await deps.sms.send(a.citizenPhone, text).catch((error) => deps.log('sms reminder failed', error));
         }
       }
-      store.reminderSent(reminder.id, config.now().toISOString());
+      await store.reminderSent(reminder.id, config.now().toISOString());
     } catch (error) {
       deps.log(`reminder for appointment ${reminder.appointmentId} failed`, error);
-      store.reminderFailed(reminder.id);
+      await store.reminderFailed(reminder.id);
     }
   }
 
   return {
-    listServices: () => catalog.listServices().filter((s) => s.active),
+    listServices: async () => (await catalog.listServices()).filter((s) => s.active),
     requireService,
     listLocations: () => catalog.listLocations(),
 
-    listSlots(serviceId: string, q: { channel?: Channel | undefined; location?: string | undefined; from?: string | undefined; days: number }) {
-      const service = requireService(serviceId);
+    async listSlots(serviceId: string, q: { channel?: Channel | undefined; location?: string | undefined; from?: string | undefined; days: number }) {
+      const service = await requireService(serviceId);
       const key = [service.id, q.channel, q.location, q.from, q.days].join('|');
-      return listings.get(key, service.noticeMin, () =>
-        slotsFor(service, { channel: q.channel, locationId: q.location, from: q.from, days: q.days }).map(publicSlot),
+      return listings.get(key, service.noticeMin, async () =>
+        (await slotsFor(service, { channel: q.channel, locationId: q.location, from: q.from, days: q.days })).map(publicSlot),
       );
     },
 
-    book(input: BookingInput): { appointment: Appointment; token: string } {
-      const service = requireService(input.serviceId);
+    async book(input: BookingInput): Promise<{ appointment: Appointment; token: string }> {
+      const service = await requireService(input.serviceId);
       requireChannel(service, input.channel);
       requirePhoneFor(input.channel, input.citizen.phone);
       const missing = service.intake.filter((q) => q.required && !input.intake[q.id]?.trim());
@@ -398,13 +409,13 @@ export function bookingService(deps: BookingDeps) {
           ]),
         });
       }
-      const slot = offeredSlot(service, input);
-      if (!slot) throw slotTaken(service, input);
+      const slot = await offeredSlot(service, input);
+      if (!slot) throw await slotTaken(service, input);
 
       // The appointment, its claims, reminders, companion and mails: one commit, all or nothing.
-      const claimed = changeAndMail(() => {
-        requireRoomForBooking(input.citizen.email);
-        const booked = claimSlot(service, slot, {
+      const claimed = await changeAndMail(async () => {
+        await requireRoomForBooking(input.citizen.email);
+        const booked = await claimSlot(service, slot, {
           citizenName: input.citizen.name,
           citizenEmail: input.citizen.email,
           citizenPhone: input.citizen.phone || null,
@@ -416,15 +427,15 @@ export function bookingService(deps: BookingDeps) {
           bookedBy: null,
         });
         if (!booked) return undefined;
-        if (input.prefersText) store.preferText(booked.appointment.id);
-        mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
+        if (input.prefersText) await store.preferText(booked.appointment.id);
+        await mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
         if (input.companion) {
-          const companion = newCompanion(booked.appointment.id, input.companion);
-          mail('companionInvite', booked.appointment, companionRecipient(companion), { invitedBy: companion.role });
+          const companion = await newCompanion(booked.appointment.id, input.companion);
+          await mail('companionInvite', booked.appointment, companionRecipient(companion), { invitedBy: companion.role });
         }
         return booked;
       });
-      if (!claimed) throw slotTaken(service, input);
+      if (!claimed) throw await slotTaken(service, input);
       const { appointment, token } = claimed;
       const { id, staffId } = appointment;
       events.emit('appointment.booked', { appointmentId: id, staffId, startAt: slot.start });
@@ -432,15 +443,15 @@ export function bookingService(deps: BookingDeps) {
     },
 
     /** Resolves a personal link; a cancelled or long-past appointment no longer opens. */
-    resolveToken(token: string | undefined): LinkHolder {
+    async resolveToken(token: string | undefined): Promise<LinkHolder> {
       if (!token || token.length > 100) throw new HttpError(401, 'invalid_link', 'This link is not valid. Please use the link from your e-mail.');
       const hash = hashToken(token);
       let holder: LinkHolder | undefined;
-      const appointment = store.findByTokenHash(hash);
+      const appointment = await store.findByTokenHash(hash);
       if (appointment) holder = { role: 'citizen', appointment };
       else {
-        const companion = store.findCompanionByTokenHash(hash);
-        const ofCompanion = companion && store.get(companion.appointmentId);
+        const companion = await store.findCompanionByTokenHash(hash);
+        const ofCompanion = companion && (await store.get(companion.appointmentId));
         if (companion && ofCompanion) holder = { role: 'companion', appointment: ofCompanion, companion };
       }
       if (!holder) throw new HttpError(401, 'invalid_link', 'This link is not valid. Please use the link from your e-mail.');
@@ -450,9 +461,9 @@ export function bookingService(deps: BookingDeps) {
       return holder;
     },
 
-    view(holder: LinkHolder) {
+    async view(holder: LinkHolder) {
       const a = holder.appointment;
-      const service = requireService(a.serviceId);
+      const service = await requireService(a.serviceId);
       return {
         id: a.id,
         role: holder.role,
@@ -460,12 +471,12 @@ export function bookingService(deps: BookingDeps) {
         serviceId: a.serviceId,
         service: { id: service.id, texts: service.texts, durationMin: service.durationMin, requiredDocuments: service.requiredDocuments },
         channel: a.channel,
-        location: offer.listLocations().find((l) => l.id === a.locationId) ?? null,
+        location: (await offer.listLocations()).find((l) => l.id === a.locationId) ?? null,
         start: a.startAt,
         end: a.endAt,
         lang: a.lang,
         citizenName: a.citizenName,
-        companions: store.listCompanions(a.id).map((c) => ({ id: c.id, name: c.name, role: c.role })),
+        companions: (await store.listCompanions(a.id)).map((c) => ({ id: c.id, name: c.name, role: c.role })),
       };
     },
 
@@ -473,32 +484,32 @@ export function bookingService(deps: BookingDeps) {
      * The follow-up staff planned from this appointment, for the citizen's end-of-call screen: when,
      * how and what, never its link (that goes by mail). Companions are not shown the citizen's next visit.
      */
-    followUpFor(holder: LinkHolder) {
+    async followUpFor(holder: LinkHolder) {
       if (holder.role !== 'citizen') return null;
-      const next = store.nextFollowUp(holder.appointment.id);
+      const next = await store.nextFollowUp(holder.appointment.id);
       if (!next) return null;
-      const service = requireService(next.serviceId);
+      const service = await requireService(next.serviceId);
       return {
         start: next.startAt,
         end: next.endAt,
         channel: next.channel,
         service: { id: service.id, texts: service.texts },
-        location: offer.listLocations().find((l) => l.id === next.locationId) ?? null,
+        location: (await offer.listLocations()).find((l) => l.id === next.locationId) ?? null,
       };
     },
 
-    cancel(holder: LinkHolder) {
+    async cancel(holder: LinkHolder) {
       requireCitizen(holder);
       const a = holder.appointment;
       if (Date.parse(a.startAt) <= config.now().getTime()) {
         throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be cancelled online.');
       }
-      const cancelled = changeAndMail(() => {
-        if (!store.cancel(a.id, config.now().toISOString(), 'citizen')) return false;
+      const cancelled = await changeAndMail(async () => {
+        if (!(await store.cancel(a.id, config.now().toISOString(), 'citizen'))) return false;
         // As cancelled, with its raised calendar revision: the .ics then takes the event out of calendars.
-        const now = store.get(a.id)!;
-        mail('cancelled', now, citizenRecipient(now, false));
-        for (const c of store.listCompanions(a.id)) mail('cancelled', now, companionRecipient(c, false));
+        const now = (await store.get(a.id))!;
+        await mail('cancelled', now, citizenRecipient(now, false));
+        for (const c of await store.listCompanions(a.id)) await mail('cancelled', now, companionRecipient(c, false));
         return true;
       });
       if (!cancelled) throw new HttpError(410, 'appointment_cancelled', 'This appointment was cancelled.');
@@ -506,37 +517,37 @@ export function bookingService(deps: BookingDeps) {
     },
 
     /** Staff cancel a booked appointment; the citizen and companions get the mail with the message. */
-    cancelByStaff(id: string, staffId: string, message: string): Appointment {
-      const a = store.get(id);
+    async cancelByStaff(id: string, staffId: string, message: string): Promise<Appointment> {
+      const a = await store.get(id);
       if (!a) throw notFound('This appointment');
       if (a.status !== 'booked') throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');
       if (Date.parse(a.endAt) <= config.now().getTime()) {
         throw new HttpError(409, 'appointment_over', 'This appointment is over: mark it as held or as a no-show instead.');
       }
-      const cancelled = changeAndMail(() => {
-        if (!store.cancel(a.id, config.now().toISOString(), `staff:${staffId}`)) return false;
-        const now = store.get(a.id)!;
-        mail('cancelled', now, citizenRecipient(now, false), { note: message });
-        for (const c of store.listCompanions(a.id)) mail('cancelled', now, companionRecipient(c, false), { note: message });
+      const cancelled = await changeAndMail(async () => {
+        if (!(await store.cancel(a.id, config.now().toISOString(), `staff:${staffId}`))) return false;
+        const now = (await store.get(a.id))!;
+        await mail('cancelled', now, citizenRecipient(now, false), { note: message });
+        for (const c of await store.listCompanions(a.id)) await mail('cancelled', now, companionRecipient(c, false), { note: message });
         return true;
       });
       if (!cancelled) throw new HttpError(409, 'not_booked', 'Only a booked appointment can be cancelled.');
       events.emit('appointment.cancelled', { appointmentId: a.id, staffId: a.staffId, by: 'staff' });
-      return store.get(a.id)!;
+      return (await store.get(a.id))!;
     },
 
     /**
      * Books a follow-up for the citizen of `original` at an offered slot, with the same staff member
      * when they are free; the citizen gets a confirmation with their new personal link and the note.
      */
-    planFollowUp(original: Appointment, choice: SlotChoice & { serviceId: string }, by: { staffId: string; note?: string | undefined }) {
-      const service = requireService(choice.serviceId);
+    async planFollowUp(original: Appointment, choice: SlotChoice & { serviceId: string }, by: { staffId: string; note?: string | undefined }) {
+      const service = await requireService(choice.serviceId);
       requireChannel(service, choice.channel);
       requirePhoneFor(choice.channel, original.citizenPhone, 'channel');
-      const slot = offeredSlot(service, choice);
-      if (!slot) throw slotTaken(service, choice);
-      const claimed = changeAndMail(() => {
-        const booked = claimSlot(
+      const slot = await offeredSlot(service, choice);
+      if (!slot) throw await slotTaken(service, choice);
+      const claimed = await changeAndMail(async () => {
+        const booked = await claimSlot(
           service,
           slot,
           {
@@ -553,11 +564,11 @@ export function bookingService(deps: BookingDeps) {
           },
           by.staffId,
         );
-        if (booked && store.prefersText(original.id)) store.preferText(booked.appointment.id);
-        if (booked) mail('confirmation', booked.appointment, citizenRecipient(booked.appointment), { note: by.note });
+        if (booked && (await store.prefersText(original.id))) await store.preferText(booked.appointment.id);
+        if (booked) await mail('confirmation', booked.appointment, citizenRecipient(booked.appointment), { note: by.note });
         return booked;
       });
-      if (!claimed) throw slotTaken(service, choice);
+      if (!claimed) throw await slotTaken(service, choice);
       const { appointment } = claimed;
       events.emit('appointment.booked', { appointmentId: appointment.id, staffId: appointment.staffId, startAt: appointment.startAt });
       return appointment;
@@ -570,14 +581,14 @@ export function bookingService(deps: BookingDeps) {
      * citizen gets the confirmation with the personal link by mail, or by SMS when staff only have
      * a mobile number.
      */
-    bookForCitizen(staffId: string, input: StaffBookingInput): Appointment {
-      const service = requireService(input.serviceId);
+    async bookForCitizen(staffId: string, input: StaffBookingInput): Promise<Appointment> {
+      const service = await requireService(input.serviceId);
       requireChannel(service, input.channel);
       requirePhoneFor(input.channel, input.citizen.phone);
-      const slot = offeredSlot(service, input);
-      if (!slot) throw slotTaken(service, input);
-      const claimed = changeAndMail(() => {
-        const booked = claimSlot(
+      const slot = await offeredSlot(service, input);
+      if (!slot) throw await slotTaken(service, input);
+      const claimed = await changeAndMail(async () => {
+        const booked = await claimSlot(
           service,
           slot,
           {
@@ -594,10 +605,10 @@ export function bookingService(deps: BookingDeps) {
           },
           staffId,
         );
-        if (booked) mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
+        if (booked) await mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
         return booked;
       });
-      if (!claimed) throw slotTaken(service, input);
+      if (!claimed) throw await slotTaken(service, input);
       const { appointment } = claimed;
       events.emit('appointment.booked', { appointmentId: appointment.id, staffId: appointment.staffId, startAt: appointment.startAt });
       return appointment;
@@ -609,19 +620,19 @@ export function bookingService(deps: BookingDeps) {
      * device test. `phone` is a validated number (see `phoneNumber` in schemas.ts). The citizen and
      * companions get a mail (or SMS) saying how it will happen now.
      */
-    switchToPhone(appointmentId: string, phone: string): Appointment {
-      const a = store.get(appointmentId);
+    async switchToPhone(appointmentId: string, phone: string): Promise<Appointment> {
+      const a = await store.get(appointmentId);
       if (!a) throw notFound('This appointment');
-      requireChannel(requireService(a.serviceId), 'phone');
+      requireChannel(await requireService(a.serviceId), 'phone');
       if (a.status !== 'booked' || Date.parse(a.startAt) <= config.now().getTime()) {
         throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be changed.');
       }
       if (a.channel !== 'video') throw new HttpError(409, 'not_video', 'Only a video appointment can become a phone call at the same time.');
-      const updated = changeAndMail(() => {
-        if (!store.switchVideoToPhone(a.id, phone)) return undefined;
-        const now = store.get(a.id)!;
-        mail('changed', now, citizenRecipient(now));
-        for (const c of store.listCompanions(a.id)) mail('changed', now, companionRecipient(c, false));
+      const updated = await changeAndMail(async () => {
+        if (!(await store.switchVideoToPhone(a.id, phone))) return undefined;
+        const now = (await store.get(a.id))!;
+        await mail('changed', now, citizenRecipient(now));
+        for (const c of await store.listCompanions(a.id)) await mail('changed', now, companionRecipient(c, false));
         return now;
       });
       if (!updated) throw new HttpError(409, 'not_video', 'Only a video appointment can become a phone call at the same time.');
@@ -629,57 +640,59 @@ export function bookingService(deps: BookingDeps) {
       return updated;
     },
 
-    reschedule(holder: LinkHolder, choice: SlotChoice): Appointment {
+    async reschedule(holder: LinkHolder, choice: SlotChoice): Promise<Appointment> {
       requireCitizen(holder);
       const a = holder.appointment;
       // Like cancelling: moving an appointment that took place would rewrite its history.
       if (a.status !== 'booked' || Date.parse(a.startAt) <= config.now().getTime()) {
         throw new HttpError(409, 'appointment_started', 'This appointment has already started and can no longer be moved online.');
       }
-      const service = requireService(a.serviceId);
+      const service = await requireService(a.serviceId);
       requirePhoneFor(choice.channel, a.citizenPhone, 'channel');
-      const slot = offeredSlot(service, choice);
-      if (!slot) throw slotTaken(service, choice);
+      const slot = await offeredSlot(service, choice);
+      if (!slot) throw await slotTaken(service, choice);
       const units = unitsFor(Date.parse(slot.start), service);
-      const updated = changeAndMail(() => {
-        const moved = slot.staffIds.some((staffId) => {
+      const updated = await changeAndMail(async () => {
+        let moved = false;
+        // Each attempt in a savepoint (see `store.move`): a conflict leaves the transaction usable.
+        for (const staffId of slot.staffIds) {
           try {
-            store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units, remindersFor(slot.start));
-            return true;
+            await store.move(a.id, { startAt: slot.start, endAt: slot.end, staffId, channel: slot.channel, locationId: slot.locationId }, units, remindersFor(slot.start));
+            moved = true;
+            break;
           } catch (error) {
-            if (isConflict(error)) return false;
-            throw error;
+            if (!isConflict(error)) throw error;
           }
-        });
+        }
         if (!moved) return undefined;
-        const now = store.get(a.id)!;
-        mail('rescheduled', now, citizenRecipient(now));
-        for (const c of store.listCompanions(a.id)) mail('rescheduled', now, companionRecipient(c));
+        const now = (await store.get(a.id))!;
+        await mail('rescheduled', now, citizenRecipient(now));
+        for (const c of await store.listCompanions(a.id)) await mail('rescheduled', now, companionRecipient(c));
         return now;
       });
-      if (!updated) throw slotTaken(service, choice);
+      if (!updated) throw await slotTaken(service, choice);
       events.emit('appointment.rescheduled', { appointmentId: a.id, staffId: updated.staffId, startAt: updated.startAt });
       return updated;
     },
 
-    addCompanion(holder: LinkHolder, input: { name: string; email: string; role: Companion['role'] }) {
+    async addCompanion(holder: LinkHolder, input: { name: string; email: string; role: Companion['role'] }) {
       requireCitizen(holder);
       const a = holder.appointment;
-      if (store.listCompanions(a.id).length >= MAX_COMPANIONS) {
+      if ((await store.listCompanions(a.id)).length >= MAX_COMPANIONS) {
         throw new HttpError(409, 'too_many_companions', `At most ${MAX_COMPANIONS} companions can join an appointment.`);
       }
-      const companion = changeAndMail(() => {
-        const added = newCompanion(a.id, input);
-        mail('companionInvite', a, companionRecipient(added), { invitedBy: added.role });
+      const companion = await changeAndMail(async () => {
+        const added = await newCompanion(a.id, input);
+        await mail('companionInvite', a, companionRecipient(added), { invitedBy: added.role });
         return added;
       });
       events.emit('appointment.companions-changed', { appointmentId: a.id, staffId: a.staffId });
       return { id: companion.id, name: companion.name, role: companion.role };
     },
 
-    removeCompanion(holder: LinkHolder, companionId: string) {
+    async removeCompanion(holder: LinkHolder, companionId: string) {
       requireCitizen(holder);
-      if (!store.removeCompanion(holder.appointment.id, companionId, config.now().toISOString())) throw notFound('This companion');
+      if (!(await store.removeCompanion(holder.appointment.id, companionId, config.now().toISOString()))) throw notFound('This companion');
       events.emit('appointment.companions-changed', { appointmentId: holder.appointment.id, staffId: holder.appointment.staffId });
     },
 
@@ -693,7 +706,9 @@ export function bookingService(deps: BookingDeps) {
       void outbox.kick();
       if (!reminding) {
         // Deferred a tick, so `reminding` is set before the run can end (and clear it).
-        const run = Promise.resolve().then(() => Promise.all(store.dueReminders(config.now().toISOString(), REMINDER_ATTEMPTS).map(sendReminder)));
+        const run = Promise.resolve().then(async () =>
+          Promise.all((await store.dueReminders(config.now().toISOString(), REMINDER_ATTEMPTS)).map(sendReminder)),
+        );
         reminding = run.then(() => undefined).finally(() => (reminding = undefined));
       }
       return reminding;

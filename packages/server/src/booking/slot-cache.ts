@@ -15,7 +15,7 @@ export interface SlotCacheOptions {
 /**
  * Remembers slot listings while the database is unchanged, for at most the rest of the current
  * minute. Citizens browsing the same service then share one computation instead of each paying for
- * a full one.
+ * a full one (requests that arrive while it runs wait for the same one).
  *
  * Within that minute only the notice boundary moves in a way that matters: a cached slot that has
  * slipped inside the service's minimum notice is dropped on the way out, so a listing never offers
@@ -24,11 +24,13 @@ export interface SlotCacheOptions {
  */
 export function slotCache<T extends { start: string }>(opts: SlotCacheOptions) {
   const maxEntries = opts.maxEntries ?? 1000;
-  const entries = new Map<string, readonly T[]>();
+  // Promises: a computation is kept under the version read before it started, so one that a change
+  // overtook while it ran is dropped with its generation.
+  const entries = new Map<string, Promise<readonly T[]>>();
   let generation = '';
 
   return {
-    get(key: string, noticeMin: number, compute: () => T[]): readonly T[] {
+    async get(key: string, noticeMin: number, compute: () => Promise<T[]>): Promise<readonly T[]> {
       const now = opts.now().getTime();
       // The clock may also go back (tests travel in time): the minute then differs and the entry goes.
       const current = `${opts.version()}@${Math.floor(now / MINUTE)}`;
@@ -36,12 +38,18 @@ export function slotCache<T extends { start: string }>(opts: SlotCacheOptions) {
         entries.clear();
         generation = current;
       }
-      let slots = entries.get(key);
-      if (!slots) {
-        slots = Object.freeze(compute().map((slot) => Object.freeze(slot)));
+      let pending = entries.get(key);
+      if (!pending) {
+        pending = compute().then((computed) => Object.freeze(computed.map((slot) => Object.freeze(slot))));
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-        entries.set(key, slots);
+        entries.set(key, pending);
+        // A failed computation is not kept: the next request tries again.
+        const kept = pending;
+        kept.catch(() => {
+          if (entries.get(key) === kept) entries.delete(key);
+        });
       }
+      const slots = await pending;
       const earliest = now + noticeMin * MINUTE;
       // Listings are sorted by start, so only a head of slots can have slipped inside the notice.
       let first = 0;

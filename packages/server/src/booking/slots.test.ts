@@ -317,7 +317,7 @@ describe('GET /api/services/:id/slots', () => {
     });
 
     it('then a closure of one staff member removes only their slots, only on those days', async () => {
-      server.app.db.prepare("INSERT INTO closures (staff_id, date_from, date_to, reason) VALUES ('an', '2027-04-06', '2027-04-06', 'verlof')").run();
+      await server.app.db.q.insertInto('closures').values({ staff_id: 'an', date_from: '2027-04-06', date_to: '2027-04-06', reason: 'verlof' }).execute();
       const slots = await list(server, 'from=2027-04-06&days=8');
       const counter = (date: string) => slots.filter((s) => s.locationId === 'gemeentehuis' && localDate(s.start) === date);
       assert.equal(counter('2027-04-06').length, 0, 'An is away: no counter at the Gemeentehuis');
@@ -326,7 +326,7 @@ describe('GET /api/services/:id/slots', () => {
     });
 
     it('then a municipality-wide closure removes every slot in its range', async () => {
-      server.app.db.prepare("INSERT INTO closures (staff_id, date_from, date_to, reason) VALUES (NULL, '2027-04-14', '2027-04-15', 'verhuis')").run();
+      await server.app.db.q.insertInto('closures').values({ staff_id: null, date_from: '2027-04-14', date_to: '2027-04-15', reason: 'verhuis' }).execute();
       const slots = await list(server, 'from=2027-04-13&days=4');
       assert.deepEqual([...new Set(slots.map((s) => localDate(s.start)))], ['2027-04-13', '2027-04-16']);
     });

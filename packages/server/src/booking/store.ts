@@ -1,4 +1,5 @@
-import type { Db } from '../db/database.ts';
+import { sql } from 'kysely';
+import { isConflict, type Db } from '../db/database.ts';
 import type { Channel, CompanionRole, Lang } from '../catalog/types.ts';
 
 export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
@@ -56,181 +57,294 @@ export interface Reminder {
   dueAt: string;
 }
 
-const appointmentColumns = `id, service_id AS serviceId, staff_id AS staffId, channel, location_id AS locationId,
-  start_at AS startAt, end_at AS endAt, status, citizen_name AS citizenName, citizen_email AS citizenEmail,
-  citizen_phone AS citizenPhone, lang, intake, metadata, return_url AS returnUrl, token_nonce AS tokenNonce,
-  token_hash AS tokenHash, consent_at AS consentAt, created_at AS createdAt, cancelled_at AS cancelledAt,
-  cancelled_by AS cancelledBy, booked_by AS bookedBy, calendar_sequence AS calendarSequence`;
+const appointmentColumns = [
+  'id',
+  'service_id as serviceId',
+  'staff_id as staffId',
+  'channel',
+  'location_id as locationId',
+  'start_at as startAt',
+  'end_at as endAt',
+  'status',
+  'citizen_name as citizenName',
+  'citizen_email as citizenEmail',
+  'citizen_phone as citizenPhone',
+  'lang',
+  'intake',
+  'metadata',
+  'return_url as returnUrl',
+  'token_nonce as tokenNonce',
+  'token_hash as tokenHash',
+  'consent_at as consentAt',
+  'created_at as createdAt',
+  'cancelled_at as cancelledAt',
+  'cancelled_by as cancelledBy',
+  'booked_by as bookedBy',
+  'calendar_sequence as calendarSequence',
+] as const;
 
-const companionColumns = `id, appointment_id AS appointmentId, name, email, role, token_nonce AS tokenNonce,
-  token_hash AS tokenHash, created_at AS createdAt, removed_at AS removedAt`;
+const companionColumns = [
+  'id',
+  'appointment_id as appointmentId',
+  'name',
+  'email',
+  'role',
+  'token_nonce as tokenNonce',
+  'token_hash as tokenHash',
+  'created_at as createdAt',
+  'removed_at as removedAt',
+] as const;
 
 type AppointmentRow = Omit<Appointment, 'intake' | 'metadata'> & { intake: string; metadata: string };
 const toAppointment = (row: AppointmentRow | undefined): Appointment | undefined =>
   row && { ...row, intake: JSON.parse(row.intake), metadata: JSON.parse(row.metadata) };
 
-/** True for SQLite's primary-key/unique violations: the slot was claimed by someone else first. */
-export const isConflict = (error: unknown) =>
-  typeof (error as { code?: string })?.code === 'string' &&
-  /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test((error as { code: string }).code);
+/** The slot was claimed by someone else first (a unique violation on either database). */
+export { isConflict };
 
 export function bookingStore(db: Db) {
-  const s = {
-    insertAppointment: db.prepare(
-      `INSERT INTO appointments (id, service_id, staff_id, channel, location_id, start_at, end_at, status,
-         citizen_name, citizen_email, citizen_phone, lang, intake, metadata, return_url, token_nonce, token_hash, consent_at, created_at, booked_by)
-       VALUES (@id, @serviceId, @staffId, @channel, @locationId, @startAt, @endAt, 'booked', @citizenName, @citizenEmail,
-         @citizenPhone, @lang, @intake, @metadata, @returnUrl, @tokenNonce, @tokenHash, @consentAt, @createdAt, @bookedBy)`,
-    ),
-    preferText: db.prepare('UPDATE appointments SET prefers_text = 1 WHERE id = ?'),
-    prefersText: db.prepare<[string], number>('SELECT prefers_text FROM appointments WHERE id = ?').pluck(),
-    claim: db.prepare('INSERT INTO slot_claims (staff_id, unit_at, appointment_id) VALUES (?, ?, ?)'),
-    releaseClaims: db.prepare('DELETE FROM slot_claims WHERE appointment_id = ?'),
-    claimsBetween: db.prepare<[string, string], { staffId: string; unitAt: string }>(
-      'SELECT staff_id AS staffId, unit_at AS unitAt FROM slot_claims WHERE unit_at >= ? AND unit_at < ?',
-    ),
-    byId: db.prepare<[string], AppointmentRow>(`SELECT ${appointmentColumns} FROM appointments WHERE id = ?`),
-    byTokenHash: db.prepare<[string], AppointmentRow>(`SELECT ${appointmentColumns} FROM appointments WHERE token_hash = ?`),
-    nextFollowUp: db.prepare<[string], AppointmentRow>(
-      `SELECT ${appointmentColumns} FROM appointments WHERE follow_up_of = ? AND status = 'booked' ORDER BY start_at LIMIT 1`,
-    ),
-    between: db.prepare<[string, string], AppointmentRow>(
-      `SELECT ${appointmentColumns} FROM appointments WHERE start_at >= ? AND start_at < ? ORDER BY start_at`,
-    ),
-    cancel: db.prepare(
-      "UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, calendar_sequence = calendar_sequence + 1 WHERE id = ? AND status = 'booked'",
-    ),
-    move: db.prepare(
-      `UPDATE appointments SET start_at = @startAt, end_at = @endAt, staff_id = @staffId, channel = @channel, location_id = @locationId,
-         calendar_sequence = calendar_sequence + 1 WHERE id = @id`,
-    ),
-    toPhone: db.prepare(
-      `UPDATE appointments SET channel = 'phone', location_id = NULL, citizen_phone = @phone,
-         calendar_sequence = calendar_sequence + 1 WHERE id = @id AND status = 'booked' AND channel = 'video'`,
-    ),
-    insertCompanion: db.prepare(
-      `INSERT INTO companions (id, appointment_id, name, email, role, token_nonce, token_hash, created_at)
-       VALUES (@id, @appointmentId, @name, @email, @role, @tokenNonce, @tokenHash, @createdAt)`,
-    ),
-    companions: db.prepare<[string], Companion>(
-      `SELECT ${companionColumns} FROM companions WHERE appointment_id = ? AND removed_at IS NULL ORDER BY created_at`,
-    ),
-    companionByTokenHash: db.prepare<[string], Companion>(
-      `SELECT ${companionColumns} FROM companions WHERE token_hash = ? AND removed_at IS NULL`,
-    ),
-    removeCompanion: db.prepare('UPDATE companions SET removed_at = ? WHERE id = ? AND appointment_id = ? AND removed_at IS NULL'),
-    countInvitation: db.prepare(
-      'UPDATE appointments SET companion_invitations = companion_invitations + 1 WHERE id = ? AND companion_invitations < ?',
-    ),
-    // Matches the partial index of migration 10 (same collation, same status).
-    bookedAhead: db.prepare<[string, string], number>(
-      "SELECT count(*) FROM appointments WHERE citizen_email = ? COLLATE NOCASE AND status = 'booked' AND end_at > ?",
-    ).pluck(),
-    insertReminder: db.prepare('INSERT OR IGNORE INTO reminders (appointment_id, offset_min, due_at) VALUES (?, ?, ?)'),
-    dropUnsentReminders: db.prepare('DELETE FROM reminders WHERE appointment_id = ? AND sent_at IS NULL'),
-    dueReminders: db.prepare<[string, number], Reminder>(
-      `SELECT id, appointment_id AS appointmentId, offset_min AS offsetMin, due_at AS dueAt FROM reminders
-       WHERE sent_at IS NULL AND due_at <= ? AND attempts < ? ORDER BY due_at`,
-    ),
-    reminderSent: db.prepare('UPDATE reminders SET sent_at = ?, attempts = attempts + 1 WHERE id = ?'),
-    reminderFailed: db.prepare('UPDATE reminders SET attempts = attempts + 1 WHERE id = ?'),
-    catalogVersion: db.prepare<[], number>('SELECT version FROM catalog_version').pluck(),
-    // total_changes() counts this connection's writes, data_version moves on other connections' commits.
-    dataVersion: db.prepare<[], { own: number; others: number }>(
-      'SELECT total_changes() AS own, data_version AS others FROM pragma_data_version',
-    ),
-  };
+  const appointments = () => db.q.selectFrom('appointments').select(appointmentColumns).$castTo<AppointmentRow>();
+  const companions = () => db.q.selectFrom('companions').select(companionColumns).$castTo<Companion>();
+  const releaseClaims = (id: string) => db.q.deleteFrom('slot_claims').where('appointment_id', '=', id).execute();
+  const dropUnsentReminders = (id: string) =>
+    db.q.deleteFrom('reminders').where('appointment_id', '=', id).where('sent_at', 'is', null).execute();
 
   /** Inserts the units in one go; throws a constraint error when any is taken. */
-  const claimUnits = (staffId: string, units: string[], appointmentId: string) => {
-    for (const unit of units) s.claim.run(staffId, unit, appointmentId);
+  const claimUnits = async (staffId: string, units: string[], appointmentId: string) => {
+    if (!units.length) return;
+    await db.q
+      .insertInto('slot_claims')
+      .values(units.map((unit) => ({ staff_id: staffId, unit_at: unit, appointment_id: appointmentId })))
+      .execute();
   };
   /** Replaces the reminders still to send. */
-  const replaceReminders = (appointmentId: string, reminders: DueReminder[]) => {
-    s.dropUnsentReminders.run(appointmentId);
-    for (const r of reminders) s.insertReminder.run(appointmentId, r.offsetMin, r.dueAt);
+  const replaceReminders = async (appointmentId: string, reminders: DueReminder[]) => {
+    await dropUnsentReminders(appointmentId);
+    if (!reminders.length) return;
+    await db.q
+      .insertInto('reminders')
+      .values(reminders.map((r) => ({ appointment_id: appointmentId, offset_min: r.offsetMin, due_at: r.dueAt })))
+      .onConflict((oc) => oc.columns(['appointment_id', 'offset_min']).doNothing())
+      .execute();
   };
+  const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
 
   return {
-    /** The connection, for the mail outbox that shares this store's transactions. */
+    /** The database, for the mail outbox that shares this store's transactions. */
     db,
-    /** Runs `change` in one transaction (a savepoint inside another one). */
-    transaction: <T>(change: () => T): T => db.transaction(change)(),
+    /** Runs `change` in one transaction (joining the one it runs in, if any). */
+    transaction: <T>(change: () => Promise<T>): Promise<T> => db.transaction(change),
     /**
      * Atomically writes the appointment, claims its time and schedules its reminders; throws on a
      * conflicting claim. One transaction, so a crash never leaves a booking without its reminders.
+     * Inside another transaction it runs in a savepoint: a conflict undoes only this attempt.
      */
-    create: db.transaction((appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy' | 'calendarSequence'>, units: string[], reminders: DueReminder[] = []) => {
-      s.insertAppointment.run({ ...appointment, intake: JSON.stringify(appointment.intake), metadata: JSON.stringify(appointment.metadata) });
-      claimUnits(appointment.staffId, units, appointment.id);
-      replaceReminders(appointment.id, reminders);
-    }),
-    /** Frees the old time, claims the new one and, when given, replaces the unsent reminders: all or nothing. */
-    move: db.transaction(
-      (
-        id: string,
-        to: { startAt: string; endAt: string; staffId: string; channel: Channel; locationId: string | null },
-        units: string[],
-        reminders?: DueReminder[],
-      ) => {
-        s.releaseClaims.run(id);
-        claimUnits(to.staffId, units, id);
-        s.move.run({ id, ...to });
-        if (reminders) replaceReminders(id, reminders);
-      },
-    ),
+    create: (
+      appointment: Omit<Appointment, 'status' | 'cancelledAt' | 'cancelledBy' | 'calendarSequence'>,
+      units: string[],
+      reminders: DueReminder[] = [],
+    ): Promise<void> =>
+      db.savepoint(async () => {
+        await db.q
+          .insertInto('appointments')
+          .values({
+            id: appointment.id,
+            service_id: appointment.serviceId,
+            staff_id: appointment.staffId,
+            channel: appointment.channel,
+            location_id: appointment.locationId,
+            start_at: appointment.startAt,
+            end_at: appointment.endAt,
+            status: 'booked',
+            citizen_name: appointment.citizenName,
+            citizen_email: appointment.citizenEmail,
+            citizen_phone: appointment.citizenPhone,
+            lang: appointment.lang,
+            intake: JSON.stringify(appointment.intake),
+            metadata: JSON.stringify(appointment.metadata),
+            return_url: appointment.returnUrl,
+            token_nonce: appointment.tokenNonce,
+            token_hash: appointment.tokenHash,
+            consent_at: appointment.consentAt,
+            created_at: appointment.createdAt,
+            booked_by: appointment.bookedBy,
+          })
+          .execute();
+        await claimUnits(appointment.staffId, units, appointment.id);
+        await replaceReminders(appointment.id, reminders);
+      }),
+    /**
+     * Frees the old time, claims the new one and, when given, replaces the unsent reminders: all or
+     * nothing (a savepoint inside another transaction, so a conflict undoes only this attempt).
+     */
+    move: (
+      id: string,
+      to: { startAt: string; endAt: string; staffId: string; channel: Channel; locationId: string | null },
+      units: string[],
+      reminders?: DueReminder[],
+    ): Promise<void> =>
+      db.savepoint(async () => {
+        await releaseClaims(id);
+        await claimUnits(to.staffId, units, id);
+        await db.q
+          .updateTable('appointments')
+          .set((eb) => ({
+            start_at: to.startAt,
+            end_at: to.endAt,
+            staff_id: to.staffId,
+            channel: to.channel,
+            location_id: to.locationId,
+            calendar_sequence: eb('calendar_sequence', '+', 1),
+          }))
+          .where('id', '=', id)
+          .execute();
+        if (reminders) await replaceReminders(id, reminders);
+      }),
     /**
      * A video appointment becomes a phone call-back at the same time with the same staff member: the
      * claims stay, since phone uses the video hours. False when it is no longer a booked video one.
      */
-    switchVideoToPhone: (id: string, phone: string) => s.toPhone.run({ id, phone }).changes === 1,
+    switchVideoToPhone: async (id: string, phone: string) =>
+      changed(
+        await db.q
+          .updateTable('appointments')
+          .set((eb) => ({ channel: 'phone', location_id: null, citizen_phone: phone, calendar_sequence: eb('calendar_sequence', '+', 1) }))
+          .where('id', '=', id)
+          .where('status', '=', 'booked')
+          .where('channel', '=', 'video')
+          .executeTakeFirst(),
+      ),
     /** "Ik gebruik liever tekst" (issue 14): the call opens real-time text for everyone. */
-    preferText: (id: string) => void s.preferText.run(id),
-    prefersText: (id: string) => s.prefersText.get(id) === 1,
-    cancel: db.transaction((id: string, at: string, by: string): boolean => {
-      const changed = s.cancel.run(at, by, id).changes === 1;
-      if (changed) {
-        s.releaseClaims.run(id);
-        s.dropUnsentReminders.run(id);
-      }
-      return changed;
-    }),
-    get: (id: string) => toAppointment(s.byId.get(id)),
-    findByTokenHash: (hash: string) => toAppointment(s.byTokenHash.get(hash)),
+    preferText: async (id: string) => {
+      await db.q.updateTable('appointments').set({ prefers_text: 1 }).where('id', '=', id).execute();
+    },
+    prefersText: async (id: string) =>
+      (await db.q.selectFrom('appointments').select('prefers_text').where('id', '=', id).executeTakeFirst())?.prefers_text === 1,
+    cancel: (id: string, at: string, by: string): Promise<boolean> =>
+      db.transaction(async () => {
+        const cancelled = changed(
+          await db.q
+            .updateTable('appointments')
+            .set((eb) => ({ status: 'cancelled', cancelled_at: at, cancelled_by: by, calendar_sequence: eb('calendar_sequence', '+', 1) }))
+            .where('id', '=', id)
+            .where('status', '=', 'booked')
+            .executeTakeFirst(),
+        );
+        if (cancelled) {
+          await releaseClaims(id);
+          await dropUnsentReminders(id);
+        }
+        return cancelled;
+      }),
+    get: async (id: string) => toAppointment(await appointments().where('id', '=', id).executeTakeFirst()),
+    findByTokenHash: async (hash: string) => toAppointment(await appointments().where('token_hash', '=', hash).executeTakeFirst()),
     /** The first still-booked follow-up staff planned from this appointment. */
-    nextFollowUp: (id: string) => toAppointment(s.nextFollowUp.get(id)),
-    listBetween: (fromIso: string, toIso: string) => s.between.all(fromIso, toIso).map((r) => toAppointment(r)!),
-    claimsBetween(fromIso: string, toIso: string): Map<string, Set<string>> {
+    nextFollowUp: async (id: string) =>
+      toAppointment(
+        await appointments().where('follow_up_of', '=', id).where('status', '=', 'booked').orderBy('start_at').limit(1).executeTakeFirst(),
+      ),
+    listBetween: async (fromIso: string, toIso: string) =>
+      (await appointments().where('start_at', '>=', fromIso).where('start_at', '<', toIso).orderBy('start_at').execute()).map(
+        (r) => toAppointment(r)!,
+      ),
+    async claimsBetween(fromIso: string, toIso: string): Promise<Map<string, Set<string>>> {
+      const rows = await db.q
+        .selectFrom('slot_claims')
+        .select(['staff_id as staffId', 'unit_at as unitAt'])
+        .where('unit_at', '>=', fromIso)
+        .where('unit_at', '<', toIso)
+        .execute();
       const claimed = new Map<string, Set<string>>();
-      for (const { staffId, unitAt } of s.claimsBetween.all(fromIso, toIso)) {
+      for (const { staffId, unitAt } of rows) {
         let set = claimed.get(staffId);
         if (!set) claimed.set(staffId, (set = new Set()));
         set.add(unitAt);
       }
       return claimed;
     },
-    addCompanion: (companion: Omit<Companion, 'removedAt'>) => void s.insertCompanion.run(companion),
-    listCompanions: (appointmentId: string) => s.companions.all(appointmentId),
-    findCompanionByTokenHash: (hash: string) => s.companionByTokenHash.get(hash),
-    removeCompanion: (appointmentId: string, companionId: string, at: string) =>
-      s.removeCompanion.run(at, companionId, appointmentId).changes === 1,
-    /** Counts one invitation mail for the appointment; false when `max` were sent already (the count never goes down). */
-    countInvitation: (appointmentId: string, max: number) => s.countInvitation.run(appointmentId, max).changes === 1,
-    /** Booked appointments of this e-mail address (any case) that end after `nowIso`. */
-    countBookedAhead: (email: string, nowIso: string) => s.bookedAhead.get(email, nowIso)!,
-    /** Reminders due and not yet sent, except those that failed `maxAttempts` times. */
-    dueReminders: (nowIso: string, maxAttempts: number) => s.dueReminders.all(nowIso, maxAttempts),
-    /** Marked only once its mails are out: a crash before this sends it again (see sendDueReminders). */
-    reminderSent: (id: number, atIso: string) => void s.reminderSent.run(atIso, id),
-    /** Counts a failed attempt; a later tick tries again. */
-    reminderFailed: (id: number) => void s.reminderFailed.run(id),
-    /** Moves on any change to services, staff, opening hours, closures or locations (triggers, migration 6). */
-    catalogVersion: () => s.catalogVersion.get()!,
-    /** Differs after any write to the database, by this process or another one (for caches). */
-    dataVersion(): string {
-      const { own, others } = s.dataVersion.get()!;
-      return `${own}:${others}`;
+    addCompanion: async (companion: Omit<Companion, 'removedAt'>) => {
+      await db.q
+        .insertInto('companions')
+        .values({
+          id: companion.id,
+          appointment_id: companion.appointmentId,
+          name: companion.name,
+          email: companion.email,
+          role: companion.role,
+          token_nonce: companion.tokenNonce,
+          token_hash: companion.tokenHash,
+          created_at: companion.createdAt,
+        })
+        .execute();
     },
+    listCompanions: (appointmentId: string) =>
+      companions().where('appointment_id', '=', appointmentId).where('removed_at', 'is', null).orderBy('created_at').execute(),
+    findCompanionByTokenHash: (hash: string) =>
+      companions().where('token_hash', '=', hash).where('removed_at', 'is', null).executeTakeFirst(),
+    removeCompanion: async (appointmentId: string, companionId: string, at: string) =>
+      changed(
+        await db.q
+          .updateTable('companions')
+          .set({ removed_at: at })
+          .where('id', '=', companionId)
+          .where('appointment_id', '=', appointmentId)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst(),
+      ),
+    /** Counts one invitation mail for the appointment; false when `max` were sent already (the count never goes down). */
+    countInvitation: async (appointmentId: string, max: number) =>
+      changed(
+        await db.q
+          .updateTable('appointments')
+          .set((eb) => ({ companion_invitations: eb('companion_invitations', '+', 1) }))
+          .where('id', '=', appointmentId)
+          .where('companion_invitations', '<', max)
+          .executeTakeFirst(),
+      ),
+    /**
+     * Booked appointments of this e-mail address (any case) that end after `nowIso`. Matches the
+     * index on lower(citizen_email) for booked appointments.
+     */
+    countBookedAhead: async (email: string, nowIso: string) => {
+      const row = await db.q
+        .selectFrom('appointments')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(sql<string>`lower(citizen_email)`, '=', sql<string>`lower(${email})`)
+        .where('status', '=', 'booked')
+        .where('end_at', '>', nowIso)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** Reminders due and not yet sent, except those that failed `maxAttempts` times. */
+    dueReminders: (nowIso: string, maxAttempts: number): Promise<Reminder[]> =>
+      db.q
+        .selectFrom('reminders')
+        .select(['id', 'appointment_id as appointmentId', 'offset_min as offsetMin', 'due_at as dueAt'])
+        .where('sent_at', 'is', null)
+        .where('due_at', '<=', nowIso)
+        .where('attempts', '<', maxAttempts)
+        .orderBy('due_at')
+        .execute(),
+    /** Marked only once its mails are out: a crash before this sends it again (see sendDueReminders). */
+    reminderSent: async (id: number, atIso: string) => {
+      await db.q
+        .updateTable('reminders')
+        .set((eb) => ({ sent_at: atIso, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Counts a failed attempt; a later tick tries again. */
+    reminderFailed: async (id: number) => {
+      await db.q
+        .updateTable('reminders')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Moves on any change to services, staff, opening hours, closures or locations (triggers, migration 6). */
+    catalogVersion: async () => (await db.q.selectFrom('catalog_version').select('version').executeTakeFirstOrThrow()).version,
+    /** Differs after any write to the database, by this process or another one (for caches). */
+    dataVersion: (): string => db.dataVersion(),
   };
 }
 

@@ -1,22 +1,12 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { Services } from '../db/tables.ts';
 import type { Closure, Location, OpeningHours, Service, StaffMember } from './types.ts';
 
-interface ServiceRow {
-  id: string;
-  texts: string;
-  duration_min: number;
-  buffer_before_min: number;
-  buffer_after_min: number;
-  notice_min: number;
-  horizon_days: number;
-  channels: string;
-  intake: string;
-  required_documents: string;
-  active: number;
-}
+type ServiceRow = Selectable<Services>;
 
 const toService = (r: ServiceRow): Service => ({
-  id: r.id,
+  id: r.id!,
   texts: JSON.parse(r.texts),
   durationMin: r.duration_min,
   bufferBeforeMin: r.buffer_before_min,
@@ -29,62 +19,74 @@ const toService = (r: ServiceRow): Service => ({
   active: r.active === 1,
 });
 
+const hoursColumns = [
+  'id',
+  'staff_id as staffId',
+  'weekday',
+  'start_time as startTime',
+  'end_time as endTime',
+  'channel',
+  'location_id as locationId',
+] as const;
+
 /** Services, staff, locations, opening hours and closures: the municipality's offer. */
 export function catalogStore(db: Db) {
-  const stmts = {
-    services: db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id'),
-    service: db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE id = ?'),
-    upsertService: db.prepare(
-      `INSERT INTO services (id, texts, duration_min, buffer_before_min, buffer_after_min, notice_min, horizon_days, channels, intake, required_documents, active)
-       VALUES (@id, @texts, @durationMin, @bufferBeforeMin, @bufferAfterMin, @noticeMin, @horizonDays, @channels, @intake, @requiredDocuments, @active)
-       ON CONFLICT (id) DO UPDATE SET texts = excluded.texts, duration_min = excluded.duration_min,
-         buffer_before_min = excluded.buffer_before_min, buffer_after_min = excluded.buffer_after_min,
-         notice_min = excluded.notice_min, horizon_days = excluded.horizon_days, channels = excluded.channels,
-         intake = excluded.intake, required_documents = excluded.required_documents, active = excluded.active`,
-    ),
-    locations: db.prepare<[], Location>('SELECT id, name, address FROM locations ORDER BY name'),
-    staffForService: db.prepare<[string], { staffId: string }>(
-      `SELECT s.id AS staffId FROM staff s JOIN staff_services ss ON ss.staff_id = s.id
-       WHERE ss.service_id = ? AND s.active = 1 ORDER BY s.id`,
-    ),
-    staff: db.prepare<[], Omit<StaffMember, 'active'> & { active: number }>(
-      'SELECT id, name, email, role, active FROM staff ORDER BY name',
-    ),
-    hours: db.prepare<[], OpeningHours>(
-      `SELECT id, staff_id AS staffId, weekday, start_time AS startTime, end_time AS endTime, channel, location_id AS locationId
-       FROM opening_hours ORDER BY staff_id, weekday, start_time`,
-    ),
-    hoursOn: db.prepare<[number], OpeningHours>(
-      `SELECT id, staff_id AS staffId, weekday, start_time AS startTime, end_time AS endTime, channel, location_id AS locationId
-       FROM opening_hours WHERE weekday = ? ORDER BY staff_id, start_time`,
-    ),
-    closures: db.prepare<[], Closure>(
-      'SELECT id, staff_id AS staffId, date_from AS dateFrom, date_to AS dateTo, reason FROM closures ORDER BY date_from',
-    ),
-  };
+  const hours = () => db.q.selectFrom('opening_hours').select(hoursColumns).$castTo<OpeningHours>();
 
   return {
-    listServices: (): Service[] => stmts.services.all().map(toService),
-    getService: (id: string): Service | undefined => {
-      const row = stmts.service.get(id);
+    listServices: async (): Promise<Service[]> => (await db.q.selectFrom('services').selectAll().orderBy('id').execute()).map(toService),
+    getService: async (id: string): Promise<Service | undefined> => {
+      const row = await db.q.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toService(row) : undefined;
     },
-    saveService(service: Service) {
-      stmts.upsertService.run({
-        ...service,
+    async saveService(service: Service) {
+      const row = {
         texts: JSON.stringify(service.texts),
+        duration_min: service.durationMin,
+        buffer_before_min: service.bufferBeforeMin,
+        buffer_after_min: service.bufferAfterMin,
+        notice_min: service.noticeMin,
+        horizon_days: service.horizonDays,
         channels: JSON.stringify(service.channels),
         intake: JSON.stringify(service.intake),
-        requiredDocuments: JSON.stringify(service.requiredDocuments),
+        required_documents: JSON.stringify(service.requiredDocuments),
         active: service.active ? 1 : 0,
-      });
+      };
+      await db.q
+        .insertInto('services')
+        .values({ id: service.id, ...row })
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .execute();
     },
-    listLocations: (): Location[] => stmts.locations.all(),
-    staffIdsForService: (serviceId: string): string[] => stmts.staffForService.all(serviceId).map((r) => r.staffId),
-    listStaff: (): StaffMember[] => stmts.staff.all().map((s) => ({ ...s, active: Boolean(s.active) })),
+    listLocations: (): Promise<Location[]> =>
+      db.q.selectFrom('locations').select(['id', 'name', 'address']).orderBy('name').$castTo<Location>().execute(),
+    staffIdsForService: async (serviceId: string): Promise<string[]> => {
+      const rows = await db.q
+        .selectFrom('staff as s')
+        .innerJoin('staff_services as ss', 'ss.staff_id', 's.id')
+        .select('s.id as staffId')
+        .where('ss.service_id', '=', serviceId)
+        .where('s.active', '=', 1)
+        .orderBy('s.id')
+        .execute();
+      return rows.map((r) => r.staffId!);
+    },
+    listStaff: async (): Promise<StaffMember[]> => {
+      const rows = await db.q.selectFrom('staff').select(['id', 'name', 'email', 'role', 'active']).orderBy('name').execute();
+      return rows.map((s) => ({ ...s, id: s.id!, role: s.role as StaffMember['role'], active: Boolean(s.active) }));
+    },
     /** Every block, or those of one ISO weekday (1 = Monday). */
-    listOpeningHours: (weekday?: number): OpeningHours[] => (weekday === undefined ? stmts.hours.all() : stmts.hoursOn.all(weekday)),
-    listClosures: (): Closure[] => stmts.closures.all(),
+    listOpeningHours: (weekday?: number): Promise<OpeningHours[]> =>
+      weekday === undefined
+        ? hours().orderBy('staff_id').orderBy('weekday').orderBy('start_time').execute()
+        : hours().where('weekday', '=', weekday).orderBy('staff_id').orderBy('start_time').execute(),
+    listClosures: (): Promise<Closure[]> =>
+      db.q
+        .selectFrom('closures')
+        .select(['id', 'staff_id as staffId', 'date_from as dateFrom', 'date_to as dateTo', 'reason'])
+        .orderBy('date_from')
+        .$castTo<Closure>()
+        .execute(),
   };
 }
 

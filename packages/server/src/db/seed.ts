@@ -1,4 +1,4 @@
-import type { Db } from './database.ts';
+import { isConflict, type Db } from './database.ts';
 import { catalogStore } from '../catalog/store.ts';
 import type { Service } from '../catalog/types.ts';
 
@@ -94,35 +94,62 @@ export const demoStaff = [
   { id: 'chloe', name: 'Chloé Dubois', email: 'chloe.dubois@wilsede.invalid', role: 'medewerker', services: ['mantelzorgpremie', 'woningonderzoek'] },
 ] as const;
 
-/** Fills an empty database with the demo municipality "Wilsede": services, staff, hours. */
-export function seedDemoData(db: Db) {
-  const hasData = db.prepare('SELECT COUNT(*) FROM services').pluck().get() as number;
-  if (hasData > 0) return;
+/**
+ * Fills an empty database with the demo municipality "Wilsede": services, staff, hours. Instances
+ * that start together on one PostgreSQL database may both try: the one that loses the race on a
+ * primary key leaves the seed to the winner.
+ */
+export async function seedDemoData(db: Db) {
   const catalog = catalogStore(db);
-  db.transaction(() => {
-    for (const service of demoServices) catalog.saveService(service);
-    const location = db.prepare('INSERT INTO locations (id, name, address) VALUES (?, ?, ?)');
-    location.run('gemeentehuis', 'Gemeentehuis Wilsede', 'Marktplein 1, 9999 Wilsede');
-    location.run('sociaal-huis', 'Sociaal Huis', 'Kerkstraat 12, 9999 Wilsede');
+  try {
+    await db.transaction(async () => {
+      const { n } = await db.q.selectFrom('services').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      if (Number(n) > 0) return;
+      for (const service of demoServices) await catalog.saveService(service);
+      await db.q
+        .insertInto('locations')
+        .values([
+          { id: 'gemeentehuis', name: 'Gemeentehuis Wilsede', address: 'Marktplein 1, 9999 Wilsede' },
+          { id: 'sociaal-huis', name: 'Sociaal Huis', address: 'Kerkstraat 12, 9999 Wilsede' },
+        ])
+        .execute();
 
-    const staff = db.prepare('INSERT INTO staff (id, name, email, role) VALUES (?, ?, ?, ?)');
-    const offers = db.prepare('INSERT INTO staff_services (staff_id, service_id) VALUES (?, ?)');
-    const hours = db.prepare(
-      'INSERT INTO opening_hours (staff_id, weekday, start_time, end_time, channel, location_id) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    for (const member of demoStaff) {
-      staff.run(member.id, member.name, member.email, member.role);
-      for (const service of member.services) offers.run(member.id, service);
-      for (const weekday of [1, 2, 3, 4, 5]) hours.run(member.id, weekday, '09:00', '12:00', 'video', null);
-    }
-    hours.run('an', 2, '13:30', '16:30', 'counter', 'gemeentehuis');
-    hours.run('bart', 4, '13:30', '16:30', 'counter', 'gemeentehuis');
-    hours.run('chloe', 3, '13:30', '16:30', 'counter', 'sociaal-huis');
-    // Evening service: the municipalities ask for appointments outside office hours.
-    hours.run('an', 4, '17:00', '20:00', 'video', null);
-    hours.run('chloe', 1, '17:00', '20:00', 'video', null);
+      type Hours = [staffId: string, weekday: number, startTime: string, endTime: string, channel: string, locationId: string | null];
+      const hours: Hours[] = [];
+      for (const member of demoStaff) {
+        await db.q.insertInto('staff').values({ id: member.id, name: member.name, email: member.email, role: member.role }).execute();
+        await db.q
+          .insertInto('staff_services')
+          .values(member.services.map((service) => ({ staff_id: member.id, service_id: service })))
+          .execute();
+        for (const weekday of [1, 2, 3, 4, 5]) hours.push([member.id, weekday, '09:00', '12:00', 'video', null]);
+      }
+      hours.push(['an', 2, '13:30', '16:30', 'counter', 'gemeentehuis']);
+      hours.push(['bart', 4, '13:30', '16:30', 'counter', 'gemeentehuis']);
+      hours.push(['chloe', 3, '13:30', '16:30', 'counter', 'sociaal-huis']);
+      // Evening service: the municipalities ask for appointments outside office hours.
+      hours.push(['an', 4, '17:00', '20:00', 'video', null]);
+      hours.push(['chloe', 1, '17:00', '20:00', 'video', null]);
+      await db.q
+        .insertInto('opening_hours')
+        .values(
+          hours.map(([staffId, weekday, startTime, endTime, channel, locationId]) => ({
+            staff_id: staffId,
+            weekday,
+            start_time: startTime,
+            end_time: endTime,
+            channel,
+            location_id: locationId,
+          })),
+        )
+        .execute();
 
-    const closure = db.prepare('INSERT INTO closures (staff_id, date_from, date_to, reason) VALUES (?, ?, ?, ?)');
-    for (const [date, reason] of publicHolidays) closure.run(null, date, date, reason);
-  })();
+      await db.q
+        .insertInto('closures')
+        .values(publicHolidays.map(([date, reason]) => ({ staff_id: null, date_from: date, date_to: date, reason })))
+        .execute();
+    });
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
 }

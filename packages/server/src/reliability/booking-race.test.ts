@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql, type RawBuilder } from 'kysely';
 import { assertApiError } from '../../../../test-support/api-error.ts';
 import { sentMails } from '../../../../test-support/outbox.ts';
 import { api, bookingBody, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
@@ -12,7 +13,8 @@ const slot = { start: '2027-03-30T11:30:00.000Z', channel: 'counter', locationId
 describe(`reliability: ${REQUESTS} citizens book the same single-staff slot at once`, () => {
   let server: TestServer;
   let responses: Awaited<ReturnType<typeof api>>[];
-  const count = (sql: string, ...params: unknown[]) => server.app.db.prepare(sql).pluck().get(...params) as number;
+  /** The one number a query such as sql`SELECT count(*) AS n FROM …` answers. */
+  const count = async (query: RawBuilder<{ n: number }>) => Number((await query.execute(server.app.db.q)).rows[0]!.n);
 
   before(async () => {
     server = await startTestServer({ clock: testClock('2027-03-25T09:00:00Z') });
@@ -41,17 +43,17 @@ describe(`reliability: ${REQUESTS} citizens book the same single-staff slot at o
     }
   });
 
-  it('then the database holds one appointment, its claims, its companion and its reminders, and nothing of the losers', () => {
+  it('then the database holds one appointment, its claims, its companion and its reminders, and nothing of the losers', async () => {
     const winner = responses.find((r) => r.status === 201)!.body.appointment;
-    assert.equal(count('SELECT COUNT(*) FROM appointments'), 1);
-    assert.equal(count('SELECT COUNT(*) FROM appointments WHERE id = ? AND staff_id = ? AND start_at = ?', winner.id, 'an', slot.start), 1);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM appointments`), 1);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM appointments WHERE id = ${winner.id} AND staff_id = ${'an'} AND start_at = ${slot.start}`), 1);
     // 30 minutes plus a 10-minute buffer in 5-minute units.
-    assert.equal(count('SELECT COUNT(*) FROM slot_claims'), 8);
-    assert.equal(count('SELECT COUNT(*) FROM slot_claims WHERE appointment_id = ?', winner.id), 8);
-    assert.equal(count('SELECT COUNT(*) FROM companions'), 1);
-    assert.equal(count('SELECT COUNT(*) FROM companions WHERE appointment_id = ?', winner.id), 1);
-    assert.equal(count('SELECT COUNT(*) FROM reminders'), 2, 'a day and an hour before');
-    assert.equal(count('SELECT COUNT(*) FROM reminders WHERE appointment_id = ?', winner.id), 2);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM slot_claims`), 8);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM slot_claims WHERE appointment_id = ${winner.id}`), 8);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM companions`), 1);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM companions WHERE appointment_id = ${winner.id}`), 1);
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM reminders`), 2, 'a day and an hour before');
+    assert.equal(await count(sql`SELECT COUNT(*) AS n FROM reminders WHERE appointment_id = ${winner.id}`), 2);
   });
 
   it('then only the winner and their companion get a mail, one each', async () => {
