@@ -181,7 +181,7 @@ describe('documents', () => {
       assertApiError(done, 415, 'type_not_allowed');
       const id = idOf(done.url);
       assert.equal(existsSync(join(documentsDir(server), id)), false);
-      assert.equal(server.app.db.prepare('SELECT COUNT(*) FROM documents WHERE id = ?').pluck().get(id), 0);
+      assert.equal(await server.app.db.q.selectFrom('documents').select('id').where('id', '=', id).executeTakeFirst(), undefined);
     });
 
     it('when plain UTF-8 text and a PNG are sent, then both are accepted by their content', async () => {
@@ -286,8 +286,8 @@ describe('documents retention', () => {
     clock.set('2027-03-31T09:00:00Z');
     const second = await startTestServer({ clock, dataDir: first.dataDir });
     try {
-      const rows = second.app.db.prepare('SELECT id FROM documents').pluck().all();
-      assert.deepEqual(rows, [kept]);
+      const rows = await second.app.db.q.selectFrom('documents').select('id').execute();
+      assert.deepEqual(rows, [{ id: kept }]);
       assert.equal(existsSync(join(documentsDir(second), gone)), false);
       const response = await download(second, later.token, kept);
       assert.equal(sha256(Buffer.from(await response.arrayBuffer())), sha256(keep));
@@ -299,7 +299,8 @@ describe('documents retention', () => {
 
 describe('room for documents on the server (MAX_STORED_GB, MIN_FREE_DISK_MB)', () => {
   const MiB = 1024 * 1024;
-  const rows = (server: TestServer) => server.app.db.prepare('SELECT COUNT(*) FROM documents').pluck().get();
+  const rows = async (server: TestServer) =>
+    Number((await server.app.db.q.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const files = (server: TestServer) => readdirSync(documentsDir(server)).length;
 
   it('when all documents would go over MAX_STORED_GB, then 507 storage_full before any byte; a cancelled upload frees the room', async () => {
@@ -315,11 +316,11 @@ describe('room for documents on the server (MAX_STORED_GB, MIN_FREE_DISK_MB)', (
       assert.equal(running.status, 201, 'an unfinished upload counts by its announced size');
       const used = first.length + MiB;
       assert.equal((await c.create(3 * MiB - used, { filename: 'exactly.pdf' })).status, 201, 'up to the cap exactly is fine');
-      const [rowsBefore, filesBefore] = [rows(server), files(server)];
+      const [rowsBefore, filesBefore] = [await rows(server), files(server)];
 
       const refused = assertApiError(await c.create(10, { filename: 'one-too-many.pdf' }), 507, 'storage_full');
       assert.match(refused.message, /storage is full/);
-      assert.deepEqual([rows(server), files(server)], [rowsBefore, filesBefore], 'nothing was created');
+      assert.deepEqual([await rows(server), files(server)], [rowsBefore, filesBefore], 'nothing was created');
       assert.ok(server.logLines.some((l) => l.includes('MAX_STORED_GB')), 'the operator reads why in the log');
 
       assert.equal((await b.remove(running.url)).status, 204);
@@ -335,7 +336,7 @@ describe('room for documents on the server (MAX_STORED_GB, MIN_FREE_DISK_MB)', (
     try {
       const client = tusClient(server.url, { token: (await book(server, await firstSlot(server.url))).token });
       assertApiError(await client.create(1000, { filename: 'a.pdf' }), 507, 'storage_full');
-      assert.equal(rows(server), 0);
+      assert.equal(await rows(server), 0);
       assert.ok(server.logLines.some((l) => l.includes('MIN_FREE_DISK_MB')));
     } finally {
       await server.cleanup();

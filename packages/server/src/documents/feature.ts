@@ -56,7 +56,7 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
       // the stripped upload unfinished and invite a PATCH to append to checked bytes.
       resized: (id, size) => datastore.declareUploadLength(id, size),
     },
-    appointment: (id) => appointments.get(id),
+    appointment: async (id) => appointments.get(id),
     service: (id) => deps.catalog.getService(id),
     scanner: deps.scanner ?? (config.clamav ? clamavScanner(config.clamav) : undefined),
     events: deps.events,

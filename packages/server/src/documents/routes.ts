@@ -11,7 +11,7 @@ import type { Actor, DocumentsService } from './service.ts';
  * Sends a document as a download that no browser renders in place: `attachment`, `nosniff`, and a
  * sandboxing CSP should anyone open the URL directly.
  */
-function sendFile(ctx: Context, file: ReturnType<DocumentsService['download']>) {
+function sendFile(ctx: Context, file: Awaited<ReturnType<DocumentsService['download']>>) {
   ctx.attachment(file.row.filename);
   ctx.type = file.row.contentType;
   ctx.length = file.row.size;
@@ -24,19 +24,20 @@ function sendFile(ctx: Context, file: ReturnType<DocumentsService['download']>) 
 /** The citizen's and companion's documents API, with their personal link as a Bearer token. */
 export function documentRoutes(booking: BookingService, documents: DocumentsService) {
   const router = new Router({ prefix: '/api/appointment/documents' });
-  const holder = (ctx: Context): Actor => ({ kind: 'holder', holder: booking.resolveToken(bearerToken(ctx)) });
+  const holder = async (ctx: Context): Promise<Actor> => ({ kind: 'holder', holder: await booking.resolveToken(bearerToken(ctx)) });
 
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx) => {
+    const actor = await holder(ctx);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = documents.list(holder(ctx));
+    ctx.body = await documents.list(actor);
   });
 
-  router.get('/:id/file', (ctx) => {
-    sendFile(ctx, documents.download(holder(ctx), ctx.params.id!));
+  router.get('/:id/file', async (ctx) => {
+    sendFile(ctx, await documents.download(await holder(ctx), ctx.params.id!));
   });
 
   router.delete('/:id', async (ctx) => {
-    await documents.remove(holder(ctx), ctx.params.id!);
+    await documents.remove(await holder(ctx), ctx.params.id!);
     ctx.status = 204;
   });
 
@@ -48,14 +49,14 @@ export function staffDocumentRoutes(documents: DocumentsService, recordAccess: R
   const router = new Router({ prefix: `${STAFF_PREFIX}/appointments/:appointmentId/documents` });
   const staff = (ctx: Context): Actor => ({ kind: 'staff', account: currentStaff(ctx) });
 
-  router.get('/', (ctx) => {
-    ctx.body = documents.list(staff(ctx), ctx.params.appointmentId);
+  router.get('/', async (ctx) => {
+    ctx.body = await documents.list(staff(ctx), ctx.params.appointmentId);
   });
 
-  router.get('/:id/file', (ctx) => {
+  router.get('/:id/file', async (ctx) => {
     const account = currentStaff(ctx);
-    const file = documents.download({ kind: 'staff', account }, ctx.params.id!, ctx.params.appointmentId);
-    recordAccess({ staffId: account.id, action: 'document.downloaded', appointmentId: file.row.appointmentId, documentId: file.row.id });
+    const file = await documents.download({ kind: 'staff', account }, ctx.params.id!, ctx.params.appointmentId);
+    await recordAccess({ staffId: account.id, action: 'document.downloaded', appointmentId: file.row.appointmentId, documentId: file.row.id });
     sendFile(ctx, file);
   });
 

@@ -73,8 +73,8 @@ export function cleanFilename(name: string | null | undefined) {
 export function documentsService(deps: {
   store: DocumentsStore;
   files: DocumentFiles;
-  appointment: (id: string) => Appointment | undefined;
-  service: (id: string) => Service | undefined;
+  appointment: (id: string) => Promise<Appointment | undefined>;
+  service: (id: string) => Promise<Service | undefined>;
   scanner: Scanner | undefined;
   events: EventBus;
   policy: DocumentsPolicy;
@@ -104,11 +104,11 @@ export function documentsService(deps: {
   /** Removes the file and the row: nothing of the document is left. */
   async function erase(id: string) {
     await files.remove(id).catch(() => {}); // already gone: a crash between the two steps
-    store.remove(id);
+    await store.remove(id);
   }
 
-  function requireVisible(appointmentId: string, id: string) {
-    const row = store.get(id);
+  async function requireVisible(appointmentId: string, id: string) {
+    const row = await store.get(id);
     if (!row || row.appointmentId !== appointmentId || !row.completedAt || row.deletedAt) throw notFound('This document');
     return row;
   }
@@ -129,25 +129,25 @@ export function documentsService(deps: {
    * wrote, on the safe side). `begin` checks the cap again inside the insert's transaction.
    */
   async function checkRoom(size: number) {
-    const stored = store.storedBytes();
+    const stored = await store.storedBytes();
     if (stored + size > policy.maxStoredBytes) {
       deps.log(`upload refused: documents take ${stored} bytes, MAX_STORED_GB allows ${policy.maxStoredBytes}`);
       throw storageFull();
     }
     const free = await files.freeBytes();
-    if (free - store.unfinishedBytes() - size < policy.minFreeDiskBytes) {
+    if (free - (await store.unfinishedBytes()) - size < policy.minFreeDiskBytes) {
       deps.log(`upload refused: ${free} bytes free on the documents disk, MIN_FREE_DISK_MB keeps ${policy.minFreeDiskBytes}`);
       throw storageFull();
     }
   }
 
-  const appointmentOf = (actor: Actor, appointmentId: string | undefined) => {
+  const appointmentOf = async (actor: Actor, appointmentId: string | undefined) => {
     if (actor.kind === 'holder') {
       const own = actor.holder.appointment;
       if (appointmentId && appointmentId !== own.id) throw new HttpError(403, 'other_appointment', 'Your link does not give access to that appointment.');
       return own;
     }
-    const appointment = appointmentId ? deps.appointment(appointmentId) : undefined;
+    const appointment = appointmentId ? await deps.appointment(appointmentId) : undefined;
     if (!appointment) throw notFound('This appointment');
     return appointment;
   };
@@ -158,7 +158,7 @@ export function documentsService(deps: {
    * once and the refusal thrown for the uploader to read.
    */
   async function finish(id: string) {
-    const row = store.get(id);
+    const row = await store.get(id);
     if (!row) throw notFound('This upload');
     if (row.completedAt) return view(row);
     const path = files.path(id);
@@ -184,10 +184,10 @@ export function documentsService(deps: {
       const refusal = refusals[inspection.code];
       throw new HttpError(refusal.status, inspection.code, refusal.message);
     }
-    store.complete(id, { at: now().toISOString(), sha256: inspection.sha256, contentType: inspection.contentType, size: inspection.size });
-    const appointment = deps.appointment(row.appointmentId);
+    await store.complete(id, { at: now().toISOString(), sha256: inspection.sha256, contentType: inspection.contentType, size: inspection.size });
+    const appointment = await deps.appointment(row.appointmentId);
     events.emit('document.added', { appointmentId: row.appointmentId, staffId: appointment?.staffId ?? '', documentId: id, uploadedBy: row.uploadedBy });
-    return view(store.get(id)!);
+    return view((await store.get(id))!);
   }
 
   return {
@@ -198,17 +198,17 @@ export function documentsService(deps: {
     checkRoom,
 
     /** Binds a new upload to the actor's appointment and records it; returns the metadata tus keeps. */
-    begin(actor: Actor, input: { id: string; size: number; appointmentId?: string | undefined; filename?: string | null | undefined; requiredDocumentId?: string | null | undefined }) {
-      const appointment = appointmentOf(actor, input.appointmentId);
+    async begin(actor: Actor, input: { id: string; size: number; appointmentId?: string | undefined; filename?: string | null | undefined; requiredDocumentId?: string | null | undefined }) {
+      const appointment = await appointmentOf(actor, input.appointmentId);
       if (actor.kind === 'holder' && appointment.status !== 'booked') {
         throw new HttpError(409, 'appointment_closed', 'Documents can be sent until the appointment has taken place.');
       }
       checkSize(input.size);
-      const required = deps.service(appointment.serviceId)?.requiredDocuments ?? [];
+      const required = (await deps.service(appointment.serviceId))?.requiredDocuments ?? [];
       const requiredDocumentId = input.requiredDocumentId && required.some((d) => d.id === input.requiredDocumentId) ? input.requiredDocumentId : null;
       const filename = cleanFilename(input.filename);
       const at = now();
-      const result = store.insertWithin(
+      const result = await store.insertWithin(
         {
           id: input.id,
           appointmentId: appointment.id,
@@ -234,8 +234,8 @@ export function documentsService(deps: {
     },
 
     /** Who may resume, inspect or cancel a running upload: the one who started it, before it expires. */
-    requireUploader(actor: Actor, id: string) {
-      const row = store.get(id);
+    async requireUploader(actor: Actor, id: string) {
+      const row = await store.get(id);
       if (!row || row.deletedAt) throw notFound('This upload');
       if (row.uploader !== uploaderKey(actor) || (actor.kind === 'holder' && actor.holder.appointment.id !== row.appointmentId)) {
         throw new HttpError(403, 'not_your_upload', 'This upload belongs to someone else.');
@@ -249,16 +249,16 @@ export function documentsService(deps: {
     finish,
 
     /** When an unfinished upload will be removed (tus `Upload-Expires`); undefined once it finished. */
-    expiresAt(id: string) {
-      const row = store.get(id);
+    async expiresAt(id: string) {
+      const row = await store.get(id);
       return row && !row.completedAt && !row.deletedAt ? (row.expiresAt ?? undefined) : undefined;
     },
 
     /** The visible documents and the service's checklist, for a participant of the appointment. */
-    list(actor: Actor, appointmentId?: string) {
-      const appointment = appointmentOf(actor, appointmentId);
-      const rows = store.visible(appointment.id);
-      const required = deps.service(appointment.serviceId)?.requiredDocuments ?? [];
+    async list(actor: Actor, appointmentId?: string) {
+      const appointment = await appointmentOf(actor, appointmentId);
+      const rows = await store.visible(appointment.id);
+      const required = (await deps.service(appointment.serviceId))?.requiredDocuments ?? [];
       const used = rows.reduce((sum, r) => sum + r.size, 0);
       return {
         documents: rows.map((row) => view(row, actor)),
@@ -272,23 +272,23 @@ export function documentsService(deps: {
     },
 
     /** For the staff dossier. */
-    forDossier: (appointmentId: string) => store.visible(appointmentId).map((row) => view(row)),
+    forDossier: async (appointmentId: string) => (await store.visible(appointmentId)).map((row) => view(row)),
 
     /** The file of a visible document of this actor's appointment. */
-    download(actor: Actor, id: string, appointmentId?: string) {
-      const row = requireVisible(appointmentOf(actor, appointmentId).id, id);
+    async download(actor: Actor, id: string, appointmentId?: string) {
+      const row = await requireVisible((await appointmentOf(actor, appointmentId)).id, id);
       return { row, path: files.path(id) };
     },
 
     /** Staff delete any document; a link holder only their own, and only before the appointment starts. */
     async remove(actor: Actor, id: string, appointmentId?: string) {
-      const appointment = appointmentOf(actor, appointmentId);
-      const row = requireVisible(appointment.id, id);
+      const appointment = await appointmentOf(actor, appointmentId);
+      const row = await requireVisible(appointment.id, id);
       if (actor.kind === 'holder') {
         if (row.uploader !== uploaderKey(actor)) throw new HttpError(403, 'not_your_document', 'Only the person who sent a document can delete it.');
         if (!canDelete(actor, row)) throw new HttpError(409, 'appointment_started', 'Documents can no longer be deleted once the appointment has started.');
       }
-      store.markDeleted(id, now().toISOString());
+      await store.markDeleted(id, now().toISOString());
       await files.remove(id).catch(() => {});
       events.emit('document.deleted', { appointmentId: appointment.id, staffId: appointment.staffId, documentId: id });
     },
@@ -304,13 +304,13 @@ export function documentsService(deps: {
      */
     async sweep(opts: { recover?: (id: string, size: number) => Promise<boolean> } = {}) {
       const at = now();
-      for (const id of store.expired(at.toISOString())) await erase(id);
+      for (const id of await store.expired(at.toISOString())) await erase(id);
       // Only at start-up: while serving, a complete upload may be in its onUploadFinish right now.
-      for (const { id, size } of opts.recover ? store.unfinished() : []) {
+      for (const { id, size } of opts.recover ? await store.unfinished() : []) {
         if (await opts.recover!(id, size)) await finish(id).catch(() => {}); // a refusal already erased it
       }
       const cutOff = new Date(at.getTime() - policy.retentionDays * DAY).toISOString();
-      for (const id of store.pastRetention(cutOff)) await erase(id);
+      for (const id of await store.pastRetention(cutOff)) await erase(id);
     },
   };
 }

@@ -20,70 +20,108 @@ export interface DocumentRow {
   deletedAt: string | null;
 }
 
-const columns = `id, appointment_id AS appointmentId, uploaded_by AS uploadedBy, uploader,
-  required_document_id AS requiredDocumentId, filename, content_type AS contentType, size, sha256,
-  created_at AS createdAt, completed_at AS completedAt, expires_at AS expiresAt, deleted_at AS deletedAt`;
+const columns = [
+  'id',
+  'appointment_id as appointmentId',
+  'uploaded_by as uploadedBy',
+  'uploader',
+  'required_document_id as requiredDocumentId',
+  'filename',
+  'content_type as contentType',
+  'size',
+  'sha256',
+  'created_at as createdAt',
+  'completed_at as completedAt',
+  'expires_at as expiresAt',
+  'deleted_at as deletedAt',
+] as const;
 
 /** SQL for documents; returns plain objects. Files live in the tus store, named by the row id. */
 export function documentsStore(db: Db) {
-  const s = {
-    insert: db.prepare(
-      `INSERT INTO documents (id, appointment_id, uploaded_by, uploader, required_document_id, filename, content_type, size, created_at, expires_at)
-       VALUES (@id, @appointmentId, @uploadedBy, @uploader, @requiredDocumentId, @filename, @contentType, @size, @createdAt, @expiresAt)`,
-    ),
-    get: db.prepare<[string], DocumentRow>(`SELECT ${columns} FROM documents WHERE id = ?`),
-    visible: db.prepare<[string], DocumentRow>(
-      `SELECT ${columns} FROM documents WHERE appointment_id = ? AND completed_at IS NOT NULL AND deleted_at IS NULL
-       ORDER BY completed_at, id`,
-    ),
-    /** Everything that counts against the appointment's quota: running uploads by their announced size. */
-    bytesUsed: db.prepare<[string], { used: number }>(
-      'SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE appointment_id = ? AND deleted_at IS NULL',
-    ),
-    /** Everything that counts against MAX_STORED_GB, likewise. */
-    storedBytes: db.prepare<[], { used: number }>('SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE deleted_at IS NULL'),
-    /** Announced sizes of the uploads still running: room on disk they may yet take. */
-    unfinishedBytes: db.prepare<[], { used: number }>(
-      'SELECT COALESCE(SUM(size), 0) AS used FROM documents WHERE completed_at IS NULL AND deleted_at IS NULL',
-    ),
-    complete: db.prepare(
-      'UPDATE documents SET completed_at = @at, sha256 = @sha256, content_type = @contentType, size = @size, expires_at = NULL WHERE id = @id AND completed_at IS NULL',
-    ),
-    markDeleted: db.prepare('UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
-    remove: db.prepare('DELETE FROM documents WHERE id = ?'),
-    unfinished: db.prepare<[], Pick<DocumentRow, 'id' | 'size'>>('SELECT id, size FROM documents WHERE completed_at IS NULL'),
-    expired: db.prepare<[string], { id: string }>('SELECT id FROM documents WHERE completed_at IS NULL AND expires_at < ?'),
-    /** Rows whose appointment ended before the cut-off, whatever became of the appointment or the row. */
-    pastRetention: db.prepare<[string], { id: string }>(
-      'SELECT d.id FROM documents d JOIN appointments a ON a.id = d.appointment_id WHERE a.end_at < ?',
-    ),
-  };
+  const rows = () => db.q.selectFrom('documents').select(columns).$castTo<DocumentRow>();
+  /** The sum of `size` over the rows `where` keeps. */
+  const sizes = () => db.q.selectFrom('documents').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('used'));
+  const ids = (found: { id: string | null }[]) => found.map((r) => r.id!);
+
+  /** Everything that counts against MAX_STORED_GB: running uploads by their announced size. */
+  const storedBytes = async () => Number((await sizes().where('deleted_at', 'is', null).executeTakeFirstOrThrow()).used);
 
   return {
-    get: (id: string) => s.get.get(id),
-    visible: (appointmentId: string) => s.visible.all(appointmentId),
+    get: (id: string) => rows().where('id', '=', id).executeTakeFirst(),
+    visible: (appointmentId: string) =>
+      rows()
+        .where('appointment_id', '=', appointmentId)
+        .where('completed_at', 'is not', null)
+        .where('deleted_at', 'is', null)
+        .orderBy('completed_at')
+        .orderBy('id')
+        .execute(),
     /**
      * Records a new upload unless it would take the appointment over `appointment` bytes or all stored
      * documents over `stored`; one transaction, so two uploads started at once cannot both squeeze under
      * a limit.
      */
-    insertWithin: db.transaction((row: Omit<DocumentRow, 'sha256' | 'completedAt' | 'deletedAt'>, max: { appointment: number; stored: number }) => {
-      const stored = s.storedBytes.get()!.used;
-      if (stored + row.size > max.stored) return { inserted: false as const, over: 'stored' as const, used: stored };
-      const used = s.bytesUsed.get(row.appointmentId)!.used;
-      if (used + row.size > max.appointment) return { inserted: false as const, over: 'appointment' as const, used };
-      s.insert.run(row);
-      return { inserted: true as const, used };
-    }),
-    storedBytes: () => s.storedBytes.get()!.used,
-    unfinishedBytes: () => s.unfinishedBytes.get()!.used,
+    insertWithin: (row: Omit<DocumentRow, 'sha256' | 'completedAt' | 'deletedAt'>, max: { appointment: number; stored: number }) =>
+      db.transaction(async () => {
+        const stored = await storedBytes();
+        if (stored + row.size > max.stored) return { inserted: false as const, over: 'stored' as const, used: stored };
+        // Everything that counts against the appointment's quota, likewise.
+        const used = Number(
+          (await sizes().where('appointment_id', '=', row.appointmentId).where('deleted_at', 'is', null).executeTakeFirstOrThrow()).used,
+        );
+        if (used + row.size > max.appointment) return { inserted: false as const, over: 'appointment' as const, used };
+        await db.q
+          .insertInto('documents')
+          .values({
+            id: row.id,
+            appointment_id: row.appointmentId,
+            uploaded_by: row.uploadedBy,
+            uploader: row.uploader,
+            required_document_id: row.requiredDocumentId,
+            filename: row.filename,
+            content_type: row.contentType,
+            size: row.size,
+            created_at: row.createdAt,
+            expires_at: row.expiresAt,
+          })
+          .execute();
+        return { inserted: true as const, used };
+      }),
+    storedBytes,
+    /** Announced sizes of the uploads still running: room on disk they may yet take. */
+    unfinishedBytes: async () =>
+      Number((await sizes().where('completed_at', 'is', null).where('deleted_at', 'is', null).executeTakeFirstOrThrow()).used),
     /** `size`: of the stored file, smaller than announced when a photo's metadata were stripped. */
-    complete: (id: string, done: { at: string; sha256: string; contentType: string; size: number }) => s.complete.run({ id, ...done }).changes === 1,
-    markDeleted: (id: string, at: string) => s.markDeleted.run(at, id).changes === 1,
-    remove: (id: string) => void s.remove.run(id),
-    unfinished: () => s.unfinished.all(),
-    expired: (now: string) => s.expired.all(now).map((r) => r.id),
-    pastRetention: (cutOff: string) => s.pastRetention.all(cutOff).map((r) => r.id),
+    complete: async (id: string, done: { at: string; sha256: string; contentType: string; size: number }) => {
+      const result = await db.q
+        .updateTable('documents')
+        .set({ completed_at: done.at, sha256: done.sha256, content_type: done.contentType, size: done.size, expires_at: null })
+        .where('id', '=', id)
+        .where('completed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    markDeleted: async (id: string, at: string) => {
+      const result = await db.q.updateTable('documents').set({ deleted_at: at }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    remove: async (id: string) => {
+      await db.q.deleteFrom('documents').where('id', '=', id).execute();
+    },
+    unfinished: () =>
+      db.q.selectFrom('documents').select(['id', 'size']).where('completed_at', 'is', null).$castTo<Pick<DocumentRow, 'id' | 'size'>>().execute(),
+    expired: async (now: string) =>
+      ids(await db.q.selectFrom('documents').select('id').where('completed_at', 'is', null).where('expires_at', '<', now).execute()),
+    /** Rows whose appointment ended before the cut-off, whatever became of the appointment or the row. */
+    pastRetention: async (cutOff: string) =>
+      ids(
+        await db.q
+          .selectFrom('documents as d')
+          .innerJoin('appointments as a', 'a.id', 'd.appointment_id')
+          .select('d.id')
+          .where('a.end_at', '<', cutOff)
+          .execute(),
+      ),
   };
 }
 

@@ -1,4 +1,4 @@
-import { EVENTS, Server as TusServer } from '@tus/server';
+import { Server as TusServer } from '@tus/server';
 import { randomBytes } from 'node:crypto';
 import type { FileStore } from '@tus/file-store';
 import type { Context, Next } from 'koa';
@@ -87,11 +87,11 @@ export function tusEndpoint(deps: {
     // tus calls this with the id it will act on, before touching the store. A POST's id is the one
     // just named for it: onUploadCreate binds that upload to its creator.
     async onIncomingRequest(req, id) {
-      if (req.method !== 'POST') documents.requireUploader(actorOf(req), id);
+      if (req.method !== 'POST') await documents.requireUploader(actorOf(req), id);
     },
     async onUploadCreate(req, upload) {
       const metadata = upload.metadata ?? {};
-      const bound = documents.begin(actorOf(req), {
+      const bound = await documents.begin(actorOf(req), {
         id: upload.id,
         size: upload.size ?? 0,
         appointmentId: metadata.appointmentId ?? undefined,
@@ -114,11 +114,9 @@ export function tusEndpoint(deps: {
       return undefined;
     },
   });
-  tus.on(EVENTS.POST_TERMINATE, (_req: unknown, _res: unknown, id: string) => documents.forgetUpload(id));
-
-  function authenticate(ctx: Context): Actor {
+  async function authenticate(ctx: Context): Promise<Actor> {
     const token = bearerToken(ctx);
-    if (token) return { kind: 'holder', holder: deps.booking.resolveToken(token) };
+    if (token) return { kind: 'holder', holder: await deps.booking.resolveToken(token) };
     const staff = deps.staff(ctx);
     if (staff) return { kind: 'staff', account: staff.account };
     throw new HttpError(401, 'not_authenticated', 'Sending a document needs the personal link of the appointment or a staff session.');
@@ -142,7 +140,7 @@ export function tusEndpoint(deps: {
       if (!target) throw new HttpError(400, 'invalid_upload_url', 'An upload address is /files or /files/<upload id>, with nothing added to it.');
       if (ctx.method !== 'OPTIONS') {
         if (ctx.method === 'GET') throw new HttpError(405, 'method_not_allowed', 'Documents are downloaded through /api, not here.');
-        const actor = authenticate(ctx);
+        const actor = await authenticate(ctx);
         if (ctx.method === 'POST') {
           if (target.id) throw new HttpError(404, 'not_found', 'There is nothing at this address.');
           const length = ctx.get('upload-length');
@@ -151,7 +149,7 @@ export function tusEndpoint(deps: {
           await documents.checkRoom(Number(length));
         } else {
           // Refused here already, before tus reads a byte; tus checks the same id again in onIncomingRequest.
-          documents.requireUploader(actor, target.id ?? '');
+          await documents.requireUploader(actor, target.id ?? '');
         }
         actors.set(ctx.req, actor);
       }
@@ -160,10 +158,13 @@ export function tusEndpoint(deps: {
       // aborted PATCH: post-processing lives in the hooks.
       const request = new NodeRequest({ req: ctx.req, res: ctx.res });
       const response = await tus.handleWeb(request);
+      // A 204 to DELETE is tus's termination: the row goes before the answer, so the room it took is
+      // free for the uploader's next request (tus's POST_TERMINATE event cannot be awaited).
+      if (ctx.method === 'DELETE' && response.status === 204 && target.id) await documents.forgetUpload(target.id);
       if (ourErrors.has(request)) response.headers.set('Content-Type', 'application/json; charset=utf-8');
       // When our sweep removes an unfinished upload (tus expiration extension's header, RFC 9110 date).
       const uploadId = ctx.method === 'POST' ? filesTarget(response.headers.get('location') ?? '')?.id : target.id;
-      const expiresAt = uploadId && response.ok ? documents.expiresAt(uploadId) : undefined;
+      const expiresAt = uploadId && response.ok ? await documents.expiresAt(uploadId) : undefined;
       if (expiresAt) response.headers.set('Upload-Expires', new Date(expiresAt).toUTCString());
       await sendNodeResponse(ctx.res, response);
     },

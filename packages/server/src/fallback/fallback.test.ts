@@ -17,9 +17,11 @@ type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 /** What the database holds about how the appointment happens: the victim's row, to prove it untouched. */
 const row = (server: TestServer, id: string) =>
-  server.app.db
-    .prepare('SELECT channel, location_id AS locationId, citizen_phone AS phone, status, device_fallback AS fallback FROM appointments WHERE id = ?')
-    .get(id) as { channel: string; locationId: string | null; phone: string | null; status: string; fallback: string | null };
+  server.app.db.q
+    .selectFrom('appointments')
+    .select(['channel', 'location_id as locationId', 'citizen_phone as phone', 'status', 'device_fallback as fallback'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 /** Books a video appointment with an interpreter; returns both links. */
 async function videoWithCompanion(server: TestServer) {
@@ -71,14 +73,14 @@ describe('the ways forward after a failed device test (issue 11)', () => {
     it('when the citizen asks to be called, then the appointment becomes a phone call at the same time, the mail and .ics say who calls which number, staff see the number and the flag, and the webhooks say so without the number', async () => {
       const { id, token } = await videoWithCompanion(server);
       assert.equal((await failTest(server, token)).status, 204);
-      const before = row(server, id);
+      const before = await row(server, id);
       const mailsBefore = (await sentMails(server)).length;
 
       const response = await api(server.url, '/api/appointment/switch-to-phone', { token, body: { phone: '0470 12 34 56' } });
       assert.equal(response.status, 200, JSON.stringify(response.body));
       assert.equal(response.body.channel, 'phone');
       assert.equal(response.body.phone, '+32 470 12 34 56');
-      assert.deepEqual(row(server, id), { ...before, channel: 'phone', phone: '+32470123456', fallback: 'phone' });
+      assert.deepEqual(await row(server, id), { ...before, channel: 'phone', phone: '+32470123456', fallback: 'phone' });
 
       const mails = (await sentMails(server)).slice(mailsBefore);
       assert.deepEqual(mails.map((m) => m.to).sort(), ['marie@example.org', 'tolk@example.org']);
@@ -110,17 +112,17 @@ describe('the ways forward after a failed device test (issue 11)', () => {
 
     it('when the link is missing or wrong, then 401 and nothing changes', async () => {
       const { id } = await videoWithCompanion(server);
-      const before = row(server, id);
+      const before = await row(server, id);
       assertApiError(await api(server.url, '/api/appointment/switch-to-phone', { body: { phone: '0470 12 34 56' } }), 401, 'invalid_link');
       assertApiError(await api(server.url, '/api/appointment/switch-to-phone', { token: 'x'.repeat(43), body: { phone: '0470 12 34 56' } }), 401, 'invalid_link');
-      assert.deepEqual(row(server, id), before);
+      assert.deepEqual(await row(server, id), before);
     });
 
     it('when a companion tries it with their own link, then 403 and the citizen’s appointment stays a video call without a flag', async () => {
       const { id, companionToken } = await videoWithCompanion(server);
       const mailsBefore = (await sentMails(server)).length;
       assertApiError(await api(server.url, '/api/appointment/switch-to-phone', { token: companionToken, body: { phone: '0470 99 88 77' } }), 403, 'citizen_only');
-      assert.deepEqual(row(server, id), { channel: 'video', locationId: null, phone: null, status: 'booked', fallback: null });
+      assert.deepEqual(await row(server, id), { channel: 'video', locationId: null, phone: null, status: 'booked', fallback: null });
       assert.equal((await sentMails(server)).length, mailsBefore, 'no mail');
     });
 
@@ -128,24 +130,24 @@ describe('the ways forward after a failed device test (issue 11)', () => {
       const { id, token } = await videoWithCompanion(server);
       assert.equal((await api(server.url, '/api/appointment', { method: 'DELETE', token })).status, 200);
       assertApiError(await api(server.url, '/api/appointment/switch-to-phone', { token, body: { phone: '0470 12 34 56' } }), 410, 'appointment_cancelled');
-      assert.deepEqual(row(server, id), { channel: 'video', locationId: null, phone: null, status: 'cancelled', fallback: null });
+      assert.deepEqual(await row(server, id), { channel: 'video', locationId: null, phone: null, status: 'cancelled', fallback: null });
     });
 
     it('when the number is not a phone number, empty, missing or comes with extra fields, then 422 names the field and nothing changes', async () => {
       const { id, token } = await videoWithCompanion(server);
-      const before = row(server, id);
+      const before = await row(server, id);
       for (const body of [{ phone: '12345' }, { phone: '' }, { phone: '   ' }, {}, { phone: 'x'.repeat(40) }, { phone: '0470 12 34 56', channel: 'counter' }]) {
         const error = assertApiError(await api(server.url, '/api/appointment/switch-to-phone', { token, body }), 422, 'validation_failed');
         assert.ok(JSON.stringify(error).includes('phone') || 'channel' in body, JSON.stringify(error));
       }
-      assert.deepEqual(row(server, id), before);
+      assert.deepEqual(await row(server, id), before);
     });
 
     it('when the appointment is at the counter already, then 409 and it stays there without a flag', async () => {
       const { id, token } = await book(server, await firstSlot(server.url, 'mantelzorgpremie', 'channel=counter'));
-      const before = row(server, id);
+      const before = await row(server, id);
       assertApiError(await api(server.url, '/api/appointment/switch-to-phone', { token, body: { phone: '0470 12 34 56' } }), 409, 'not_video');
-      assert.deepEqual(row(server, id), before);
+      assert.deepEqual(await row(server, id), before);
     });
   });
 
@@ -154,7 +156,7 @@ describe('the ways forward after a failed device test (issue 11)', () => {
       const { id, token } = await videoWithCompanion(server);
       await failTest(server, token);
       assert.equal((await api(server.url, '/api/appointment/device-fallback', { token, body: { choice: 'audio-only' } })).status, 204);
-      assert.deepEqual(row(server, id), { channel: 'video', locationId: null, phone: null, status: 'booked', fallback: 'audio-only' });
+      assert.deepEqual(await row(server, id), { channel: 'video', locationId: null, phone: null, status: 'booked', fallback: 'audio-only' });
       assert.equal((await agendaItem(id)).readiness.fallback, 'audio-only');
       const [hook] = await hooks.waitFor(1, (h) => JSON.parse(h.body).type === 'appointment.device-fallback' && JSON.parse(h.body).data.appointmentId === id);
       assert.equal(JSON.parse(hook!.body).data.fallback, 'audio-only');
@@ -163,12 +165,12 @@ describe('the ways forward after a failed device test (issue 11)', () => {
     it('when the counter is claimed before the appointment moved there, then 409; after the move it is stored, and a move back to video hides it', async () => {
       const { id, token } = await videoWithCompanion(server);
       assertApiError(await api(server.url, '/api/appointment/device-fallback', { token, body: { choice: 'counter' } }), 409, 'wrong_channel');
-      assert.equal(row(server, id).fallback, null);
+      assert.equal((await row(server, id)).fallback, null);
       const counter = await firstSlot(server.url, 'mantelzorgpremie', 'channel=counter');
       const moved = await api(server.url, '/api/appointment/reschedule', { token, body: { start: counter.start, channel: 'counter', locationId: counter.locationId } });
       assert.equal(moved.status, 200, JSON.stringify(moved.body));
       assert.equal((await api(server.url, '/api/appointment/device-fallback', { token, body: { choice: 'counter' } })).status, 204);
-      assert.equal(row(server, id).fallback, 'counter');
+      assert.equal((await row(server, id)).fallback, 'counter');
       assert.equal((await agendaItem(id)).readiness.fallback, 'counter');
       assertApiError(await api(server.url, '/api/appointment/device-fallback', { token, body: { choice: 'audio-only' } }), 409, 'wrong_channel');
 
@@ -184,7 +186,7 @@ describe('the ways forward after a failed device test (issue 11)', () => {
       for (const choice of ['phone', 'video', '', null]) {
         assertApiError(await api(server.url, '/api/appointment/device-fallback', { token, body: { choice } }), 422, 'validation_failed');
       }
-      assert.equal(row(server, id).fallback, null);
+      assert.equal((await row(server, id)).fallback, null);
     });
   });
 });
@@ -204,10 +206,10 @@ describe('the ways forward are rate-limited like the other changes behind a link
     assertApiError(refused, 429, 'rate_limited');
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
     assertApiError(await api(server.url, '/api/appointment/device-fallback', { token: victim.token, body: { choice: 'audio-only' } }), 429, 'rate_limited');
-    assert.deepEqual(row(server, victim.id), { channel: 'video', locationId: null, phone: null, status: 'booked', fallback: null });
+    assert.deepEqual(await row(server, victim.id), { channel: 'video', locationId: null, phone: null, status: 'booked', fallback: null });
 
     const other = await book(server, await firstSlot(server.url), { citizen: { name: 'Jan Peeters', email: 'jan@example.org' } });
     assert.equal((await api(server.url, '/api/appointment/switch-to-phone', { token: other.token, body: { phone: '0470 12 34 56' } })).status, 200);
-    assert.equal(row(server, other.id).channel, 'phone');
+    assert.equal((await row(server, other.id)).channel, 'phone');
   });
 });

@@ -14,17 +14,17 @@ import type { DeviceFallbackService } from './service.ts';
 export function fallbackRoutes(booking: BookingService, fallback: DeviceFallbackService, limits: Pick<PublicRateLimits, 'changes'>) {
   const router = new Router({ prefix: '/api/appointment' });
 
-  router.post('/switch-to-phone', limits.changes, (ctx) => {
-    const holder = booking.resolveToken(bearerToken(ctx));
+  router.post('/switch-to-phone', limits.changes, async (ctx) => {
+    const holder = await booking.resolveToken(bearerToken(ctx));
     const { phone } = parseBody(ctx, switchToPhoneSchema);
-    const appointment = fallback.switchToPhone(holder, phone);
+    const appointment = await fallback.switchToPhone(holder, phone);
     // The number as the citizen reads it back in the confirmation: their own, grouped.
-    ctx.body = { ...booking.view({ role: 'citizen', appointment }), phone: parsePhoneNumberFromString(phone)?.formatInternational() ?? phone };
+    ctx.body = { ...(await booking.view({ role: 'citizen', appointment })), phone: parsePhoneNumberFromString(phone)?.formatInternational() ?? phone };
   });
 
-  router.post('/device-fallback', limits.changes, (ctx) => {
-    const holder = booking.resolveToken(bearerToken(ctx));
-    fallback.choose(holder, parseBody(ctx, fallbackChoiceSchema).choice);
+  router.post('/device-fallback', limits.changes, async (ctx) => {
+    const holder = await booking.resolveToken(bearerToken(ctx));
+    await fallback.choose(holder, parseBody(ctx, fallbackChoiceSchema).choice);
     ctx.status = 204;
   });
 

@@ -33,12 +33,12 @@ export function deviceFallbackService(deps: { booking: BookingService; db: Db; e
      * The video appointment becomes a phone call-back at the same time (bookingService.switchToPhone
      * sends the mail). Flag and switch in one transaction: a refused switch leaves no flag behind.
      */
-    switchToPhone(holder: LinkHolder, phone: string): Appointment {
+    async switchToPhone(holder: LinkHolder, phone: string): Promise<Appointment> {
       const a = bookedByCitizen(holder);
-      const switched = db.transaction(() => {
-        store.record(a.id, 'phone', deps.now().toISOString());
+      const switched = await db.transaction(async () => {
+        await store.record(a.id, 'phone', deps.now().toISOString());
         return booking.switchToPhone(a.id, phone);
-      })();
+      });
       announce(switched, 'phone');
       return switched;
     },
@@ -48,12 +48,12 @@ export function deviceFallbackService(deps: { booking: BookingService; db: Db; e
      * it there with the channel switch). Refused when the appointment is not (or no longer) so, or
      * the flag would tell staff something that is not true.
      */
-    choose(holder: LinkHolder, choice: Exclude<DeviceFallback, 'phone'>) {
+    async choose(holder: LinkHolder, choice: Exclude<DeviceFallback, 'phone'>) {
       const a = bookedByCitizen(holder);
       if (a.channel !== fallbackChannel[choice]) {
         throw new HttpError(409, 'wrong_channel', choice === 'counter' ? 'Move the appointment to the counter first.' : 'Only a video call can go on with audio only.');
       }
-      store.record(a.id, choice, deps.now().toISOString());
+      await store.record(a.id, choice, deps.now().toISOString());
       announce(a, choice);
     },
   };

@@ -3,9 +3,10 @@ import type { DeviceFallback } from './schemas.ts';
 
 /** The flag on the appointment (migration 17). */
 export function fallbackStore(db: Db) {
-  const record = db.prepare('UPDATE appointments SET device_fallback = ?, device_fallback_at = ? WHERE id = ?');
   return {
-    record: (id: string, fallback: DeviceFallback, at: string) => void record.run(fallback, at, id),
+    record: async (id: string, fallback: DeviceFallback, at: string) => {
+      await db.q.updateTable('appointments').set({ device_fallback: fallback, device_fallback_at: at }).where('id', '=', id).execute();
+    },
   };
 }
 

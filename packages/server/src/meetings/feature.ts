@@ -28,8 +28,6 @@ export interface MeetingsFeatureDeps {
 export function meetingsFeature(deps: MeetingsFeatureDeps) {
   const { config } = deps;
   const store = meetingStore(deps.db);
-  // A meeting nobody ended keeps its admissions until its window closes; a start clears those.
-  store.forgetClosedAdmissions(new Date(config.now().getTime() - meetingWindow.closesAfterEndMs).toISOString());
   const rooms = meetingRooms(store.admissions);
   const meetings = meetingService({
     store,
@@ -38,6 +36,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps) {
     events: deps.events,
     turn: { urls: config.turnUrls, secret: config.turnSecret, relayOnly: config.turnRelayOnly },
     now: config.now,
+    log: deps.log,
   });
   const signal = signalling({
     path: SIGNAL.path,
@@ -57,7 +56,15 @@ export function meetingsFeature(deps: MeetingsFeatureDeps) {
     mount(app: Koa) {
       for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
     },
+    /** A meeting nobody ended keeps its admissions until its window closes; a start clears those. */
+    async start() {
+      await store.forgetClosedAdmissions(new Date(config.now().getTime() - meetingWindow.closesAfterEndMs).toISOString());
+    },
     attach: (server: Server) => signal.attach(server),
-    close: () => signal.close(),
+    /** Closes every socket, then waits for what their leaving writes: the app closes the database next. */
+    async close() {
+      await signal.close();
+      await meetings.settled();
+    },
   };
 }

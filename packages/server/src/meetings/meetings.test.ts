@@ -7,6 +7,7 @@ import { linkToken, sentMails } from '../../../../test-support/outbox.ts';
 import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
 import { connectPeer, joinAsHolder, joinAsStaff, signalUrl, upgradeStatus } from '../../../../test-support/signal.ts';
 import { openEventStream, signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
+import type { Tables } from '../db/tables.ts';
 
 const MONDAY = '2027-03-01T06:00:00Z';
 /** The first video slot that Monday is 08:00–08:30 UTC; the meeting opens at 07:45 and closes at 10:30. */
@@ -22,8 +23,8 @@ const mailedToken = async (server: TestServer, email: string) => {
 
 const join = (server: TestServer, token?: string) => api(server.url, '/api/meeting/join', { method: 'POST', token });
 const state = (server: TestServer, token: string, peerId = '') => api(server.url, `/api/meeting/state?peerId=${peerId}`, { token });
-const column = (server: TestServer, id: string, name: string) =>
-  server.app.db.prepare(`SELECT ${name} FROM appointments WHERE id = ?`).pluck().get(id);
+const column = async (server: TestServer, id: string, name: keyof Tables['appointments']) =>
+  (await server.app.db.q.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow())[name];
 
 describe('meetings', () => {
   let server: TestServer;
@@ -121,20 +122,20 @@ describe('meetings', () => {
       const staff = await signIn(server, staffEmail.an);
       const dossier = await staff.request(`/api/staff/appointments/${video.id}`);
       assert.equal(dossier.body.readiness.deviceCheck, 'passed');
-      assert.equal(column(server, video.id, 'device_check_audio_only'), 1);
+      assert.equal(await column(server, video.id, 'device_check_audio_only'), 1);
     });
 
     it('when a companion reports a result, then 204 and the citizen’s result stays', async () => {
       const response = await api(server.url, '/api/meeting/device-check', { token: companionToken, body: { result: 'failed', audioOnly: false } });
       assert.equal(response.status, 204);
-      assert.equal(column(server, video.id, 'device_check'), 'passed');
+      assert.equal(await column(server, video.id, 'device_check'), 'passed');
     });
 
     it('when the citizen reports each part, then they are stored and the agenda and dossier show them per part', async () => {
       const parts = { camera: 'passed', microphone: 'failed', speaker: 'skipped', network: 'passed' };
       const response = await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'failed', audioOnly: false, parts } });
       assert.equal(response.status, 204);
-      assert.deepEqual(JSON.parse(String(column(server, video.id, 'device_check_parts'))), parts);
+      assert.deepEqual(JSON.parse(String(await column(server, video.id, 'device_check_parts'))), parts);
       const staff = await signIn(server, staffEmail.an);
       const dossier = await staff.request(`/api/staff/appointments/${video.id}`);
       assert.equal(dossier.body.readiness.deviceCheck, 'failed');
@@ -156,7 +157,7 @@ describe('meetings', () => {
         const response = await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed', audioOnly: false, parts: bad } });
         assertApiError(response, 422, 'validation_failed');
       }
-      assert.equal(column(server, video.id, 'device_check_parts'), null, 'a refused report changes nothing');
+      assert.equal(await column(server, video.id, 'device_check_parts'), null, 'a refused report changes nothing');
       assertApiError(await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'maybe', audioOnly: false } }), 422, 'validation_failed');
       assertApiError(await api(server.url, '/api/meeting/device-check', { token: video.token, body: { result: 'passed' } }), 422, 'validation_failed');
       assertApiError(await api(server.url, '/api/meeting/device-check', { body: { result: 'passed', audioOnly: false } }), 401, 'invalid_link');
@@ -231,8 +232,8 @@ describe('meetings', () => {
       const admitted = await state(server, video.token, citizen.join.peerId);
       assert.equal(admitted.body.admitted, true);
       assert.deepEqual(admitted.body.participants.map((p: { role: string }) => p.role).sort(), ['citizen', 'staff']);
-      assert.equal(column(server, video.id, 'waiting_since'), null);
-      assert.ok(column(server, video.id, 'call_started_at'), 'two admitted peers: the call started');
+      assert.equal(await column(server, video.id, 'waiting_since'), null);
+      assert.ok(await column(server, video.id, 'call_started_at'), 'two admitted peers: the call started');
 
       host.signal('OFFER', citizen.join.peerId, { sdp: 'offer' });
       const offer = await citizen.next('OFFER');
@@ -288,8 +289,8 @@ describe('meetings', () => {
       assert.ok(!JSON.stringify(ending).includes(planned.body.id), 'nothing that leads to the follow-up itself');
       assert.equal((await state(server, companionToken)).body.followUp, null);
       assert.deepEqual((await staff.request(`/api/staff/appointments/${video.id}/meeting`)).body, { waiting: [], participants: [], ended: true, prefersText: false });
-      assert.equal(column(server, video.id, 'status'), 'held');
-      assert.equal(column(server, video.id, 'call_ended_at'), new Date(DURING).toISOString());
+      assert.equal(await column(server, video.id, 'status'), 'held');
+      assert.equal(await column(server, video.id, 'call_ended_at'), new Date(DURING).toISOString());
       assert.equal((await events.next('agenda-changed').then(async function untilEnded(e): Promise<any> {
         return e.change === 'meeting-ended' ? e : untilEnded(await events.next('agenda-changed'));
       })).appointmentId, video.id);
@@ -303,7 +304,7 @@ describe('meetings', () => {
       const response = await api(server.url, '/api/meeting/feedback', { token: video.token, body: { score: 4, comment: ' Vlot geholpen. ' } });
       assert.equal(response.status, 201);
       assertApiError(await api(server.url, '/api/meeting/feedback', { token: companionToken, body: { score: 1 } }), 409, 'feedback_given');
-      const rows = server.app.db.prepare('SELECT * FROM feedback').all();
+      const rows = await server.app.db.q.selectFrom('feedback').selectAll().execute();
       // Only the day (midnight in Brussels), so the time of the row does not point at the appointment either.
       assert.deepEqual(rows, [{ id: 1, service_id: 'mantelzorgpremie', score: 4, comment: 'Vlot geholpen.', created_at: '2027-02-28T23:00:00.000Z' }]);
     });
@@ -327,7 +328,7 @@ describe('feedback from a citizen who leaves before staff end the call', () => {
     waiting.close();
     await waiting.closed;
     assertApiError(await feedback(call.token, 2), 409, 'meeting_not_ended');
-    assert.equal(server.app.db.prepare('SELECT count(*) FROM feedback').pluck().get(), 0);
+    assert.deepEqual(await server.app.db.q.selectFrom('feedback').selectAll().execute(), []);
   });
 
   it('when still in the call, then 409; once the citizen left it, then 201 once, and the state says it was given', async () => {
@@ -335,7 +336,7 @@ describe('feedback from a citizen who leaves before staff end the call', () => {
     const citizen = await connectPeer(server, await joinAsHolder(server, call.token));
     await connectPeer(server, await joinAsStaff(staff, call.id));
     assert.equal((await staff.request(`/api/staff/appointments/${call.id}/admit`, { body: {} })).status, 204);
-    assert.ok(column(server, call.id, 'call_started_at'), 'the call took place');
+    assert.ok(await column(server, call.id, 'call_started_at'), 'the call took place');
     assertApiError(await feedback(call.token, 4), 409, 'meeting_not_ended');
 
     citizen.close();
@@ -344,7 +345,7 @@ describe('feedback from a citizen who leaves before staff end the call', () => {
     assert.equal((await state(server, call.token)).body.feedbackGiven, false);
     assert.equal((await feedback(call.token, 4)).status, 201);
     assert.equal((await state(server, call.token)).body.feedbackGiven, true);
-    assert.equal(column(server, call.id, 'call_ended_at'), null, 'the call itself goes on for staff');
+    assert.equal(await column(server, call.id, 'call_ended_at'), null, 'the call itself goes on for staff');
 
     // Back in the call and out again, or at the end staff make: the one answer stands.
     const again = await connectPeer(server, await joinAsHolder(server, call.token));
@@ -353,12 +354,13 @@ describe('feedback from a citizen who leaves before staff end the call', () => {
     assertApiError(await feedback(call.token, 1), 409, 'feedback_given');
     assert.equal((await staff.request(`/api/staff/appointments/${call.id}/end`, { body: {} })).status, 204);
     assertApiError(await feedback(call.token, 1), 409, 'feedback_given');
-    assert.deepEqual(server.app.db.prepare('SELECT score, comment FROM feedback').all(), [{ score: 4, comment: 'Ik moest weg.' }]);
+    assert.deepEqual(await server.app.db.q.selectFrom('feedback').select(['score', 'comment']).execute(), [{ score: 4, comment: 'Ik moest weg.' }]);
   });
 });
 
 describe('admissions across a server restart', () => {
-  const holders = (server: TestServer, id: string) => server.app.db.prepare('SELECT holder FROM meeting_admissions WHERE appointment_id = ?').pluck().all(id);
+  const holders = async (server: TestServer, id: string) =>
+    (await server.app.db.q.selectFrom('meeting_admissions').select('holder').where('appointment_id', '=', id).execute()).map((r) => r.holder);
 
   /** A server with a call in which staff admitted the citizen; the server is stopped again by the caller. */
   async function admittedCall() {
@@ -369,7 +371,7 @@ describe('admissions across a server restart', () => {
     const citizen = await connectPeer(server, await joinAsHolder(server, token));
     await connectPeer(server, await joinAsStaff(staff, id));
     assert.equal((await staff.request(`/api/staff/appointments/${id}/admit`, { body: {} })).status, 204);
-    assert.deepEqual(holders(server, id), ['citizen']);
+    assert.deepEqual(await holders(server, id), ['citizen']);
     return { server, id, token, citizen };
   }
 
@@ -389,10 +391,10 @@ describe('admissions across a server restart', () => {
       host.signal('OFFER', back.join.peerId, { sdp: 'offer after restart' });
       assert.deepEqual((await back.next('OFFER')).payload, { sdp: 'offer after restart' });
 
-      assert.deepEqual(holders(second, id), ['citizen']);
+      assert.deepEqual(await holders(second, id), ['citizen']);
       const staffAgain = await signIn(second, staffEmail.an);
       assert.equal((await staffAgain.request(`/api/staff/appointments/${id}/end`, { body: {} })).status, 204);
-      assert.deepEqual(holders(second, id), [], 'nothing kept once the meeting ended');
+      assert.deepEqual(await holders(second, id), [], 'nothing kept once the meeting ended');
     } finally {
       await first.stop();
       await (second ?? first).cleanup();
@@ -406,7 +408,7 @@ describe('admissions across a server restart', () => {
       await first.stop();
       // The slot ended at 08:30 UTC; its meeting could be joined until 10:30.
       later = await startTestServer({ clock: testClock('2027-03-01T10:31:00Z'), dataDir: first.dataDir });
-      assert.deepEqual(holders(later, id), []);
+      assert.deepEqual(await holders(later, id), []);
     } finally {
       await first.stop();
       await (later ?? first).cleanup();

@@ -45,11 +45,11 @@ const view = ({ peerId, name, role, companionRole }: ConnectedPeer): PeerView =>
 
 /** Where admissions outlive the process: the people (holders) let into each meeting. */
 export interface AdmissionStore {
-  holders(meetingId: string): string[];
-  add(meetingId: string, holders: string[]): void;
+  holders(meetingId: string): Promise<string[]>;
+  add(meetingId: string, holders: string[]): Promise<void>;
   /** Takes one person's admission back (a removed companion). */
-  remove(meetingId: string, holder: string): void;
-  forget(meetingId: string): void;
+  remove(meetingId: string, holder: string): Promise<void>;
+  forget(meetingId: string): Promise<void>;
 }
 
 /**
@@ -62,15 +62,19 @@ export function meetingRooms(admissions: AdmissionStore) {
   /** The same connections by meeting: a change in one meeting never walks every peer of the server. */
   const byMeeting = new Map<string, Set<ConnectedPeer>>();
   const inMeeting = (meetingId: string) => [...(byMeeting.get(meetingId) ?? [])];
-  /** `admissions` of the meetings someone is connected to: every relayed signal asks it. */
+  /**
+   * `admissions` of the meetings someone is connected to, in memory: every relayed signal asks it,
+   * synchronously. `connect` fills it before a peer counts as connected, so a connected peer's
+   * meeting always has its entry; it goes when the last peer leaves.
+   */
   const admitted = new Map<string, Set<string>>();
-  const admittedIn = (meetingId: string) => {
-    const cached = admitted.get(meetingId);
-    if (cached) return cached;
-    const holders = new Set(admissions.holders(meetingId));
-    if (byMeeting.has(meetingId)) admitted.set(meetingId, holders);
-    return holders;
-  };
+  /**
+   * Counts finished writes to `admissions`: a read of the store that saw it move may hold the
+   * past, and `connect` reads again rather than fill `admitted` with it.
+   */
+  let writes = 0;
+  /** The admissions of a meeting: from memory when someone is connected, else from the store. */
+  const admittedIn = async (meetingId: string) => admitted.get(meetingId) ?? new Set(await admissions.holders(meetingId));
   const listeners = new Set<(meetingId: string) => void>();
   /**
    * Tells the listeners, and every connected peer of the meeting but `except`: a waiting citizen
@@ -82,13 +86,26 @@ export function meetingRooms(admissions: AdmissionStore) {
     for (const peer of inMeeting(meetingId)) if (peer !== except) peer.notify(MEETING_CHANGED);
   };
 
-  const isAdmitted = (meetingId: string, role: MeetingRole, holder: string) => role === 'staff' || admittedIn(meetingId).has(holder);
+  /** For connected peers only: their meeting's admissions are in memory. */
+  const isAdmittedNow = (meetingId: string, role: MeetingRole, holder: string) => role === 'staff' || !!admitted.get(meetingId)?.has(holder);
 
   return {
-    isAdmitted,
+    /** Whether this person is admitted to the meeting, connected or not. */
+    async isAdmitted(meetingId: string, role: MeetingRole, holder: string) {
+      return role === 'staff' || (await admittedIn(meetingId)).has(holder);
+    },
 
-    /** Registers a connection; a newer connection with the same peer id replaces the older one. */
-    connect(peer: ConnectedPeer) {
+    /**
+     * Registers a connection once its meeting's admissions are in memory; a newer connection with
+     * the same peer id replaces the older one. Whoever closes the socket meanwhile calls `disconnect`.
+     */
+    async connect(peer: ConnectedPeer) {
+      while (!admitted.has(peer.meetingId)) {
+        const before = writes;
+        const holders = new Set(await admissions.holders(peer.meetingId));
+        if (writes === before && !admitted.has(peer.meetingId)) admitted.set(peer.meetingId, holders);
+      }
+      // From here on nothing waits: the peer counts as connected with its meeting's admissions in memory.
       const replaced = peers.get(peer.peerId);
       if (replaced) byMeeting.get(replaced.meetingId)?.delete(replaced);
       peers.set(peer.peerId, peer);
@@ -114,13 +131,15 @@ export function meetingRooms(admissions: AdmissionStore) {
     get: (peerId: string) => peers.get(peerId),
 
     /** Admits the people behind these peers (every waiting one when `peerIds` is undefined). */
-    admit(meetingId: string, peerIds?: string[]): PeerView[] {
-      const waiting = inMeeting(meetingId).filter((p) => !isAdmitted(meetingId, p.role, p.holder));
+    async admit(meetingId: string, peerIds?: string[]): Promise<PeerView[]> {
+      const waiting = inMeeting(meetingId).filter((p) => !isAdmittedNow(meetingId, p.role, p.holder));
       const chosen = peerIds ? waiting.filter((p) => peerIds.includes(p.peerId)) : waiting;
       if (!chosen.length) return [];
-      admissions.add(meetingId, chosen.map((peer) => peer.holder));
-      const holders = admittedIn(meetingId);
-      for (const peer of chosen) holders.add(peer.holder);
+      await admissions.add(meetingId, chosen.map((peer) => peer.holder));
+      writes += 1;
+      // The peers may have left meanwhile: then their meeting left memory, and the store has it.
+      const holders = admitted.get(meetingId);
+      for (const peer of chosen) holders?.add(peer.holder);
       changed(meetingId);
       return chosen.map(view);
     },
@@ -129,8 +148,8 @@ export function meetingRooms(admissions: AdmissionStore) {
     presence(meetingId: string) {
       const connected = inMeeting(meetingId);
       return {
-        participants: connected.filter((p) => isAdmitted(meetingId, p.role, p.holder)).map(view),
-        waiting: connected.filter((p) => !isAdmitted(meetingId, p.role, p.holder)).map(view),
+        participants: connected.filter((p) => isAdmittedNow(meetingId, p.role, p.holder)).map(view),
+        waiting: connected.filter((p) => !isAdmittedNow(meetingId, p.role, p.holder)).map(view),
       };
     },
 
@@ -143,8 +162,8 @@ export function meetingRooms(admissions: AdmissionStore) {
         !!dst &&
         src !== dst &&
         src.meetingId === dst.meetingId &&
-        isAdmitted(src.meetingId, src.role, src.holder) &&
-        isAdmitted(dst.meetingId, dst.role, dst.holder)
+        isAdmittedNow(src.meetingId, src.role, src.holder) &&
+        isAdmittedNow(dst.meetingId, dst.role, dst.holder)
       );
     },
 
@@ -153,19 +172,26 @@ export function meetingRooms(admissions: AdmissionStore) {
 
     /**
      * Sends one person out of a meeting: every connection of theirs is closed and their admission
-     * forgotten, so a new credential (were one issued) would start in the waiting room again.
+     * forgotten, so a new credential (were one issued) would start in the waiting room again. Memory
+     * first: their signals stop at once, before the store has it.
      */
-    dismiss(meetingId: string, holder: string, code: number, reason: string) {
-      admissions.remove(meetingId, holder);
+    async dismiss(meetingId: string, holder: string, code: number, reason: string) {
       admitted.get(meetingId)?.delete(holder);
       for (const peer of inMeeting(meetingId)) if (peer.holder === holder) peer.close(code, reason);
+      await admissions.remove(meetingId, holder);
+      // Again: a peer that connected meanwhile may have brought the admission back from the store.
+      admitted.get(meetingId)?.delete(holder);
+      writes += 1;
     },
 
     /** Disconnects everyone in a meeting and forgets its admissions. */
-    close(meetingId: string, code: number, reason: string) {
+    async close(meetingId: string, code: number, reason: string) {
       for (const peer of inMeeting(meetingId)) peer.close(code, reason);
-      admissions.forget(meetingId);
-      admitted.delete(meetingId);
+      // Cleared, not removed: the closed peers are connected until their sockets report the close.
+      admitted.get(meetingId)?.clear();
+      await admissions.forget(meetingId);
+      admitted.get(meetingId)?.clear();
+      writes += 1;
     },
 
     /** Called with the meeting id whenever its presence or admissions change. */

@@ -11,26 +11,27 @@ export function meetingRoutes(booking: BookingService, meetings: MeetingService)
   const router = new Router({ prefix: '/api/meeting' });
   const holder = (ctx: Parameters<typeof bearerToken>[0]) => booking.resolveToken(bearerToken(ctx));
 
-  router.post('/join', (ctx) => {
+  router.post('/join', async (ctx) => {
+    const who = await holder(ctx);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = meetings.joinAsHolder(holder(ctx));
+    ctx.body = await meetings.joinAsHolder(who);
   });
 
-  router.get('/state', (ctx) => {
-    const who = holder(ctx);
+  router.get('/state', async (ctx) => {
+    const who = await holder(ctx);
     parseQuery(ctx, stateQuerySchema);
     ctx.set('Cache-Control', 'no-store');
-    const state = meetings.stateFor(who);
-    ctx.body = { ...state, followUp: state.ended ? booking.followUpFor(who) : null };
+    const state = await meetings.stateFor(who);
+    ctx.body = { ...state, followUp: state.ended ? await booking.followUpFor(who) : null };
   });
 
-  router.post('/device-check', (ctx) => {
-    meetings.recordDeviceCheck(holder(ctx), parseBody(ctx, deviceCheckSchema));
+  router.post('/device-check', async (ctx) => {
+    await meetings.recordDeviceCheck(await holder(ctx), parseBody(ctx, deviceCheckSchema));
     ctx.status = 204;
   });
 
-  router.post('/feedback', (ctx) => {
-    meetings.submitFeedback(holder(ctx), parseBody(ctx, feedbackSchema));
+  router.post('/feedback', async (ctx) => {
+    await meetings.submitFeedback(await holder(ctx), parseBody(ctx, feedbackSchema));
     ctx.status = 201;
     ctx.body = { received: true };
   });
@@ -42,23 +43,23 @@ export function meetingRoutes(booking: BookingService, meetings: MeetingService)
 export function staffMeetingRoutes(meetings: MeetingService) {
   const router = new Router({ prefix: `${STAFF_PREFIX}/appointments/:id` });
 
-  router.post('/join', (ctx) => {
-    ctx.body = meetings.joinAsStaff(currentStaff(ctx), ctx.params.id!);
+  router.post('/join', async (ctx) => {
+    ctx.body = await meetings.joinAsStaff(currentStaff(ctx), ctx.params.id!);
   });
 
-  router.get('/meeting', (ctx) => {
+  router.get('/meeting', async (ctx) => {
     currentStaff(ctx);
-    ctx.body = meetings.staffState(ctx.params.id!);
+    ctx.body = await meetings.staffState(ctx.params.id!);
   });
 
-  router.post('/admit', (ctx) => {
+  router.post('/admit', async (ctx) => {
     currentStaff(ctx);
-    meetings.admit(ctx.params.id!, parseBody(ctx, admitSchema).peerId);
+    await meetings.admit(ctx.params.id!, parseBody(ctx, admitSchema).peerId);
     ctx.status = 204;
   });
 
-  router.post('/end', (ctx) => {
-    meetings.end(currentStaff(ctx), ctx.params.id!, parseBody(ctx, endSchema).nextSteps);
+  router.post('/end', async (ctx) => {
+    await meetings.end(currentStaff(ctx), ctx.params.id!, parseBody(ctx, endSchema).nextSteps);
     ctx.status = 204;
   });
 

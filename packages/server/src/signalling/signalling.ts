@@ -41,8 +41,8 @@ export interface SignallingDeps {
   /** `/signal`: HTTP below it goes to the PeerJS server, the WebSocket lives at `<path>/peerjs`. */
   path: string;
   key: string;
-  /** Checks `id` + `token` of an upgrade; throws an HttpError to refuse it. */
-  authorize: (peerId: string, credential: string) => AuthorizedPeer;
+  /** Checks `id` + `token` of an upgrade; rejects with an HttpError to refuse it. */
+  authorize: (peerId: string, credential: string) => Promise<AuthorizedPeer>;
   rooms: MeetingRooms;
   /** Browser origins that may open a socket or read /signal besides PUBLIC_URL's (ALLOWED_ORIGINS; `*` for any). */
   allowedOrigins: string[];
@@ -80,6 +80,12 @@ export function signalling(deps: SignallingDeps) {
   /** Open sockets by peer id, and by meeting in the order they opened (oldest first). */
   const seats = new Map<string, Seat>();
   const seatsByMeeting = new Map<string, Set<Seat>>();
+  /** Upgrades and connections still waiting for the database; `close` lets them finish. */
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    const tracked = work.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
 
   /** A browser origin that may use signalling: PUBLIC_URL's or one of ALLOWED_ORIGINS, never one derived from Host. */
   const originAllowed = (origin: string) => origin === deps.publicOrigin || deps.allowedOrigins.includes('*') || deps.allowedOrigins.includes(origin);
@@ -133,6 +139,15 @@ export function signalling(deps: SignallingDeps) {
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy());
+    track(
+      upgrade(req, socket, head).catch((error: unknown) => {
+        deps.log('signalling upgrade failed', error);
+        socket.destroy();
+      }),
+    );
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
     if (url.pathname !== socketPath) {
       // Another feature may route its own upgrades; when none does, nobody answers but us.
@@ -155,12 +170,17 @@ export function signalling(deps: SignallingDeps) {
     }
     let peer: AuthorizedPeer;
     try {
-      peer = deps.authorize(id, token);
+      peer = await deps.authorize(id, token);
     } catch (error) {
+      if (closing) return refuse(socket, 503, 'stopping', 'The server is restarting. Please try again.');
       if (error instanceof HttpError) return refuse(socket, error.status, error.code, error.message);
       deps.log('signalling upgrade failed', error);
       return refuse(socket, 500, 'internal', 'Something went wrong on our side. Please try again.');
     }
+    // The database answered; meanwhile the client may have gone, or the server begun to stop. From
+    // here to `take` nothing waits, so the caps count every socket that got this far.
+    if (socket.destroyed) return;
+    if (closing) return refuse(socket, 503, 'stopping', 'The server is restarting. Please try again.');
     const seat = seatFor(peer);
     if (!('replaces' in seat)) return refuse(socket, seat.status, seat.code, seat.message);
     // `peer` parses the URL again: it gets exactly what we authorized and nothing else.
@@ -187,12 +207,22 @@ export function signalling(deps: SignallingDeps) {
       // handshake's 30 s. `peer` forgets a client when its socket closes; only then does the new
       // socket reach it, so it registers afresh and gets OPEN.
       for (const old of seat.replaces) old.ws.terminate();
-      void Promise.all(seat.replaces.map((old) => old.closed)).then(() => {
-        if (guarded.readyState !== guarded.OPEN) return;
-        guarded.on('close', () => deps.rooms.disconnect(connected));
-        deps.rooms.connect(connected);
-        wss.emit('connection', guarded, req);
-      });
+      // `rooms.connect` reads the meeting's admissions first: only then does the socket count as
+      // connected and reach `peer`; should it close meanwhile, it leaves the room at once.
+      track(
+        Promise.all(seat.replaces.map((old) => old.closed))
+          .then(async () => {
+            if (guarded.readyState !== guarded.OPEN) return;
+            await deps.rooms.connect(connected);
+            if (guarded.readyState !== guarded.OPEN) return deps.rooms.disconnect(connected);
+            guarded.on('close', () => deps.rooms.disconnect(connected));
+            wss.emit('connection', guarded, req);
+          })
+          .catch((error: unknown) => {
+            deps.log('signalling connection failed', error);
+            guarded.terminate();
+          }),
+      );
     });
   }
 
@@ -225,12 +255,15 @@ export function signalling(deps: SignallingDeps) {
 
     /**
      * Cuts every signalling socket at once and stops the PeerJS timers; part of app.stop(). Resolves
-     * once every socket has closed and left its room: leaving touches the database, which the app
-     * closes next.
+     * once every socket has closed and left its room, and every upgrade still asking the database
+     * has its answer: both touch the database, which the app closes next.
      */
     async close() {
       closing = true;
       server?.off('upgrade', onUpgrade);
+      // An upgrade still waiting refuses once it has its answer (`closing`); a connection still
+      // waiting reaches `peer` and is cut below with the rest.
+      while (inFlight.size) await Promise.all(inFlight);
       const closed = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
       for (const ws of wss.clients) ws.terminate();
       wss.close();
