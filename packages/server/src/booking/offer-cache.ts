@@ -19,19 +19,25 @@ export function offerCache(catalog: CatalogStore, version: () => Promise<number>
   let closures: Closure[] | undefined;
   let locations: Location[] | undefined;
 
-  /** Clears what an older version left; returns the version the caller's reads belong to. */
-  const fresh = async () => {
-    const current = await version();
-    if (current !== seen) {
-      seen = current;
-      services.clear();
-      staff.clear();
-      hours.clear();
-      closures = undefined;
-      locations = undefined;
-    }
-    return current;
-  };
+  let checking: Promise<number> | undefined;
+  /**
+   * Clears what an older version left; returns the version the caller's reads belong to. Callers at
+   * the same moment (a listing asks for staff, hours and closures at once) share one version query.
+   */
+  const fresh = () =>
+    (checking ??= version()
+      .then((current) => {
+        if (current !== seen) {
+          seen = current;
+          services.clear();
+          staff.clear();
+          hours.clear();
+          closures = undefined;
+          locations = undefined;
+        }
+        return current;
+      })
+      .finally(() => (checking = undefined)));
   /**
    * Only what exists is kept: the ids asked for are the client's to choose. A read that a newer
    * version overtook while it ran is answered but not kept.

@@ -284,7 +284,9 @@ export function bookingService(deps: BookingDeps) {
    */
   async function requireRoomForBooking(email: string) {
     const max = config.maxActiveBookingsPerEmail;
-    if (max > 0 && (await store.countBookedAhead(email, config.now().toISOString())) >= max) {
+    if (max <= 0) return;
+    await store.lockEmail(email);
+    if ((await store.countBookedAhead(email, config.now().toISOString())) >= max) {
       throw new HttpError(
         409,
         'too_many_bookings',

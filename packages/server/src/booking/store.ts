@@ -302,6 +302,15 @@ export function bookingStore(db: Db) {
           .executeTakeFirst(),
       ),
     /**
+     * Makes transactions that book for this e-mail address (any case) wait for each other until they
+     * commit, so two bookings at once cannot both take its last place. SQLite runs one transaction at
+     * a time anyway; PostgreSQL takes a transaction-level advisory lock (the namespace keeps it apart
+     * from the uploads' `tus:` locks).
+     */
+    lockEmail: async (email: string) => {
+      if (db.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(lower(${`booking-cap:${email}`})))`.execute(db.q);
+    },
+    /**
      * Booked appointments of this e-mail address (any case) that end after `nowIso`. Matches the
      * index on lower(citizen_email) for booked appointments.
      */
