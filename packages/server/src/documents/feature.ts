@@ -86,7 +86,7 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
   return {
     documents,
     /** The tus endpoint; `staff` is the staff gate's authenticator. */
-    uploads: (staff: (ctx: Context) => { account: StaffAccount } | undefined) =>
+    uploads: (staff: (ctx: Context) => Promise<{ account: StaffAccount } | undefined>) =>
       tusEndpoint({
         datastore,
         documents,

@@ -53,7 +53,7 @@ export function tusEndpoint(deps: {
   documents: DocumentsService;
   booking: BookingService;
   /** The staff gate's checks; undefined without a session cookie. */
-  staff: (ctx: Context) => { account: StaffAccount } | undefined;
+  staff: (ctx: Context) => Promise<{ account: StaffAccount } | undefined>;
   allowedOrigins: string[];
   maxUploadBytes: number;
   log: (message: string, error?: unknown) => void;
@@ -117,7 +117,7 @@ export function tusEndpoint(deps: {
   async function authenticate(ctx: Context): Promise<Actor> {
     const token = bearerToken(ctx);
     if (token) return { kind: 'holder', holder: await deps.booking.resolveToken(token) };
-    const staff = deps.staff(ctx);
+    const staff = await deps.staff(ctx);
     if (staff) return { kind: 'staff', account: staff.account };
     throw new HttpError(401, 'not_authenticated', 'Sending a document needs the personal link of the appointment or a staff session.');
   }

@@ -172,26 +172,32 @@ export function meetingRooms(admissions: AdmissionStore) {
 
     /**
      * Sends one person out of a meeting: every connection of theirs is closed and their admission
-     * forgotten, so a new credential (were one issued) would start in the waiting room again. Memory
-     * first: their signals stop at once, before the store has it.
+     * forgotten, so a new credential (were one issued) would start in the waiting room again. Their
+     * signals stop at once; their sockets close once the store has it too.
      */
     async dismiss(meetingId: string, holder: string, code: number, reason: string) {
       admitted.get(meetingId)?.delete(holder);
-      for (const peer of inMeeting(meetingId)) if (peer.holder === holder) peer.close(code, reason);
-      await admissions.remove(meetingId, holder);
-      // Again: a peer that connected meanwhile may have brought the admission back from the store.
-      admitted.get(meetingId)?.delete(holder);
-      writes += 1;
+      try {
+        await admissions.remove(meetingId, holder);
+      } finally {
+        // Again: a peer that connected meanwhile may have brought the admission back from the store.
+        admitted.get(meetingId)?.delete(holder);
+        writes += 1;
+        for (const peer of inMeeting(meetingId)) if (peer.holder === holder) peer.close(code, reason);
+      }
     },
 
     /** Disconnects everyone in a meeting and forgets its admissions. */
     async close(meetingId: string, code: number, reason: string) {
-      for (const peer of inMeeting(meetingId)) peer.close(code, reason);
-      // Cleared, not removed: the closed peers are connected until their sockets report the close.
+      // Cleared, not removed: the peers are connected until their sockets report the close.
       admitted.get(meetingId)?.clear();
-      await admissions.forget(meetingId);
-      admitted.get(meetingId)?.clear();
-      writes += 1;
+      try {
+        await admissions.forget(meetingId);
+      } finally {
+        admitted.get(meetingId)?.clear();
+        writes += 1;
+        for (const peer of inMeeting(meetingId)) peer.close(code, reason);
+      }
     },
 
     /** Called with the meeting id whenever its presence or admissions change. */

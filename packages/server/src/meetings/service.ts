@@ -127,13 +127,14 @@ export function meetingService(deps: MeetingServiceDeps) {
   /** One meeting's presence updates one after the other, so its waiting flag ends as its last change left it. */
   const presenceQueue = new Map<string, Promise<void>>();
   rooms.onChange((meetingId) => {
-    const next = (presenceQueue.get(meetingId) ?? Promise.resolve())
-      .then(() => presenceChanged(meetingId))
-      .finally(() => {
-        if (presenceQueue.get(meetingId) === next) presenceQueue.delete(meetingId);
+    const update = (presenceQueue.get(meetingId) ?? Promise.resolve()).then(() => presenceChanged(meetingId));
+    inBackground('presence update', update);
+    const queued: Promise<void> = update
+      .catch(() => {}) // logged by inBackground
+      .then(() => {
+        if (presenceQueue.get(meetingId) === queued) presenceQueue.delete(meetingId);
       });
-    presenceQueue.set(meetingId, next.catch(() => {}));
-    inBackground('presence update', next);
+    presenceQueue.set(meetingId, queued);
   });
 
   // An appointment closed elsewhere (cancelled, or held or no-show in the dossier) closes its call too.
