@@ -148,12 +148,12 @@ function jar() {
  * Signs in through the provider with fetch, following every redirect by hand (with cookies per host),
  * until the answer of our callback. `tamper` may change the callback URL before it is requested.
  */
-export async function oidcSignInByFetch(serverUrl: string, opts: { tamper?: (callback: URL) => URL; dropBinding?: boolean } = {}) {
+export async function oidcSignInByFetch(serverUrl: string, opts: { tamper?: (callback: URL) => URL | Promise<URL>; dropBinding?: boolean } = {}) {
   const cookies = jar();
   let url = new URL('/api/staff/oidc/start', serverUrl);
   for (let hops = 0; hops < 20; hops++) {
     const isCallback = url.pathname === '/api/staff/oidc/callback';
-    if (isCallback && opts.tamper) url = opts.tamper(url);
+    if (isCallback && opts.tamper) url = await opts.tamper(url);
     if (isCallback && opts.dropBinding) cookies.set(url, 'balie-oidc', 'someone-elses');
     const response = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.header(url) } });
     cookies.store(url, response.headers);

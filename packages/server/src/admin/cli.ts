@@ -1,6 +1,6 @@
 /**
  * `npm run admin -- <command>`: the operator's commands on the server's own database. Run it with
- * the server's environment (DATA_DIR, PUBLIC_URL), on the server's machine or in its container.
+ * the server's environment (DATA_DIR, DATABASE_URL, PUBLIC_URL), on the server's machine or in its container.
  *
  *   create --email <address> --name <name> [--password-stdin] [--force] [--valid-hours <n>]
  *   password-link --email <address> [--valid-hours <n>]
@@ -21,7 +21,7 @@ const usage = `Usage: npm run admin -- <command> [options]
   password-link --email <address>          A new one-time link to set the password of an existing account
   --valid-hours <n>                        How long a printed link works (default 24, at most 168)
 
-Run it with the server's environment (DATA_DIR, PUBLIC_URL): the link points at PUBLIC_URL.`;
+Run it with the server's environment (DATA_DIR, DATABASE_URL, PUBLIC_URL): the link points at PUBLIC_URL.`;
 
 const optionsSchema = z.object({
   email: createAccountSchema.shape.email,
@@ -55,11 +55,12 @@ async function main(argv: string[]): Promise<string> {
   // The database, and the link secret loadConfig may write, are for the server's user only.
   process.umask(0o077);
   const config = loadConfig();
-  const db = openDatabase(config.dataDir);
+  const db = openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
   try {
+    await db.ready();
     const admin = adminCommands(db, config);
     if (command === 'password-link') {
-      const { account, link } = admin.passwordLink({ email: options.email, validHours });
+      const { account, link } = await admin.passwordLink({ email: options.email, validHours });
       return linkText(`${account.name} <${account.email}>`, link!);
     }
     if (!options.name) throw new UsageError('--name: please give the beheerder a name');
@@ -68,7 +69,7 @@ async function main(argv: string[]): Promise<string> {
     const created = `Beheerder ${account.name} <${account.email}> created (id ${account.id}).`;
     return link ? `${created}\n${linkText('this account', link)}` : `${created}\nSign in at ${config.publicUrl}/medewerker with that password.`;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { accountsStore } from '../staff/accounts-store.ts';
-import { idFor } from '../staff/accounts.ts';
+import { idFor, idTaken } from '../staff/accounts.ts';
 import { hashPassword } from '../staff/password-identity.ts';
 import { DEFAULT_LINK_VALID_HOURS, passwordLinksStore } from '../staff/password-links.ts';
 
@@ -15,19 +15,20 @@ export interface PasswordLink {
 
 /**
  * The operator's commands, on the server's own database (same DATA_DIR and PUBLIC_URL). They run
- * beside a running server: SQLite's WAL and busy timeout let both write.
+ * beside a running server: SQLite's WAL and busy timeout let both write; on PostgreSQL (DATABASE_URL)
+ * they are one more client of the same database.
  */
 export function adminCommands(db: Db, config: Pick<Config, 'publicUrl'>, now: () => Date = () => new Date()) {
   const accounts = accountsStore(db);
   const links = passwordLinksStore(db, now);
 
   /** The link goes in the fragment: browsers send that to no server, log or Referer. */
-  const linkFor = (staffId: string, validHours: number): PasswordLink => {
-    const { token, expiresAt } = links.issue(staffId, validHours * 3_600_000);
+  const linkFor = async (staffId: string, validHours: number): Promise<PasswordLink> => {
+    const { token, expiresAt } = await links.issue(staffId, validHours * 3_600_000);
     return { url: `${config.publicUrl}/medewerker#wachtwoord=${token}`, expiresAt };
   };
 
-  const activeBeheerders = () => accounts.list().filter((a) => a.active && a.role === 'beheerder');
+  const activeBeheerders = async () => (await accounts.list()).filter((a) => a.active && a.role === 'beheerder');
 
   return {
     activeBeheerders,
@@ -38,21 +39,21 @@ export function adminCommands(db: Db, config: Pick<Config, 'publicUrl'>, now: ()
      * first one is made, after that beheerders add accounts in the console.
      */
     async createBeheerder(input: { name: string; email: string; password?: string; force?: boolean; validHours?: number }) {
-      const existing = activeBeheerders();
+      const existing = await activeBeheerders();
       if (existing.length && !input.force) {
         throw new AdminRefusal(
           `There is already a beheerder (${existing.map((a) => a.email).join(', ')}): add accounts in the staff console, or pass --force to create another one here.`,
         );
       }
       const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-      if (accounts.findByEmail(input.email)) {
+      if (await accounts.findByEmail(input.email)) {
         throw new AdminRefusal(`There is already an account with ${input.email}: use the password-link command to give it a new password.`);
       }
-      const id = idFor(input.email, (candidate) => accounts.get(candidate) !== undefined);
-      accounts.create({ id, name: input.name, email: input.email, role: 'beheerder', passwordHash, serviceIds: [] });
+      const id = await idFor(input.email, idTaken(accounts));
+      await accounts.create({ id, name: input.name, email: input.email, role: 'beheerder', passwordHash, serviceIds: [] });
       return {
         account: { id, name: input.name, email: input.email },
-        link: passwordHash ? undefined : linkFor(id, input.validHours ?? DEFAULT_LINK_VALID_HOURS),
+        link: passwordHash ? undefined : await linkFor(id, input.validHours ?? DEFAULT_LINK_VALID_HOURS),
       };
     },
 
@@ -60,10 +61,10 @@ export function adminCommands(db: Db, config: Pick<Config, 'publicUrl'>, now: ()
      * A new one-time link for an existing account (a forgotten password, or a demo account whose
      * published password was taken away). Its current password keeps working until the link is used.
      */
-    passwordLink(input: { email: string; validHours?: number }) {
-      const account = accounts.findByEmail(input.email);
+    async passwordLink(input: { email: string; validHours?: number }) {
+      const account = await accounts.findByEmail(input.email);
       if (!account?.active) throw new AdminRefusal(`There is no active account with ${input.email}.`);
-      return { account: { id: account.id, name: account.name, email: account.email }, link: linkFor(account.id, input.validHours ?? DEFAULT_LINK_VALID_HOURS) };
+      return { account: { id: account.id, name: account.name, email: account.email }, link: await linkFor(account.id, input.validHours ?? DEFAULT_LINK_VALID_HOURS) };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { StaffAccount, StaffRole } from './identity.ts';
 
@@ -13,52 +14,95 @@ export interface AccountRow extends StaffAccount {
 }
 
 type Row = Omit<AccountRow, 'active' | 'mustChangePassword' | 'totp' | 'oidc'> & { active: number; mustChangePassword: number; totp: number; oidc: number };
-const columns = `id, name, email, role, active, password_hash AS passwordHash, must_change_password AS mustChangePassword,
-  totp_secret IS NOT NULL AS totp, EXISTS (SELECT 1 FROM staff_oidc_subjects o WHERE o.staff_id = staff.id) AS oidc`;
 const toAccount = (row: Row | undefined): AccountRow | undefined =>
   row && { ...row, active: row.active === 1, mustChangePassword: row.mustChangePassword === 1, totp: row.totp === 1, oidc: row.oidc === 1 };
 
 /** The staff table, as the staff console needs it. */
 export function accountsStore(db: Db) {
-  const s = {
-    byId: db.prepare<[string], Row>(`SELECT ${columns} FROM staff WHERE id = ?`),
-    byEmail: db.prepare<[string], Row>(`SELECT ${columns} FROM staff WHERE lower(email) = lower(?)`),
-    all: db.prepare<[], Row>(`SELECT ${columns} FROM staff ORDER BY name`),
-    insert: db.prepare(
-      'INSERT INTO staff (id, name, email, role, password_hash, must_change_password) VALUES (@id, @name, @email, @role, @passwordHash, @mustChangePassword)',
-    ),
-    setRole: db.prepare<[string, string]>('UPDATE staff SET role = ? WHERE id = ?'),
-    setActive: db.prepare<[number, string]>('UPDATE staff SET active = ? WHERE id = ?'),
-    setProfile: db.prepare<[string, string, string]>('UPDATE staff SET name = ?, email = ? WHERE id = ?'),
-    activeBeheerders: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM staff WHERE active = 1 AND role = 'beheerder'"),
-    // A password set anew (by its owner, or from a link) is one's own: the temporary one is gone.
-    setHash: db.prepare<[string | null, string]>('UPDATE staff SET password_hash = ?, must_change_password = 0 WHERE id = ?'),
-    setInitialHash: db.prepare('UPDATE staff SET password_hash = ? WHERE id = ? AND password_hash IS NULL'),
-    offers: db.prepare('INSERT INTO staff_services (staff_id, service_id) VALUES (?, ?)'),
-    services: db.prepare<[string], { serviceId: string }>('SELECT service_id AS serviceId FROM staff_services WHERE staff_id = ? ORDER BY service_id'),
+  // Both flags as 0/1 integers: a comparison is a boolean on PostgreSQL, an integer on SQLite.
+  const accounts = () =>
+    db.q
+      .selectFrom('staff')
+      .select((eb) => [
+        'id',
+        'name',
+        'email',
+        'role',
+        'active',
+        'password_hash as passwordHash',
+        'must_change_password as mustChangePassword',
+        eb.case().when('totp_secret', 'is not', null).then(1).else(0).end().as('totp'),
+        eb
+          .case()
+          .when(eb.exists(eb.selectFrom('staff_oidc_subjects as o').select('o.staff_id').whereRef('o.staff_id', '=', 'staff.id')))
+          .then(1)
+          .else(0)
+          .end()
+          .as('oidc'),
+      ])
+      .$castTo<Row>();
+  // A password set anew (by its owner, or from a link) is one's own: the temporary one is gone.
+  const setHash = async (id: string, hash: string | null) => {
+    await db.q.updateTable('staff').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', id).execute();
   };
   return {
-    get: (id: string) => toAccount(s.byId.get(id)),
-    findByEmail: (email: string) => toAccount(s.byEmail.get(email)),
-    list: () => s.all.all().map((row) => toAccount(row)!),
-    servicesOf: (id: string) => s.services.all(id).map((r) => r.serviceId),
+    /** Runs `work` in one transaction (joining the one it runs in, if any). */
+    transaction: <T>(work: () => Promise<T>): Promise<T> => db.transaction(work),
+    get: async (id: string) => toAccount(await accounts().where('id', '=', id).executeTakeFirst()),
+    findByEmail: async (email: string) => toAccount(await accounts().where(sql`lower(email)`, '=', sql`lower(${email})`).executeTakeFirst()),
+    list: async () => (await accounts().orderBy('name').execute()).map((row) => toAccount(row)!),
+    servicesOf: async (id: string) =>
+      (await db.q.selectFrom('staff_services').select('service_id').where('staff_id', '=', id).orderBy('service_id').execute()).map((r) => r.service_id),
     /** `passwordHash` null: the account signs in only after a set-password link (admin command). */
-    create: db.transaction((account: StaffAccount & { passwordHash: string | null; serviceIds: string[]; mustChangePassword?: boolean }) => {
-      s.insert.run({ ...account, mustChangePassword: account.mustChangePassword ? 1 : 0 });
-      for (const serviceId of account.serviceIds) s.offers.run(account.id, serviceId);
-    }),
-    setPasswordHash: (id: string, hash: string) => void s.setHash.run(hash, id),
-    setRole: (id: string, role: StaffRole) => void s.setRole.run(role, id),
-    setActive: (id: string, active: boolean) => void s.setActive.run(active ? 1 : 0, id),
+    create: (account: StaffAccount & { passwordHash: string | null; serviceIds: string[]; mustChangePassword?: boolean }): Promise<void> =>
+      db.transaction(async () => {
+        await db.q
+          .insertInto('staff')
+          .values({
+            id: account.id,
+            name: account.name,
+            email: account.email,
+            role: account.role,
+            password_hash: account.passwordHash,
+            must_change_password: account.mustChangePassword ? 1 : 0,
+          })
+          .execute();
+        if (account.serviceIds.length) {
+          await db.q
+            .insertInto('staff_services')
+            .values(account.serviceIds.map((serviceId) => ({ staff_id: account.id, service_id: serviceId })))
+            .execute();
+        }
+      }),
+    setPasswordHash: (id: string, hash: string) => setHash(id, hash),
+    async setRole(id: string, role: StaffRole) {
+      await db.q.updateTable('staff').set({ role }).where('id', '=', id).execute();
+    },
+    async setActive(id: string, active: boolean) {
+      await db.q.updateTable('staff').set({ active: active ? 1 : 0 }).where('id', '=', id).execute();
+    },
     /** Name and e-mail as the OpenID provider knows them now. */
-    setProfile: (id: string, name: string, email: string) => void s.setProfile.run(name, email, id),
-    countActiveBeheerders: () => s.activeBeheerders.get()!.n,
+    async setProfile(id: string, name: string, email: string) {
+      await db.q.updateTable('staff').set({ name, email }).where('id', '=', id).execute();
+    },
+    countActiveBeheerders: async () =>
+      Number(
+        (
+          await db.q
+            .selectFrom('staff')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('active', '=', 1)
+            .where('role', '=', 'beheerder')
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     /** No password: nobody signs in with one until it is set anew (admin command link). */
-    clearPasswordHash: (id: string) => void s.setHash.run(null, id),
+    clearPasswordHash: (id: string) => setHash(id, null),
     /** Sets this hash on those of `ids` that have no password yet. */
-    setInitialPasswordHash: db.transaction((ids: string[], hash: string) => {
-      for (const id of ids) s.setInitialHash.run(hash, id);
-    }),
+    async setInitialPasswordHash(ids: string[], hash: string) {
+      if (!ids.length) return;
+      await db.q.updateTable('staff').set({ password_hash: hash }).where('id', 'in', ids).where('password_hash', 'is', null).execute();
+    },
   };
 }
 

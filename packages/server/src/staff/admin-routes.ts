@@ -20,58 +20,58 @@ export function staffAdminRoutes(deps: {
   const { admin, dashboard, comments } = deps;
   const router = new Router({ prefix: STAFF_PREFIX });
 
-  router.get('/services', (ctx) => {
-    ctx.body = admin.listServices();
+  router.get('/services', async (ctx) => {
+    ctx.body = await admin.listServices();
   });
 
-  router.post('/services', (ctx) => {
+  router.post('/services', async (ctx) => {
     ctx.status = 201;
-    ctx.body = admin.createService(currentStaff(ctx), parseBody(ctx, createServiceSchema));
+    ctx.body = await admin.createService(currentStaff(ctx), parseBody(ctx, createServiceSchema));
   });
 
-  router.patch('/services/:id', (ctx) => {
-    ctx.body = admin.updateService(currentStaff(ctx), ctx.params.id!, parseBody(ctx, updateServiceSchema));
+  router.patch('/services/:id', async (ctx) => {
+    ctx.body = await admin.updateService(currentStaff(ctx), ctx.params.id!, parseBody(ctx, updateServiceSchema));
   });
 
-  router.get('/opening-hours', (ctx) => {
-    ctx.body = admin.listHours(parseQuery(ctx, hoursQuery).staff);
+  router.get('/opening-hours', async (ctx) => {
+    ctx.body = await admin.listHours(parseQuery(ctx, hoursQuery).staff);
   });
 
-  router.put('/opening-hours/:staffId', (ctx) => {
-    ctx.body = admin.replaceHours(currentStaff(ctx), ctx.params.staffId!, parseBody(ctx, replaceHoursSchema).hours);
+  router.put('/opening-hours/:staffId', async (ctx) => {
+    ctx.body = await admin.replaceHours(currentStaff(ctx), ctx.params.staffId!, parseBody(ctx, replaceHoursSchema).hours);
   });
 
-  router.get('/closures', (ctx) => {
-    ctx.body = admin.listClosures();
+  router.get('/closures', async (ctx) => {
+    ctx.body = await admin.listClosures();
   });
 
-  router.post('/closures', (ctx) => {
+  router.post('/closures', async (ctx) => {
     ctx.status = 201;
-    ctx.body = admin.addClosure(currentStaff(ctx), parseBody(ctx, closureSchema));
+    ctx.body = await admin.addClosure(currentStaff(ctx), parseBody(ctx, closureSchema));
   });
 
-  router.delete('/closures/:id', (ctx) => {
-    admin.removeClosure(currentStaff(ctx), closureId.parse(ctx.params.id));
+  router.delete('/closures/:id', async (ctx) => {
+    await admin.removeClosure(currentStaff(ctx), closureId.parse(ctx.params.id));
     ctx.status = 204;
   });
 
-  router.get('/dashboard', (ctx) => {
-    ctx.body = dashboard(parseQuery(ctx, dashboardQuerySchema));
+  router.get('/dashboard', async (ctx) => {
+    ctx.body = await dashboard(parseQuery(ctx, dashboardQuerySchema));
   });
 
-  router.get('/dashboard.csv', (ctx) => {
-    const figures = dashboard(parseQuery(ctx, dashboardQuerySchema));
+  router.get('/dashboard.csv', async (ctx) => {
+    const figures = await dashboard(parseQuery(ctx, dashboardQuerySchema));
     ctx.attachment(`digitale-balie-${figures.from}-${figures.to}.csv`);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.body = dashboardCsv(figures);
   });
 
-  router.get('/dashboard/comments', (ctx) => {
-    ctx.body = comments(currentStaff(ctx), parseQuery(ctx, dashboardQuerySchema));
+  router.get('/dashboard/comments', async (ctx) => {
+    ctx.body = await comments(currentStaff(ctx), parseQuery(ctx, dashboardQuerySchema));
   });
 
-  router.get('/dashboard/comments.csv', (ctx) => {
-    const found = comments(currentStaff(ctx), parseQuery(ctx, dashboardQuerySchema));
+  router.get('/dashboard/comments.csv', async (ctx) => {
+    const found = await comments(currentStaff(ctx), parseQuery(ctx, dashboardQuerySchema));
     ctx.attachment(`digitale-balie-opmerkingen-${found.from}-${found.to}.csv`);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.body = feedbackCommentsCsv(found);

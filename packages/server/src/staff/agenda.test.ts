@@ -61,13 +61,11 @@ describe('GET /api/staff/agenda', () => {
 
   it('when the device check, an upload and the waiting room are recorded, then readiness reads them', async () => {
     const { id } = await book(server, await firstSlot(server.url));
-    server.app.db.prepare("UPDATE appointments SET device_check = 'passed', waiting_since = ? WHERE id = ?").run(MONDAY, id);
-    server.app.db
-      .prepare(
-        `INSERT INTO documents (id, appointment_id, uploaded_by, filename, content_type, size, created_at, completed_at)
-         VALUES ('doc1', ?, 'citizen', 'attest.pdf', 'application/pdf', 1000, ?, ?)`,
-      )
-      .run(id, MONDAY, MONDAY);
+    await server.app.db.q.updateTable('appointments').set({ device_check: 'passed', waiting_since: MONDAY }).where('id', '=', id).execute();
+    await server.app.db.q
+      .insertInto('documents')
+      .values({ id: 'doc1', appointment_id: id, uploaded_by: 'citizen', filename: 'attest.pdf', content_type: 'application/pdf', size: 1000, created_at: MONDAY, completed_at: MONDAY })
+      .execute();
     const { body } = await an.request('/api/staff/agenda?from=2027-03-01&staff=all');
     const item = body.appointments.find((a: { id: string }) => a.id === id);
     assert.deepEqual(item.readiness, { deviceCheck: 'passed', deviceParts: null, fallback: null, documents: { uploaded: 1, required: 1 }, waiting: true });
@@ -76,7 +74,7 @@ describe('GET /api/staff/agenda', () => {
   it('when asking for one colleague or all, then the list is filtered; a cancelled one only shows on request', async () => {
     const reistoelating = await firstSlot(server.url, 'reistoelating');
     const booked = await book(server, reistoelating, { serviceId: 'reistoelating', intake: { bestemming: 'Frankrijk' } });
-    const staffId = server.app.db.prepare('SELECT staff_id FROM appointments WHERE id = ?').pluck().get(booked.id) as string;
+    const { staff_id: staffId } = await server.app.db.q.selectFrom('appointments').select('staff_id').where('id', '=', booked.id).executeTakeFirstOrThrow();
     const mine = await an.request(`/api/staff/agenda?from=2027-03-01&staff=${staffId}`);
     assert.ok(mine.body.appointments.every((a: { staff: { id: string } }) => a.staff.id === staffId));
     assert.ok(mine.body.appointments.some((a: { id: string }) => a.id === booked.id));

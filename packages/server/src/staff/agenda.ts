@@ -33,13 +33,13 @@ export function staffAgenda(deps: {
   catalog: CatalogStore;
   store: StaffAppointmentsStore;
   now: () => Date;
-  documents?: ((appointmentId: string) => DossierDocument[]) | undefined;
+  documents?: ((appointmentId: string) => Promise<DossierDocument[]>) | undefined;
 }) {
   const { catalog, store } = deps;
 
-  function item(row: StaffAppointmentRow): AgendaItem {
-    const service = catalog.getService(row.serviceId);
-    const location = row.locationId ? catalog.listLocations().find((l) => l.id === row.locationId) ?? null : null;
+  async function item(row: StaffAppointmentRow): Promise<AgendaItem> {
+    const service = await catalog.getService(row.serviceId);
+    const location = row.locationId ? (await catalog.listLocations()).find((l) => l.id === row.locationId) ?? null : null;
     const questions = service?.intake ?? [];
     return {
       id: row.id,
@@ -55,7 +55,7 @@ export function staffAgenda(deps: {
       citizen: { firstName: firstName(row.citizenName), ...callNumber(row.callPhone) },
       bookedBy: row.bookedBy,
       lang: row.lang,
-      companions: store.companions(row.id),
+      companions: await store.companions(row.id),
       intake: Object.entries(row.intake).map(([id, answer]) => {
         const question = questions.find((q) => q.id === id);
         return { id, question: question ? localize(question.texts, STAFF_LANG).label : id, answer };
@@ -82,25 +82,25 @@ export function staffAgenda(deps: {
   return {
     item,
 
-    list(actor: StaffAccount, q: { from?: string | undefined; days: number; staff?: string | undefined; includeCancelled: 'true' | 'false' }) {
+    async list(actor: StaffAccount, q: { from?: string | undefined; days: number; staff?: string | undefined; includeCancelled: 'true' | 'false' }) {
       const range = localDays(q.from, q.days, deps.now());
       const staff = q.staff ?? actor.id;
-      const rows = store.between({
+      const rows = await store.between({
         from: range.fromIso,
         to: range.toIso,
         staffId: staff === 'all' ? null : staff,
         withCancelled: q.includeCancelled === 'true',
       });
-      return { from: range.fromDate, days: q.days, staff, appointments: rows.map(item) };
+      return { from: range.fromDate, days: q.days, staff, appointments: await Promise.all(rows.map(item)) };
     },
 
-    dossier(id: string): Dossier {
-      const row = store.get(id);
+    async dossier(id: string): Promise<Dossier> {
+      const row = await store.get(id);
       if (!row) throw notFound('This appointment');
-      const service = catalog.getService(row.serviceId);
-      const documents = deps.documents?.(id) ?? [];
+      const service = await catalog.getService(row.serviceId);
+      const documents = (await deps.documents?.(id)) ?? [];
       return {
-        ...item(row),
+        ...(await item(row)),
         citizen: { firstName: firstName(row.citizenName), name: row.citizenName, ...callNumber(row.callPhone) },
         requiredDocuments: (service?.requiredDocuments ?? []).map((d) => ({
           id: d.id,
@@ -117,7 +117,7 @@ export function staffAgenda(deps: {
         cancelledBy: row.cancelledBy,
         heldAt: row.heldAt,
         noShowAt: row.noShowAt,
-        followUps: store.followUps(row.id),
+        followUps: await store.followUps(row.id),
       };
     },
   };

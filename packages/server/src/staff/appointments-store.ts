@@ -39,16 +39,6 @@ export interface StaffAppointmentRow
   followUpOf: string | null;
 }
 
-const columns = `a.id, a.service_id AS serviceId, a.staff_id AS staffId, st.name AS staffName, a.channel,
-  a.location_id AS locationId, a.start_at AS startAt, a.end_at AS endAt, a.status, a.citizen_name AS citizenName,
-  CASE WHEN a.channel = 'phone' THEN a.citizen_phone END AS callPhone, a.booked_by AS bookedById, bb.name AS bookedByName,
-  a.lang, a.intake, a.metadata, a.device_check AS deviceCheck, a.device_check_parts AS deviceCheckParts, a.device_check_at AS deviceCheckAt, a.device_fallback AS deviceFallback, a.prefers_text AS prefersText, a.waiting_since AS waitingSince,
-  (SELECT COUNT(*) FROM documents d WHERE d.appointment_id = a.id AND d.uploaded_by != 'staff'
-     AND d.completed_at IS NOT NULL AND d.deleted_at IS NULL) AS documentsUploaded,
-  a.notes, a.next_steps AS nextSteps, a.created_at AS createdAt, a.cancelled_at AS cancelledAt,
-  a.cancelled_by AS cancelledBy, a.held_at AS heldAt, a.no_show_at AS noShowAt, a.follow_up_of AS followUpOf`;
-const from = 'FROM appointments a JOIN staff st ON st.id = a.staff_id LEFT JOIN staff bb ON bb.id = a.booked_by';
-
 type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts' | 'bookedBy' | 'prefersText'> & {
   prefersText: number;
   intake: string;
@@ -59,6 +49,7 @@ type Row = Omit<StaffAppointmentRow, 'intake' | 'metadata' | 'deviceCheckParts' 
 };
 const toRow = ({ bookedById, bookedByName, ...row }: Row): StaffAppointmentRow => ({
   ...row,
+  documentsUploaded: Number(row.documentsUploaded),
   bookedBy: bookedById ? { id: bookedById, name: bookedByName ?? bookedById } : null,
   intake: JSON.parse(row.intake),
   metadata: JSON.parse(row.metadata),
@@ -78,68 +69,139 @@ export interface DashboardRow {
 
 /** Reads and the few writes the staff console makes on appointments. */
 export function staffAppointmentsStore(db: Db) {
-  const s = {
-    between: db.prepare<{ from: string; to: string; staffId: string | null; withCancelled: number }, Row>(
-      `SELECT ${columns} ${from}
-       WHERE a.start_at >= @from AND a.start_at < @to AND (@staffId IS NULL OR a.staff_id = @staffId)
-         AND (@withCancelled = 1 OR a.status != 'cancelled')
-       ORDER BY a.start_at, a.id`,
-    ),
-    byId: db.prepare<[string], Row>(`SELECT ${columns} ${from} WHERE a.id = ?`),
-    futureBooked: db.prepare<{ now: string; staffId: string | null; serviceId: string | null }, Row>(
-      `SELECT ${columns} ${from}
-       WHERE a.status = 'booked' AND a.end_at > @now
-         AND (@staffId IS NULL OR a.staff_id = @staffId) AND (@serviceId IS NULL OR a.service_id = @serviceId)
-       ORDER BY a.start_at`,
-    ),
-    companions: db.prepare<[string], { name: string; role: CompanionRole }>(
-      'SELECT name, role FROM companions WHERE appointment_id = ? AND removed_at IS NULL ORDER BY created_at',
-    ),
-    followUps: db.prepare<[string], { id: string }>("SELECT id FROM appointments WHERE follow_up_of = ? ORDER BY start_at"),
-    setNotes: db.prepare(
-      `UPDATE appointments SET notes = CASE WHEN @setNotes THEN @notes ELSE notes END,
-         next_steps = CASE WHEN @setNextSteps THEN @nextSteps ELSE next_steps END, updated_by = @by WHERE id = @id`,
-    ),
-    markHeld: db.prepare("UPDATE appointments SET status = 'held', held_at = ?, updated_by = ? WHERE id = ? AND status = 'booked'"),
-    markNoShow: db.prepare("UPDATE appointments SET status = 'no_show', no_show_at = ?, updated_by = ? WHERE id = ? AND status = 'booked'"),
-    linkFollowUp: db.prepare('UPDATE appointments SET follow_up_of = ? WHERE id = ?'),
-    dashboard: db.prepare<[string, string], DashboardRow>(
-      `SELECT service_id AS serviceId, status, created_at AS createdAt, start_at AS startAt,
-         call_started_at AS callStartedAt, call_ended_at AS callEndedAt
-       FROM appointments WHERE start_at >= ? AND start_at < ?`,
-    ),
-    feedback: db.prepare<[string, string], { serviceId: string; score: number }>(
-      'SELECT service_id AS serviceId, score FROM feedback WHERE created_at >= ? AND created_at < ?',
-    ),
+  const appointments = () =>
+    db.q
+      .selectFrom('appointments as a')
+      .innerJoin('staff as st', 'st.id', 'a.staff_id')
+      .leftJoin('staff as bb', 'bb.id', 'a.booked_by')
+      .select((eb) => [
+        'a.id',
+        'a.service_id as serviceId',
+        'a.staff_id as staffId',
+        'st.name as staffName',
+        'a.channel',
+        'a.location_id as locationId',
+        'a.start_at as startAt',
+        'a.end_at as endAt',
+        'a.status',
+        'a.citizen_name as citizenName',
+        eb.case().when('a.channel', '=', 'phone').then(eb.ref('a.citizen_phone')).end().as('callPhone'),
+        'a.booked_by as bookedById',
+        'bb.name as bookedByName',
+        'a.lang',
+        'a.intake',
+        'a.metadata',
+        'a.device_check as deviceCheck',
+        'a.device_check_parts as deviceCheckParts',
+        'a.device_check_at as deviceCheckAt',
+        'a.device_fallback as deviceFallback',
+        'a.prefers_text as prefersText',
+        'a.waiting_since as waitingSince',
+        eb
+          .selectFrom('documents as d')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('d.appointment_id', '=', 'a.id')
+          .where('d.uploaded_by', '!=', 'staff')
+          .where('d.completed_at', 'is not', null)
+          .where('d.deleted_at', 'is', null)
+          .as('documentsUploaded'),
+        'a.notes',
+        'a.next_steps as nextSteps',
+        'a.created_at as createdAt',
+        'a.cancelled_at as cancelledAt',
+        'a.cancelled_by as cancelledBy',
+        'a.held_at as heldAt',
+        'a.no_show_at as noShowAt',
+        'a.follow_up_of as followUpOf',
+      ])
+      .$castTo<Row>();
+  /** Sets the outcome while the appointment is still booked; true when it was. */
+  const markOutcome = async (id: string, status: 'held' | 'no_show', at: string, by: string) => {
+    const result = await db.q
+      .updateTable('appointments')
+      .set(status === 'held' ? { status, held_at: at, updated_by: by } : { status, no_show_at: at, updated_by: by })
+      .where('id', '=', id)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   };
 
   return {
-    between: (q: { from: string; to: string; staffId: string | null; withCancelled: boolean }) =>
-      s.between.all({ ...q, withCancelled: q.withCancelled ? 1 : 0 }).map(toRow),
-    get(id: string): StaffAppointmentRow | undefined {
-      const row = s.byId.get(id);
+    between: async (q: { from: string; to: string; staffId: string | null; withCancelled: boolean }) =>
+      (
+        await appointments()
+          .where('a.start_at', '>=', q.from)
+          .where('a.start_at', '<', q.to)
+          .$if(q.staffId !== null, (qb) => qb.where('a.staff_id', '=', q.staffId!))
+          .$if(!q.withCancelled, (qb) => qb.where('a.status', '!=', 'cancelled'))
+          .orderBy('a.start_at')
+          .orderBy('a.id')
+          .execute()
+      ).map(toRow),
+    async get(id: string): Promise<StaffAppointmentRow | undefined> {
+      const row = await appointments().where('a.id', '=', id).executeTakeFirst();
       return row && toRow(row);
     },
     /** Booked appointments not yet over, optionally of one staff member or service. */
-    futureBooked: (now: string, filter: { staffId?: string | null; serviceId?: string | null } = {}) =>
-      s.futureBooked.all({ now, staffId: filter.staffId ?? null, serviceId: filter.serviceId ?? null }).map(toRow),
-    companions: (id: string) => s.companions.all(id),
-    followUps: (id: string) => s.followUps.all(id).map((r) => r.id),
-    setNotes(id: string, by: string, patch: { notes?: string | null | undefined; nextSteps?: string | null | undefined }) {
-      s.setNotes.run({
-        id,
-        by,
-        setNotes: patch.notes === undefined ? 0 : 1,
-        notes: patch.notes ?? null,
-        setNextSteps: patch.nextSteps === undefined ? 0 : 1,
-        nextSteps: patch.nextSteps ?? null,
-      });
+    futureBooked: async (now: string, filter: { staffId?: string | null; serviceId?: string | null } = {}) =>
+      (
+        await appointments()
+          .where('a.status', '=', 'booked')
+          .where('a.end_at', '>', now)
+          .$if(filter.staffId != null, (qb) => qb.where('a.staff_id', '=', filter.staffId!))
+          .$if(filter.serviceId != null, (qb) => qb.where('a.service_id', '=', filter.serviceId!))
+          .orderBy('a.start_at')
+          .execute()
+      ).map(toRow),
+    companions: (id: string) =>
+      db.q
+        .selectFrom('companions')
+        .select(['name', 'role'])
+        .where('appointment_id', '=', id)
+        .where('removed_at', 'is', null)
+        .orderBy('created_at')
+        .$castTo<{ name: string; role: CompanionRole }>()
+        .execute(),
+    followUps: async (id: string) =>
+      (await db.q.selectFrom('appointments').select('id').where('follow_up_of', '=', id).orderBy('start_at').execute()).map((r) => r.id!),
+    async setNotes(id: string, by: string, patch: { notes?: string | null | undefined; nextSteps?: string | null | undefined }) {
+      await db.q
+        .updateTable('appointments')
+        .set({
+          ...(patch.notes === undefined ? {} : { notes: patch.notes }),
+          ...(patch.nextSteps === undefined ? {} : { next_steps: patch.nextSteps }),
+          updated_by: by,
+        })
+        .where('id', '=', id)
+        .execute();
     },
-    markHeld: (id: string, at: string, by: string) => s.markHeld.run(at, by, id).changes === 1,
-    markNoShow: (id: string, at: string, by: string) => s.markNoShow.run(at, by, id).changes === 1,
-    linkFollowUp: (id: string, originalId: string) => void s.linkFollowUp.run(originalId, id),
-    dashboardRows: (fromIso: string, toIso: string) => s.dashboard.all(fromIso, toIso),
-    feedbackScores: (fromIso: string, toIso: string) => s.feedback.all(fromIso, toIso),
+    markHeld: (id: string, at: string, by: string) => markOutcome(id, 'held', at, by),
+    markNoShow: (id: string, at: string, by: string) => markOutcome(id, 'no_show', at, by),
+    async linkFollowUp(id: string, originalId: string) {
+      await db.q.updateTable('appointments').set({ follow_up_of: originalId }).where('id', '=', id).execute();
+    },
+    dashboardRows: (fromIso: string, toIso: string) =>
+      db.q
+        .selectFrom('appointments')
+        .select([
+          'service_id as serviceId',
+          'status',
+          'created_at as createdAt',
+          'start_at as startAt',
+          'call_started_at as callStartedAt',
+          'call_ended_at as callEndedAt',
+        ])
+        .where('start_at', '>=', fromIso)
+        .where('start_at', '<', toIso)
+        .$castTo<DashboardRow>()
+        .execute(),
+    feedbackScores: (fromIso: string, toIso: string) =>
+      db.q
+        .selectFrom('feedback')
+        .select(['service_id as serviceId', 'score'])
+        .where('created_at', '>=', fromIso)
+        .where('created_at', '<', toIso)
+        .execute(),
   };
 }
 

@@ -4,44 +4,58 @@ import type { HoursBlock } from '@digitale-balie/contract';
 
 /** Writes to the municipality's offer that only the staff console makes. */
 export function catalogAdminStore(db: Db) {
-  const s = {
-    staffOf: db.prepare<[string], { staffId: string }>('SELECT staff_id AS staffId FROM staff_services WHERE service_id = ? ORDER BY staff_id'),
-    unoffer: db.prepare('DELETE FROM staff_services WHERE service_id = ?'),
-    offer: db.prepare('INSERT INTO staff_services (staff_id, service_id) VALUES (?, ?)'),
-    hoursOf: db.prepare<[string], OpeningHours>(
-      `SELECT id, staff_id AS staffId, weekday, start_time AS startTime, end_time AS endTime, channel, location_id AS locationId
-       FROM opening_hours WHERE staff_id = ? ORDER BY weekday, start_time`,
-    ),
-    dropHours: db.prepare('DELETE FROM opening_hours WHERE staff_id = ?'),
-    addHours: db.prepare(
-      `INSERT INTO opening_hours (staff_id, weekday, start_time, end_time, channel, location_id)
-       VALUES (@staffId, @weekday, @startTime, @endTime, @channel, @locationId)`,
-    ),
-    addClosure: db.prepare<[string | null, string, string, string]>(
-      'INSERT INTO closures (staff_id, date_from, date_to, reason) VALUES (?, ?, ?, ?)',
-    ),
-    closure: db.prepare<[number], Closure>(
-      'SELECT id, staff_id AS staffId, date_from AS dateFrom, date_to AS dateTo, reason FROM closures WHERE id = ?',
-    ),
-    removeClosure: db.prepare('DELETE FROM closures WHERE id = ?'),
-  };
+  const hoursOf = (staffId: string) =>
+    db.q
+      .selectFrom('opening_hours')
+      .select(['id', 'staff_id as staffId', 'weekday', 'start_time as startTime', 'end_time as endTime', 'channel', 'location_id as locationId'])
+      .where('staff_id', '=', staffId)
+      .orderBy('weekday')
+      .orderBy('start_time')
+      .$castTo<OpeningHours>()
+      .execute();
 
   return {
-    staffOfService: (serviceId: string) => s.staffOf.all(serviceId).map((r) => r.staffId),
-    setStaffOfService: db.transaction((serviceId: string, staffIds: string[]) => {
-      s.unoffer.run(serviceId);
-      for (const staffId of new Set(staffIds)) s.offer.run(staffId, serviceId);
-    }),
-    hoursOf: (staffId: string) => s.hoursOf.all(staffId),
-    replaceHours: db.transaction((staffId: string, hours: HoursBlock[]) => {
-      s.dropHours.run(staffId);
-      for (const block of hours) s.addHours.run({ ...block, staffId });
-    }),
-    addClosure(c: Omit<Closure, 'id'>): Closure {
-      const id = Number(s.addClosure.run(c.staffId, c.dateFrom, c.dateTo, c.reason).lastInsertRowid);
-      return s.closure.get(id)!;
+    staffOfService: async (serviceId: string) =>
+      (await db.q.selectFrom('staff_services').select('staff_id').where('service_id', '=', serviceId).orderBy('staff_id').execute()).map((r) => r.staff_id),
+    setStaffOfService: (serviceId: string, staffIds: string[]): Promise<void> =>
+      db.transaction(async () => {
+        await db.q.deleteFrom('staff_services').where('service_id', '=', serviceId).execute();
+        const unique = [...new Set(staffIds)];
+        if (unique.length) {
+          await db.q
+            .insertInto('staff_services')
+            .values(unique.map((staffId) => ({ staff_id: staffId, service_id: serviceId })))
+            .execute();
+        }
+      }),
+    hoursOf,
+    replaceHours: (staffId: string, hours: HoursBlock[]): Promise<void> =>
+      db.transaction(async () => {
+        await db.q.deleteFrom('opening_hours').where('staff_id', '=', staffId).execute();
+        if (hours.length) {
+          await db.q
+            .insertInto('opening_hours')
+            .values(
+              hours.map((block) => ({
+                staff_id: staffId,
+                weekday: block.weekday,
+                start_time: block.startTime,
+                end_time: block.endTime,
+                channel: block.channel,
+                location_id: block.locationId,
+              })),
+            )
+            .execute();
+        }
+      }),
+    async addClosure(c: Omit<Closure, 'id'>): Promise<Closure> {
+      return db.q
+        .insertInto('closures')
+        .values({ staff_id: c.staffId, date_from: c.dateFrom, date_to: c.dateTo, reason: c.reason })
+        .returning(['id', 'staff_id as staffId', 'date_from as dateFrom', 'date_to as dateTo', 'reason'])
+        .executeTakeFirstOrThrow();
     },
-    removeClosure: (id: number) => s.removeClosure.run(id).changes === 1,
+    removeClosure: async (id: number) => Number((await db.q.deleteFrom('closures').where('id', '=', id).executeTakeFirst()).numDeletedRows) === 1,
   };
 }
 

@@ -21,76 +21,77 @@ export function catalogAdmin(deps: {
 }) {
   const { catalog, store, accounts, appointments } = deps;
   const nowIso = () => deps.now().toISOString();
-  const withStaff = (service: Service) => ({ ...service, staffIds: store.staffOfService(service.id) });
+  const withStaff = async (service: Service) => ({ ...service, staffIds: await store.staffOfService(service.id) });
 
-  function requireStaffIds(ids: string[], field = 'staffIds') {
-    const unknown = ids.filter((id) => !accounts.get(id));
+  async function requireStaffIds(ids: string[], field = 'staffIds') {
+    const unknown: string[] = [];
+    for (const id of ids) if (!(await accounts.get(id))) unknown.push(id);
     if (unknown.length) throw invalid({ [field]: `unknown staff member: ${unknown.join(', ')}` });
   }
 
-  function requireLocations(hours: HoursBlock[]) {
-    const known = new Set(catalog.listLocations().map((l) => l.id));
+  async function requireLocations(hours: HoursBlock[]) {
+    const known = new Set((await catalog.listLocations()).map((l) => l.id));
     hours.forEach((h, i) => {
       if (h.locationId && !known.has(h.locationId)) throw invalid({ [`hours.${i}.locationId`]: 'unknown location' });
     });
   }
 
   return {
-    listServices: () => catalog.listServices().map(withStaff),
+    listServices: async () => Promise.all((await catalog.listServices()).map(withStaff)),
 
-    createService(actor: StaffAccount, input: CreateServiceInput) {
+    async createService(actor: StaffAccount, input: CreateServiceInput) {
       requireBeheerder(actor);
-      if (catalog.getService(input.id)) throw new HttpError(409, 'service_exists', 'A service with this id already exists.');
-      requireStaffIds(input.staffIds);
+      if (await catalog.getService(input.id)) throw new HttpError(409, 'service_exists', 'A service with this id already exists.');
+      await requireStaffIds(input.staffIds);
       const { staffIds, ...service } = input;
-      catalog.saveService(service);
-      store.setStaffOfService(service.id, staffIds);
-      return withStaff(catalog.getService(service.id)!);
+      await catalog.saveService(service);
+      await store.setStaffOfService(service.id, staffIds);
+      return withStaff((await catalog.getService(service.id))!);
     },
 
     /** Refused while a future booked appointment needs a channel, staff member or the service itself. */
-    updateService(actor: StaffAccount, id: string, patch: UpdateServiceInput) {
+    async updateService(actor: StaffAccount, id: string, patch: UpdateServiceInput) {
       requireBeheerder(actor);
-      const current = catalog.getService(id);
+      const current = await catalog.getService(id);
       if (!current) throw notFound('This service');
       const { staffIds, ...changes } = patch;
       const next: Service = { ...current, ...changes };
-      if (staffIds) requireStaffIds(staffIds);
+      if (staffIds) await requireStaffIds(staffIds);
 
-      const booked = appointments.futureBooked(nowIso(), { serviceId: id });
+      const booked = await appointments.futureBooked(nowIso(), { serviceId: id });
       if (!next.active) refuseIfAffected(booked, 'Switching this service off would strand');
       refuseIfAffected(onRemovedChannel(booked, next.channels), 'Removing this channel would strand');
       if (staffIds) refuseIfAffected(withStaffRemoved(booked, staffIds), 'Taking this service from these staff members would strand');
 
-      catalog.saveService(next);
-      if (staffIds) store.setStaffOfService(id, staffIds);
-      return withStaff(catalog.getService(id)!);
+      await catalog.saveService(next);
+      if (staffIds) await store.setStaffOfService(id, staffIds);
+      return withStaff((await catalog.getService(id))!);
     },
 
     listHours: (staffId?: string) => (staffId ? store.hoursOf(staffId) : catalog.listOpeningHours()),
 
     /** Replaces a staff member's whole week; refused when a booked appointment would fall outside it. */
-    replaceHours(actor: StaffAccount, staffId: string, hours: HoursBlock[]) {
+    async replaceHours(actor: StaffAccount, staffId: string, hours: HoursBlock[]) {
       requireBeheerder(actor);
-      if (!accounts.get(staffId)) throw notFound('This staff member');
-      requireLocations(hours);
-      refuseIfAffected(outsideHours(appointments.futureBooked(nowIso(), { staffId }), hours), 'These opening hours would leave out');
-      store.replaceHours(staffId, hours);
+      if (!(await accounts.get(staffId))) throw notFound('This staff member');
+      await requireLocations(hours);
+      refuseIfAffected(outsideHours(await appointments.futureBooked(nowIso(), { staffId }), hours), 'These opening hours would leave out');
+      await store.replaceHours(staffId, hours);
       return store.hoursOf(staffId);
     },
 
     listClosures: () => catalog.listClosures(),
 
-    addClosure(actor: StaffAccount, closure: { staffId: string | null; dateFrom: string; dateTo: string; reason: string }) {
+    async addClosure(actor: StaffAccount, closure: { staffId: string | null; dateFrom: string; dateTo: string; reason: string }) {
       requireBeheerder(actor);
-      if (closure.staffId) requireStaffIds([closure.staffId], 'staffId');
-      refuseIfAffected(insideClosure(appointments.futureBooked(nowIso(), { staffId: closure.staffId }), closure), 'This closure would fall on');
+      if (closure.staffId) await requireStaffIds([closure.staffId], 'staffId');
+      refuseIfAffected(insideClosure(await appointments.futureBooked(nowIso(), { staffId: closure.staffId }), closure), 'This closure would fall on');
       return store.addClosure(closure);
     },
 
-    removeClosure(actor: StaffAccount, id: number) {
+    async removeClosure(actor: StaffAccount, id: number) {
       requireBeheerder(actor);
-      if (!store.removeClosure(id)) throw notFound('This closure');
+      if (!(await store.removeClosure(id))) throw notFound('This closure');
     },
   };
 }

@@ -10,7 +10,10 @@ const MONDAY = '2027-03-01T06:00:00Z';
 const SECRET = 'test-webhook-secret-0123456789';
 type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
-const appointmentCount = (server: TestServer) => server.app.db.prepare('SELECT count(*) FROM appointments').pluck().get() as number;
+const appointmentCount = async (server: TestServer) =>
+  Number((await server.app.db.q.selectFrom('appointments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const claimsOf = (server: TestServer, id: string) =>
+  server.app.db.q.selectFrom('slot_claims').select(['staff_id', 'unit_at']).where('appointment_id', '=', id).orderBy('unit_at').execute();
 
 /** Staff booking for a citizen ("Afspraak maken voor een burger", issue 11). */
 describe('POST /api/staff/appointments', () => {
@@ -103,18 +106,18 @@ describe('POST /api/staff/appointments', () => {
     });
 
     it('then a fixed-line number is refused (it cannot receive the SMS), and nothing is booked', async () => {
-      const count = appointmentCount(server);
+      const count = await appointmentCount(server);
       const response = await chloe.request('/api/staff/appointments', { body: await body({ name: 'Maarten Peeters', phone: '02 511 11 11' }) });
       assert.equal(response.status, 422);
       assert.deepEqual(Object.keys(response.body.error.fields), ['citizen.phone']);
       assert.match(response.body.error.fields['citizen.phone'], /mobile/);
-      assert.equal(appointmentCount(server), count);
+      assert.equal(await appointmentCount(server), count);
     });
   });
 
   describe('when the input is not enough', () => {
     it('then 422 names the field: no e-mail nor number, a bad number, a phone appointment without a number', async () => {
-      const count = appointmentCount(server);
+      const count = await appointmentCount(server);
       const cases: [Record<string, string>, string, string?][] = [
         [{ name: 'Georgette' }, 'citizen.email'],
         [{ name: 'Georgette', phone: '12345' }, 'citizen.phone'],
@@ -126,7 +129,7 @@ describe('POST /api/staff/appointments', () => {
         assert.equal(response.status, 422, JSON.stringify(citizen));
         assert.ok(Object.keys(response.body.error.fields).includes(field), JSON.stringify(response.body));
       }
-      assert.equal(appointmentCount(server), count);
+      assert.equal(await appointmentCount(server), count);
     });
 
     it('then a time that is not offered answers 409 slot_taken with alternatives', async () => {
@@ -152,14 +155,14 @@ describe('POST /api/staff/appointments', () => {
 
   describe('guards', () => {
     it('when there is no session, then 401 and nothing is booked or sent', async () => {
-      const count = appointmentCount(server);
+      const count = await appointmentCount(server);
       const response = await api(server.url, '/api/staff/appointments', { body: await body({ name: 'Mallory', email: 'victim@example.org' }, 'channel=video') });
       assert.equal(response.status, 401);
-      assert.equal(appointmentCount(server), count);
+      assert.equal(await appointmentCount(server), count);
     });
 
     it('when the CSRF token is missing or wrong, then 403 and nothing is booked or sent', async () => {
-      const count = appointmentCount(server);
+      const count = await appointmentCount(server);
       const mails = (await sentMails(server)).length;
       const input = await body({ name: 'Mallory', email: 'victim@example.org' }, 'channel=video');
       const missing = await chloe.request('/api/staff/appointments', { body: input, csrf: false });
@@ -170,7 +173,7 @@ describe('POST /api/staff/appointments', () => {
       const elsewhere = await chloe.request('/api/staff/appointments', { body: input, headers: { origin: 'https://evil.example' } });
       assert.equal(elsewhere.status, 403);
       assert.equal(elsewhere.body.error.code, 'cross_origin');
-      assert.equal(appointmentCount(server), count);
+      assert.equal(await appointmentCount(server), count);
       assert.equal((await sentMails(server)).length, mails);
     });
   });
@@ -186,21 +189,21 @@ describe('bookingService.switchToPhone', () => {
 
   it('when a video appointment becomes a phone call-back, then the time, staff and claims stay and the citizen gets a mail saying who calls when', async () => {
     const { id, token } = await book(server, await firstSlot(server.url));
-    const claims = server.app.db.prepare('SELECT staff_id, unit_at FROM slot_claims WHERE appointment_id = ? ORDER BY unit_at').all(id);
-    const changed = server.app.booking.switchToPhone(id, '+32470123456');
+    const claims = await claimsOf(server, id);
+    const changed = await server.app.booking.switchToPhone(id, '+32470123456');
     assert.equal(changed.channel, 'phone');
     assert.equal(changed.citizenPhone, '+32470123456');
-    assert.deepEqual(server.app.db.prepare('SELECT staff_id, unit_at FROM slot_claims WHERE appointment_id = ? ORDER BY unit_at').all(id), claims);
+    assert.deepEqual(await claimsOf(server, id), claims);
     const mail = (await sentMails(server)).at(-1)!;
     assert.match(mail.subject, /gewijzigd: Mantelzorgpremie/);
     assert.match(mail.text, /Een medewerker belt u op \+32 470 12 34 56 op /);
     assert.equal((await api(server.url, '/api/appointment', { token })).body.channel, 'phone');
-    assert.throws(() => server.app.booking.switchToPhone(id, '+32470123456'), /Only a video appointment/);
+    await assert.rejects(server.app.booking.switchToPhone(id, '+32470123456'), /Only a video appointment/);
   });
 
   it('when the service offers no phone call-back, then it is refused and the appointment stays a video call', async () => {
     const { id } = await book(server, await firstSlot(server.url, 'woningonderzoek'), { serviceId: 'woningonderzoek', intake: { adres: 'Kerkstraat 1' } });
-    assert.throws(() => server.app.booking.switchToPhone(id, '+32470123456'), /not offered through this channel/);
-    assert.equal(server.app.db.prepare('SELECT channel FROM appointments WHERE id = ?').pluck().get(id), 'video');
+    await assert.rejects(server.app.booking.switchToPhone(id, '+32470123456'), /not offered through this channel/);
+    assert.equal((await server.app.db.q.selectFrom('appointments').select('channel').where('id', '=', id).executeTakeFirstOrThrow()).channel, 'video');
   });
 });

@@ -55,21 +55,31 @@ describe('GET /api/staff/dashboard and dashboard.csv', () => {
     assert.equal((await an.request(`/api/staff/appointments/${held.id}/held`, { method: 'POST' })).status, 200);
     assert.equal((await an.request(`/api/staff/appointments/${noShow.id}/no-show`, { method: 'POST' })).status, 200);
     // Calls and feedback come from later features: write their columns the way those will.
-    server.app.db
-      .prepare("UPDATE appointments SET call_started_at = '2027-03-01T08:02:00.000Z', call_ended_at = '2027-03-01T08:27:30.000Z' WHERE id = ?")
-      .run(held.id);
-    const feedback = server.app.db.prepare("INSERT INTO feedback (service_id, score, created_at) VALUES (?, ?, '2027-03-01T09:00:00.000Z')");
-    feedback.run('mantelzorgpremie', 5);
-    feedback.run('mantelzorgpremie', 4);
-    feedback.run('reistoelating', 2);
+    await server.app.db.q
+      .updateTable('appointments')
+      .set({ call_started_at: '2027-03-01T08:02:00.000Z', call_ended_at: '2027-03-01T08:27:30.000Z' })
+      .where('id', '=', held.id)
+      .execute();
+    await server.app.db.q
+      .insertInto('feedback')
+      .values(
+        (
+          [
+            ['mantelzorgpremie', 5],
+            ['mantelzorgpremie', 4],
+            ['reistoelating', 2],
+          ] as const
+        ).map(([serviceId, score]) => ({ service_id: serviceId, score, created_at: '2027-03-01T09:00:00.000Z' })),
+      )
+      .execute();
   });
   after(() => server.cleanup());
 
   it('when appointments were booked, held, missed and cancelled, then the figures count them', async () => {
     const { status, body } = await an.request(`/api/staff/dashboard?${RANGE}`);
     assert.equal(status, 200);
-    const leadTimes = (server.app.db.prepare("SELECT start_at FROM appointments WHERE status != 'cancelled'").pluck().all() as string[])
-      .map((start) => (Date.parse(start) - Date.parse(MONDAY)) / HOUR)
+    const leadTimes = (await server.app.db.q.selectFrom('appointments').select('start_at').where('status', '!=', 'cancelled').execute())
+      .map((row) => (Date.parse(row.start_at) - Date.parse(MONDAY)) / HOUR)
       .sort((a, b) => a - b);
     assert.deepEqual(
       { ...body, perService: undefined },

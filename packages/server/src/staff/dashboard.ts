@@ -66,16 +66,16 @@ export function dashboardRange(q: DashboardQuery, now: Date) {
 
 /** The impact dashboard: what the service delivers, over local dates `from`..`to` inclusive. */
 export function staffDashboard(deps: { catalog: CatalogStore; store: StaffAppointmentsStore; now: () => Date }) {
-  return function dashboard(q: DashboardQuery) {
+  return async function dashboard(q: DashboardQuery) {
     const range = dashboardRange(q, deps.now());
 
-    const rows = deps.store.dashboardRows(range.fromIso, range.toIso);
-    const scores = deps.store.feedbackScores(range.fromIso, range.toIso);
+    const rows = await deps.store.dashboardRows(range.fromIso, range.toIso);
+    const scores = await deps.store.feedbackScores(range.fromIso, range.toIso);
     return {
       from: range.fromDate,
       to: range.lastDate,
       ...figures(rows, scores.map((s) => s.score)),
-      perService: deps.catalog.listServices().map((service) => ({
+      perService: (await deps.catalog.listServices()).map((service) => ({
         serviceId: service.id,
         name: localize(service.texts, 'nl').name,
         ...figures(
@@ -87,4 +87,4 @@ export function staffDashboard(deps: { catalog: CatalogStore; store: StaffAppoin
   };
 }
 
-export type Dashboard = ReturnType<ReturnType<typeof staffDashboard>>;
+export type Dashboard = Awaited<ReturnType<ReturnType<typeof staffDashboard>>>;

@@ -8,9 +8,10 @@ import type { AccountsStore } from './accounts-store.ts';
  * those accounts: one signing in through another provider later has no password on purpose. One
  * hash serves all three: they share the password anyway, and it keeps start-up (and tests) quick.
  */
-export function seedDemoPasswords(accounts: AccountsStore, password: string) {
-  const ids = demoStaff.map((member) => member.id).filter((id) => accounts.get(id)?.passwordHash === null);
-  if (ids.length) accounts.setInitialPasswordHash(ids, hashSync(password));
+export async function seedDemoPasswords(accounts: AccountsStore, password: string) {
+  const ids: string[] = [];
+  for (const member of demoStaff) if ((await accounts.get(member.id))?.passwordHash === null) ids.push(member.id);
+  if (ids.length) await accounts.setInitialPasswordHash(ids, hashSync(password));
 }
 
 /**
@@ -19,14 +20,15 @@ export function seedDemoPasswords(accounts: AccountsStore, password: string) {
  * sessions end. Returns the ids it revoked. Only the demo team is checked (three argon2 verifications
  * at start); anyone else chose their own password.
  */
-export function revokePublishedDemoPassword(accounts: AccountsStore, endSessions: (staffId: string) => void): string[] {
-  const revoked = demoStaff
-    .map((member) => accounts.get(member.id))
-    .filter((account) => account?.passwordHash && matches(account.passwordHash))
-    .map((account) => account!.id);
+export async function revokePublishedDemoPassword(accounts: AccountsStore, endSessions: (staffId: string) => Promise<void>): Promise<string[]> {
+  const revoked: string[] = [];
+  for (const member of demoStaff) {
+    const account = await accounts.get(member.id);
+    if (account?.passwordHash && matches(account.passwordHash)) revoked.push(account.id);
+  }
   for (const id of revoked) {
-    accounts.clearPasswordHash(id);
-    endSessions(id);
+    await accounts.clearPasswordHash(id);
+    await endSessions(id);
   }
   return revoked;
 }

@@ -65,7 +65,7 @@ describe('staff dossier', () => {
   describe('POST /api/staff/appointments/:id/follow-up', () => {
     it('when staff plan a follow-up at an offered slot, then the citizen gets a confirmation with a new personal link', async () => {
       const original = await book(server, await firstSlot(server.url));
-      const originalStaff = server.app.db.prepare('SELECT staff_id FROM appointments WHERE id = ?').pluck().get(original.id);
+      const { staff_id: originalStaff } = await server.app.db.q.selectFrom('appointments').select('staff_id').where('id', '=', original.id).executeTakeFirstOrThrow();
       const slot = await firstSlot(server.url, 'mantelzorgpremie', 'channel=video&from=2027-03-08');
       const note = 'Breng het attest van de huisarts mee.';
       const response = await chloe.request(`/api/staff/appointments/${original.id}/follow-up`, {

@@ -52,12 +52,15 @@ export interface StaffFeatureDeps {
   /** Defaults to password sign-in against the staff table. */
   identity?: IdentityProvider;
   /** The documents of an appointment shown in the dossier (the documents feature reads them). */
-  documents?: (appointmentId: string) => DossierDocument[];
+  documents?: (appointmentId: string) => Promise<DossierDocument[]>;
   /** The access log (app.accessLog.record). */
   recordAccess: RecordAccess;
 }
 
-/** The staff console's server side: `mount` it after the body parser, `stop` it in app.stop(). */
+/**
+ * The staff console's server side: `mount` it after the body parser, `start` it in app.start() once the
+ * database is migrated and seeded, `stop` it in app.stop().
+ */
 export function staffFeature(deps: StaffFeatureDeps) {
   const { config, db, catalog, events } = deps;
   const policy: StaffPolicy = { ...defaultStaffPolicy, ...deps.policy };
@@ -66,11 +69,6 @@ export function staffFeature(deps: StaffFeatureDeps) {
 
   const accounts = accountsStore(db);
   const sessions = staffSessions(db, { policy, now, secret: config.tokenSecret });
-  if (!config.localStart) {
-    const revoked = revokePublishedDemoPassword(accounts, sessions.endAll);
-    if (revoked.length) deps.log(`the published demo password was removed from ${revoked.join(', ')}: this server is reachable by others (npm run admin -- password-link gives a new one)`);
-  }
-  if (config.demoStaffPassword) seedDemoPasswords(accounts, config.demoStaffPassword);
   const cookie = sessionCookie({ https });
   // STAFF_LOCAL_LOGIN=false: a provider without a password check, so POST /login refuses (403).
   const identity = deps.identity ?? (config.staffLocalLogin ? passwordIdentity(accounts) : { method: 'password' });
@@ -85,16 +83,8 @@ export function staffFeature(deps: StaffFeatureDeps) {
   const steps = signInSteps({ accounts, sessions, cookie, mfa: config.staffMfa });
   const oidc = config.oidc && oidcSignIn({ db, config: config.oidc, publicUrl: config.publicUrl, store: oidcStore(db, now), accounts, flowMs: policy.oidcFlowMs, log: deps.log });
   // Failure rows hold client addresses: keep them only as long as they count.
-  const purge = () => {
-    try {
-      throttle.purge();
-    } catch (error) {
-      deps.log('purging old sign-in failures failed', error);
-    }
-  };
-  purge();
-  const purgeTimer = setInterval(purge, policy.purgeIntervalMs);
-  purgeTimer.unref();
+  const purge = () => throttle.purge().catch((error: unknown) => deps.log('purging old sign-in failures failed', error));
+  let purgeTimer: NodeJS.Timeout | undefined;
 
   const routers = [
     staffRoutes({
@@ -131,6 +121,20 @@ export function staffFeature(deps: StaffFeatureDeps) {
   const gate = staffGate(gateDeps);
 
   return {
+    /**
+     * The demo team's passwords (the published one taken away from a server others reach, the demo
+     * password given where configured), then the first purge of old sign-in failures and its timer.
+     */
+    async start() {
+      if (!config.localStart) {
+        const revoked = await revokePublishedDemoPassword(accounts, sessions.endAll);
+        if (revoked.length) deps.log(`the published demo password was removed from ${revoked.join(', ')}: this server is reachable by others (npm run admin -- password-link gives a new one)`);
+      }
+      if (config.demoStaffPassword) await seedDemoPasswords(accounts, config.demoStaffPassword);
+      await purge();
+      purgeTimer = setInterval(() => void purge(), policy.purgeIntervalMs);
+      purgeTimer.unref();
+    },
     /** Adds the gate and the routes; call after the body parser. */
     mount(app: Koa) {
       app.use(gate);

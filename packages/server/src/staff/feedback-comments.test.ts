@@ -15,8 +15,8 @@ const FORMULA = '=HYPERLINK("https://example.org","klik")';
 async function heldCallWithFeedback(server: TestServer, staff: StaffClient, citizen: string, body: { score: number; comment?: string }) {
   server.clock.set(MONDAY);
   const { id, token } = await book(server, await firstSlot(server.url), { citizen: { name: citizen, email: `${citizen.split(' ')[0]!.toLowerCase()}@example.org` } });
-  const row = server.app.db.prepare('SELECT start_at FROM appointments WHERE id = ?').pluck().get(id) as string;
-  server.clock.set(new Date(Date.parse(row) - 5 * 60_000).toISOString());
+  const row = await server.app.db.q.selectFrom('appointments').select('start_at').where('id', '=', id).executeTakeFirstOrThrow();
+  server.clock.set(new Date(Date.parse(row.start_at) - 5 * 60_000).toISOString());
   assert.equal((await staff.request(`/api/staff/appointments/${id}/end`, { body: {} })).status, 204);
   assert.equal((await api(server.url, '/api/meeting/feedback', { token, body })).status, 201);
 }
@@ -33,7 +33,7 @@ describe('GET /api/staff/dashboard/comments and comments.csv', () => {
     await heldCallWithFeedback(server, beheerder, 'Piet Janssens', { score: 5 });
     await heldCallWithFeedback(server, beheerder, 'Lotte Peeters', { score: 1, comment: FORMULA });
     // One from April, outside the range asked for.
-    server.app.db.prepare("INSERT INTO feedback (service_id, score, comment, created_at) VALUES ('reistoelating', 3, 'Later.', '2027-04-01T22:00:00.000Z')").run();
+    await server.app.db.q.insertInto('feedback').values({ service_id: 'reistoelating', score: 3, comment: 'Later.', created_at: '2027-04-01T22:00:00.000Z' }).execute();
     // Signed in last: the clock moved through the morning, past a session's idle time.
     medewerker = await signIn(server, staffEmail.bart);
     assert.equal(medewerker.staff.role, 'medewerker');

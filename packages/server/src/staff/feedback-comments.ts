@@ -20,23 +20,33 @@ type Row = { serviceId: string; score: number; comment: string; day: string };
 export function feedbackCommentsStore(db: Db) {
   // Within a day by service, score and text, never by id: the order of arrival would match the
   // order of that day's calls and point at the person.
-  const between = db.prepare<[string, string, number], Row>(
-    `SELECT service_id AS serviceId, score, comment, created_at AS day FROM feedback
-     WHERE comment IS NOT NULL AND created_at >= ? AND created_at < ?
-     ORDER BY created_at DESC, service_id, score, comment LIMIT ?`,
-  );
-  return { between: (fromIso: string, toIso: string, limit: number) => between.all(fromIso, toIso, limit) };
+  return {
+    between: (fromIso: string, toIso: string, limit: number) =>
+      db.q
+        .selectFrom('feedback')
+        .select(['service_id as serviceId', 'score', 'comment', 'created_at as day'])
+        .where('comment', 'is not', null)
+        .where('created_at', '>=', fromIso)
+        .where('created_at', '<', toIso)
+        .orderBy('created_at', 'desc')
+        .orderBy('service_id')
+        .orderBy('score')
+        .orderBy('comment')
+        .limit(limit)
+        .$castTo<Row>()
+        .execute(),
+  };
 }
 
 export type FeedbackCommentsStore = ReturnType<typeof feedbackCommentsStore>;
 
 /** GET /api/staff/dashboard/comments: a beheerder only; a medewerker gets 403. */
 export function feedbackComments(deps: { catalog: CatalogStore; store: FeedbackCommentsStore; now: () => Date }) {
-  return function comments(actor: StaffAccount, q: DashboardQuery) {
+  return async function comments(actor: StaffAccount, q: DashboardQuery) {
     requireBeheerder(actor);
     const range = dashboardRange(q, deps.now());
-    const rows = deps.store.between(range.fromIso, range.toIso, MAX_COMMENTS + 1);
-    const names = new Map(deps.catalog.listServices().map((s) => [s.id, localize(s.texts, 'nl').name]));
+    const rows = await deps.store.between(range.fromIso, range.toIso, MAX_COMMENTS + 1);
+    const names = new Map((await deps.catalog.listServices()).map((s) => [s.id, localize(s.texts, 'nl').name]));
     return {
       from: range.fromDate,
       to: range.lastDate,
@@ -55,7 +65,7 @@ export function feedbackComments(deps: { catalog: CatalogStore; store: FeedbackC
   };
 }
 
-export type FeedbackComments = ReturnType<ReturnType<typeof feedbackComments>>;
+export type FeedbackComments = Awaited<ReturnType<ReturnType<typeof feedbackComments>>>;
 
 /**
  * The comments as one CSV table. `escape_formulas` keeps a comment such as `=HYPERLINK(…)` inert in

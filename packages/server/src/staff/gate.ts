@@ -43,11 +43,11 @@ type GateDeps = { sessions: StaffSessions; cookie: SessionCookie; origins: Reado
  * CSRF token on every write. Undefined when the request carries no session cookie at all.
  */
 export function staffAuthenticator(deps: GateDeps) {
-  return function authenticateStaff(ctx: Context, opts: { touch: boolean; allowPending?: boolean } = { touch: true }): StaffState['staff'] | undefined {
+  return async function authenticateStaff(ctx: Context, opts: { touch: boolean; allowPending?: boolean } = { touch: true }): Promise<StaffState['staff'] | undefined> {
     if (changesState(ctx)) assertSameOrigin(ctx, deps.origins);
     const id = deps.cookie.read(ctx);
     if (!id) return undefined;
-    const active = deps.sessions.resolve(id, opts);
+    const active = await deps.sessions.resolve(id, opts);
     if (!active) {
       deps.cookie.clear(ctx);
       throw new HttpError(401, 'not_signed_in', 'Please sign in to the staff console.');
@@ -69,7 +69,7 @@ export function staffGate(deps: GateDeps) {
       if (changesState(ctx)) assertSameOrigin(ctx, deps.origins);
       return next();
     }
-    const staff = authenticate(ctx, { touch: !PASSIVE_PATHS.has(ctx.path), allowPending: true });
+    const staff = await authenticate(ctx, { touch: !PASSIVE_PATHS.has(ctx.path), allowPending: true });
     if (!staff) throw new HttpError(401, 'not_signed_in', 'Please sign in to the staff console.');
     const step = staff.session.pending;
     if (step && !ALWAYS_PATHS.has(ctx.path) && !STEP_PATHS[step].has(ctx.path)) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import { api, startTestServer, type TestServer } from '../../../../test-support/server.ts';
 import { cookieOf, openEventStream, signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
@@ -25,7 +26,7 @@ describe('account lifecycle', () => {
       assert.equal(off.body.active, false);
       assert.equal((await bart.request('/api/staff/agenda')).status, 401);
       assert.equal((await bart.request('/api/staff/session')).status, 401);
-      assert.equal((server.app.db.prepare("SELECT count(*) AS n FROM staff_sessions WHERE staff_id = 'bart'").get() as { n: number }).n, 0);
+      assert.equal((await sql<{ n: number }>`SELECT count(*) AS n FROM staff_sessions WHERE staff_id = 'bart'`.execute(server.app.db.q)).rows.map((r) => Number(r.n))[0], 0);
       stream.close();
       const login = await api(server.url, '/api/staff/login', { body: { email: staffEmail.bart, password: server.app.config.demoStaffPassword } });
       assert.equal(login.status, 401);

@@ -7,7 +7,7 @@ import { createEventBus } from '../events.ts';
 import { liveAgenda } from './live-events.ts';
 
 /** A bare Koa server with one stream route, so the heartbeat can be fast. */
-async function streamServer(signedIn: () => boolean) {
+async function streamServer(signedIn: () => Promise<boolean>) {
   const events = createEventBus();
   const live = liveAgenda(events, { heartbeatMs: 20 });
   const app = new Koa();
@@ -37,7 +37,7 @@ async function streamServer(signedIn: () => boolean) {
 describe('live agenda stream', () => {
   it('when idle, then heartbeat comments flow; when the session ends, then the stream ends', async () => {
     let signedIn = true;
-    const s = await streamServer(() => signedIn);
+    const s = await streamServer(async () => signedIn);
     try {
       assert.ok(await s.readUntil(/: heartbeat\n\n/));
       assert.equal(s.live.size, 1);
@@ -50,7 +50,7 @@ describe('live agenda stream', () => {
   });
 
   it('when a domain event fires, then one agenda-changed frame with JSON data is written', async () => {
-    const s = await streamServer(() => true);
+    const s = await streamServer(async () => true);
     try {
       s.events.emit('appointment.rescheduled', { appointmentId: 'a1', staffId: 'bart', startAt: '2027-03-01T08:00:00.000Z' });
       assert.ok(await s.readUntil(/event: agenda-changed\ndata: .*\n\n/));

@@ -30,7 +30,7 @@ export interface AgendaChanged {
 interface Client {
   stream: PassThrough;
   /** Re-checked on every heartbeat: a stream ends with its session (logout, expiry). */
-  stillSignedIn: () => boolean;
+  stillSignedIn: () => Promise<boolean>;
 }
 
 const write = (client: Client, text: string) => {
@@ -73,15 +73,18 @@ export function liveAgenda(events: EventBus, opts: { heartbeatMs: number }) {
 
   const heartbeat = setInterval(() => {
     for (const client of clients) {
-      if (client.stillSignedIn()) write(client, ': heartbeat\n\n');
-      else client.stream.end();
+      client.stillSignedIn().then(
+        (signedIn) => (signedIn ? write(client, ': heartbeat\n\n') : client.stream.end()),
+        // The database did not answer (stopping, a restart): the next heartbeat asks again.
+        () => {},
+      );
     }
   }, opts.heartbeatMs);
   heartbeat.unref();
 
   return {
     /** Turns this response into an event stream that lives until the client leaves or we stop. */
-    open(ctx: Context, stillSignedIn: () => boolean) {
+    open(ctx: Context, stillSignedIn: () => Promise<boolean>) {
       const stream = new PassThrough();
       const client: Client = { stream, stillSignedIn };
       clients.add(client);

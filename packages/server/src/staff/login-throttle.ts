@@ -32,23 +32,34 @@ const ANY = '*';
  * and is forgiven on success, so parallel guesses cannot slip in while the slow hash runs.
  */
 export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
-  const s = {
-    get: db.prepare<[string, string], FailureRow>(
-      `SELECT failures, first_failed_at AS firstFailedAt, locked_until AS lockedUntil
-       FROM staff_login_failures WHERE account_key = ? AND ip = ?`,
-    ),
-    put: db.prepare(
-      `INSERT INTO staff_login_failures (account_key, ip, failures, first_failed_at, locked_until)
-       VALUES (@key, @ip, @failures, @firstFailedAt, @lockedUntil)
-       ON CONFLICT (account_key, ip) DO UPDATE SET failures = excluded.failures,
-         first_failed_at = excluded.first_failed_at, locked_until = excluded.locked_until`,
-    ),
-    clear: db.prepare('DELETE FROM staff_login_failures WHERE account_key = ? AND ip = ?'),
-    forgive: db.prepare('UPDATE staff_login_failures SET failures = max(failures - 1, 0) WHERE account_key = ? AND ip = ? AND locked_until IS NULL'),
-    purge: db.prepare(
-      `DELETE FROM staff_login_failures
-       WHERE (locked_until IS NULL OR locked_until <= @now) AND first_failed_at <= @forgotten`,
-    ),
+  const get = (key: string, ip: string): Promise<FailureRow | undefined> =>
+    db.q
+      .selectFrom('staff_login_failures')
+      .select(['failures', 'first_failed_at as firstFailedAt', 'locked_until as lockedUntil'])
+      .where('account_key', '=', key)
+      .where('ip', '=', ip)
+      .executeTakeFirst();
+  const put = async (row: { key: string; ip: string; failures: number; firstFailedAt: string; lockedUntil: string | null }) => {
+    await db.q
+      .insertInto('staff_login_failures')
+      .values({ account_key: row.key, ip: row.ip, failures: row.failures, first_failed_at: row.firstFailedAt, locked_until: row.lockedUntil })
+      .onConflict((oc) =>
+        oc.columns(['account_key', 'ip']).doUpdateSet((eb) => ({
+          failures: eb.ref('excluded.failures'),
+          first_failed_at: eb.ref('excluded.first_failed_at'),
+          locked_until: eb.ref('excluded.locked_until'),
+        })),
+      )
+      .execute();
+  };
+  const forgive = async (key: string, ip: string) => {
+    await db.q
+      .updateTable('staff_login_failures')
+      .set((eb) => ({ failures: eb.case().when('failures', '>', 0).then(eb('failures', '-', 1)).else(0).end() }))
+      .where('account_key', '=', key)
+      .where('ip', '=', ip)
+      .where('locked_until', 'is', null)
+      .execute();
   };
 
   const minutesUntil = (until: string) => Math.max(1, Math.ceil((Date.parse(until) - now().getTime()) / 60_000));
@@ -69,12 +80,12 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
     !!row?.lockedUntil && Date.parse(row.lockedUntil) > now().getTime();
 
   /** Counts one failure in a row; locks it at `max` failures within the window (never when `max` is 0). */
-  const count = (key: string, ip: string, max: number): FailureRow | undefined => {
+  const count = async (key: string, ip: string, max: number): Promise<FailureRow | undefined> => {
     const at = now();
-    const row = s.get.get(key, ip);
+    const row = await get(key, ip);
     const fresh = !row || row.lockedUntil !== null || at.getTime() - Date.parse(row.firstFailedAt) > policy.lockoutMs;
     const failures = fresh ? 1 : row.failures + 1;
-    s.put.run({
+    await put({
       key,
       ip,
       failures,
@@ -96,36 +107,45 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
      * Throws 429 while the account is locked for this address or the address is locked; otherwise
      * records the attempt as a failure until `succeeded`, and answers how long to wait before checking.
      */
-    begin: db.transaction((email: string, ip: string): { delayMs: number } => {
-      const key = accountKey(email);
-      const address = addressKey(ip);
-      const pair = s.get.get(key, address);
-      if (isLocked(pair)) throw accountLocked(pair.lockedUntil);
-      const all = s.get.get(ANY, address);
-      if (isLocked(all)) throw addressLocked(all.lockedUntil);
-      count(key, address, policy.maxLoginFailures);
-      count(ANY, address, policy.maxAddressFailures);
-      return { delayMs: slowdown(count(key, ANY, 0)) };
-    }),
+    begin: (email: string, ip: string): Promise<{ delayMs: number }> =>
+      db.transaction(async () => {
+        const key = accountKey(email);
+        const address = addressKey(ip);
+        const pair = await get(key, address);
+        if (isLocked(pair)) throw accountLocked(pair.lockedUntil);
+        const all = await get(ANY, address);
+        if (isLocked(all)) throw addressLocked(all.lockedUntil);
+        await count(key, address, policy.maxLoginFailures);
+        await count(ANY, address, policy.maxAddressFailures);
+        return { delayMs: slowdown(await count(key, ANY, 0)) };
+      }),
     /** The password was right: this account from this address starts afresh, and this attempt is forgiven elsewhere. */
-    succeeded: db.transaction((email: string, ip: string) => {
-      const key = accountKey(email);
-      const address = addressKey(ip);
-      s.clear.run(key, address);
-      s.forgive.run(ANY, address);
-      s.forgive.run(key, ANY);
-    }),
+    succeeded: (email: string, ip: string): Promise<void> =>
+      db.transaction(async () => {
+        const key = accountKey(email);
+        const address = addressKey(ip);
+        await db.q.deleteFrom('staff_login_failures').where('account_key', '=', key).where('ip', '=', address).execute();
+        await forgive(ANY, address);
+        await forgive(key, ANY);
+      }),
     /** The error for a failed attempt: 429 once this failure caused a lock, 401 before. */
-    failure(email: string, ip: string): HttpError {
+    async failure(email: string, ip: string): Promise<HttpError> {
       const address = addressKey(ip);
-      const pair = s.get.get(accountKey(email), address);
+      const pair = await get(accountKey(email), address);
       if (isLocked(pair)) return accountLocked(pair.lockedUntil);
-      const all = s.get.get(ANY, address);
+      const all = await get(ANY, address);
       if (isLocked(all)) return addressLocked(all.lockedUntil);
       return new HttpError(401, 'invalid_credentials', 'The e-mail address or password is not correct.');
     },
     /** Forgets failures older than the window whose lock (if any) is over: they hold client addresses. */
-    purge: () => s.purge.run({ now: now().toISOString(), forgotten: new Date(now().getTime() - policy.lockoutMs).toISOString() }).changes,
+    async purge(): Promise<number> {
+      const result = await db.q
+        .deleteFrom('staff_login_failures')
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now().toISOString())]))
+        .where('first_failed_at', '<=', new Date(now().getTime() - policy.lockoutMs).toISOString())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 

@@ -40,16 +40,16 @@ export function mfaRoutes(deps: {
     if (active.session.pending !== 'totp') throw new HttpError(409, 'no_code_expected', 'No code is expected for this session.');
     const input = parseBody(ctx, totpSignInSchema);
     const staffId = active.account.id;
-    await check(active.account.email, ctx.ip, async () => ('code' in input ? totp.verify(staffId, input.code) : totp.useRecoveryCode(staffId, input.recoveryCode)) || undefined, wrongCode);
-    const id = steps.advance(ctx, active);
-    ctx.body = sessionInfo(sessions.resolve(id, { touch: false })!);
+    await check(active.account.email, ctx.ip, async () => ('code' in input ? await totp.verify(staffId, input.code) : await totp.useRecoveryCode(staffId, input.recoveryCode)) || undefined, wrongCode);
+    const id = await steps.advance(ctx, active);
+    ctx.body = sessionInfo((await sessions.resolve(id, { touch: false }))!);
   });
 
-  router.get('/mfa', (ctx) => {
+  router.get('/mfa', async (ctx) => {
     const { account, session } = currentSession(ctx);
     ctx.body = {
-      totp: totp.enrolled(account.id),
-      recoveryCodesLeft: totp.recoveryCodesLeft(account.id),
+      totp: await totp.enrolled(account.id),
+      recoveryCodesLeft: await totp.recoveryCodesLeft(account.id),
       required: deps.mfa === 'required',
       provider: session.method !== 'password',
     } satisfies MfaStatus;
@@ -68,9 +68,9 @@ export function mfaRoutes(deps: {
     const active = currentSession(ctx);
     if (active.session.method !== 'password') throw noProviderMfa();
     const { code } = parseBody(ctx, totpCodeSchema);
-    const recoveryCodes = await check(active.account.email, ctx.ip, async () => totp.confirm(active.account.id, code), wrongField);
-    const id = active.session.pending ? steps.advance(ctx, active) : active.id;
-    ctx.body = { recoveryCodes, session: sessionInfo(sessions.resolve(id, { touch: false })!) };
+    const recoveryCodes = await check(active.account.email, ctx.ip, () => totp.confirm(active.account.id, code), wrongField);
+    const id = active.session.pending ? await steps.advance(ctx, active) : active.id;
+    ctx.body = { recoveryCodes, session: sessionInfo((await sessions.resolve(id, { touch: false }))!) };
   });
 
   /** Turning the factor off needs a current code; not while STAFF_MFA=required. */
@@ -78,8 +78,8 @@ export function mfaRoutes(deps: {
     const { account } = currentSession(ctx);
     if (deps.mfa === 'required') throw new HttpError(409, 'mfa_required', 'Two-step sign-in is required on this server.');
     const { code } = parseBody(ctx, totpCodeSchema);
-    await check(account.email, ctx.ip, async () => totp.verify(account.id, code) || undefined, wrongField);
-    totp.remove(account.id);
+    await check(account.email, ctx.ip, async () => (await totp.verify(account.id, code)) || undefined, wrongField);
+    await totp.remove(account.id);
     ctx.status = 204;
   });
 

@@ -113,8 +113,8 @@ export function oidcRoutes(deps: { oidc: OidcSignIn; sessions: StaffSessions; co
     try {
       const { account, idToken } = await oidc.finish(currentUrl, browser);
       const previous = cookie.read(ctx);
-      if (previous) sessions.end(previous);
-      const { id } = sessions.start(account, 'oidc', { idToken });
+      if (previous) await sessions.end(previous);
+      const { id } = await sessions.start(account, 'oidc', { idToken });
       cookie.write(ctx, id);
       ctx.redirect('/medewerker');
     } catch (error) {

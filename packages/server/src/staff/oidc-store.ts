@@ -15,39 +15,42 @@ export interface OidcFlow {
  * provider's callback. Taking a flow deletes it: a callback works once.
  */
 export function oidcStore(db: Db, now: () => Date) {
-  const s = {
-    purge: db.prepare<[string]>('DELETE FROM staff_oidc_flows WHERE expires_at <= ?'),
-    insert: db.prepare('INSERT INTO staff_oidc_flows (state_hash, browser_hash, nonce, code_verifier, expires_at) VALUES (@stateHash, @browserHash, @nonce, @codeVerifier, @expiresAt)'),
-    take: db.prepare<[string, string], OidcFlow & { browserHash: string }>(
-      `DELETE FROM staff_oidc_flows WHERE state_hash = ? AND expires_at > ?
-       RETURNING browser_hash AS browserHash, nonce, code_verifier AS codeVerifier`,
-    ),
-    subject: db.prepare<[string, string], { staffId: string }>('SELECT staff_id AS staffId FROM staff_oidc_subjects WHERE issuer = ? AND subject = ?'),
-    link: db.prepare<[string, string, string]>('INSERT INTO staff_oidc_subjects (issuer, subject, staff_id) VALUES (?, ?, ?)'),
-  };
   return {
-    begin: db.transaction((flow: OidcFlow & { state: string; browser: string; validMs: number }) => {
-      const at = now();
-      s.purge.run(at.toISOString());
-      s.insert.run({
-        stateHash: sha256(flow.state),
-        browserHash: sha256(flow.browser),
-        nonce: flow.nonce,
-        codeVerifier: flow.codeVerifier,
-        expiresAt: new Date(at.getTime() + flow.validMs).toISOString(),
-      });
-    }),
+    begin: (flow: OidcFlow & { state: string; browser: string; validMs: number }): Promise<void> =>
+      db.transaction(async () => {
+        const at = now();
+        await db.q.deleteFrom('staff_oidc_flows').where('expires_at', '<=', at.toISOString()).execute();
+        await db.q
+          .insertInto('staff_oidc_flows')
+          .values({
+            state_hash: sha256(flow.state),
+            browser_hash: sha256(flow.browser),
+            nonce: flow.nonce,
+            code_verifier: flow.codeVerifier,
+            expires_at: new Date(at.getTime() + flow.validMs).toISOString(),
+          })
+          .execute();
+      }),
     /**
      * The flow a callback's `state` names, used up; undefined when unknown, expired, used, or started
      * in another browser (login CSRF: someone else's callback URL opened in this browser).
      */
-    take(state: string, browser: string | undefined): OidcFlow | undefined {
-      const row = s.take.get(sha256(state), now().toISOString());
+    async take(state: string, browser: string | undefined): Promise<OidcFlow | undefined> {
+      const row = await db.q
+        .deleteFrom('staff_oidc_flows')
+        .where('state_hash', '=', sha256(state))
+        .where('expires_at', '>', now().toISOString())
+        .returning(['browser_hash as browserHash', 'nonce', 'code_verifier as codeVerifier'])
+        .executeTakeFirst();
       if (!row || !browser || row.browserHash !== sha256(browser)) return undefined;
       return { nonce: row.nonce, codeVerifier: row.codeVerifier };
     },
-    staffFor: (issuer: string, subject: string) => s.subject.get(issuer, subject)?.staffId,
-    link: (issuer: string, subject: string, staffId: string) => void s.link.run(issuer, subject, staffId),
+    staffFor: async (issuer: string, subject: string) =>
+      (await db.q.selectFrom('staff_oidc_subjects').select('staff_id').where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst())
+        ?.staff_id,
+    async link(issuer: string, subject: string, staffId: string) {
+      await db.q.insertInto('staff_oidc_subjects').values({ issuer, subject, staff_id: staffId }).execute();
+    },
   };
 }
 

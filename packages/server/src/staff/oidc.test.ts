@@ -86,9 +86,9 @@ describe('OIDC sign-in', () => {
   it('when the stored nonce does not match the id_token, then the callback is refused', async () => {
     provider.user = { sub: 'kc-0004', email: 'nonce@wilsede.invalid', name: 'Nonce', roles: [ROLE_BEHEERDER] };
     const { response, cookie, body } = await oidcSignInByFetch(server.url, {
-      tamper: (url) => {
+      tamper: async (url) => {
         // The attacker's id_token was issued for another nonce: rewrite the one we keep.
-        server.app.db.prepare("UPDATE staff_oidc_flows SET nonce = 'not-the-nonce-sent'").run();
+        await server.app.db.q.updateTable('staff_oidc_flows').set({ nonce: 'not-the-nonce-sent' }).execute();
         return url;
       },
     });

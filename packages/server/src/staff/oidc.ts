@@ -2,7 +2,7 @@ import * as client from 'openid-client';
 import type { OidcConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AccountRow, AccountsStore } from './accounts-store.ts';
-import { idFor } from './accounts.ts';
+import { idFor, idTaken } from './accounts.ts';
 import type { StaffAccount, StaffRole } from './identity.ts';
 import type { OidcStore } from './oidc-store.ts';
 
@@ -64,16 +64,17 @@ export function oidcSignIn(deps: { db: Db; config: OidcConfig; publicUrl: string
         throw error;
       }));
 
-  const createOrLink = deps.db.transaction((subject: string, profile: { name: string; email: string; role: StaffRole }): AccountRow => {
-    const existing = accounts.findByEmail(profile.email);
-    if (existing?.oidc) throw new OidcRefusal('email_taken', 409, 'Another identity at the provider already signs in with this e-mail address.');
-    // A local account of the same address becomes this person's: the operator configured this
-    // provider for the municipality's own staff, and moving from passwords to OIDC must keep history.
-    const id = existing?.id ?? idFor(profile.email, (candidate) => accounts.get(candidate) !== undefined);
-    if (!existing) accounts.create({ id, ...profile, passwordHash: null, serviceIds: [] });
-    store.link(config.issuer, subject, id);
-    return accounts.get(id)!;
-  });
+  const createOrLink = (subject: string, profile: { name: string; email: string; role: StaffRole }): Promise<AccountRow> =>
+    deps.db.transaction(async () => {
+      const existing = await accounts.findByEmail(profile.email);
+      if (existing?.oidc) throw new OidcRefusal('email_taken', 409, 'Another identity at the provider already signs in with this e-mail address.');
+      // A local account of the same address becomes this person's: the operator configured this
+      // provider for the municipality's own staff, and moving from passwords to OIDC must keep history.
+      const id = existing?.id ?? (await idFor(profile.email, idTaken(accounts)));
+      if (!existing) await accounts.create({ id, ...profile, passwordHash: null, serviceIds: [] });
+      await store.link(config.issuer, subject, id);
+      return (await accounts.get(id))!;
+    });
 
   return {
     name: config.name,
@@ -84,7 +85,7 @@ export function oidcSignIn(deps: { db: Db; config: OidcConfig; publicUrl: string
       const state = client.randomState();
       const nonce = client.randomNonce();
       const codeVerifier = client.randomPKCECodeVerifier();
-      store.begin({ state, browser, nonce, codeVerifier, validMs: deps.flowMs });
+      await store.begin({ state, browser, nonce, codeVerifier, validMs: deps.flowMs });
       return client.buildAuthorizationUrl(oidc, {
         redirect_uri: redirectUri,
         scope: config.scopes,
@@ -98,7 +99,7 @@ export function oidcSignIn(deps: { db: Db; config: OidcConfig; publicUrl: string
     /** Checks the callback and answers the staff member it signs in, with the id_token for sign-out. */
     async finish(currentUrl: URL, browser: string | undefined): Promise<{ account: StaffAccount; idToken: string | undefined }> {
       const state = currentUrl.searchParams.get('state');
-      const flow = state ? store.take(state, browser) : undefined;
+      const flow = state ? await store.take(state, browser) : undefined;
       if (!state || !flow) throw new OidcRefusal('expired', 400, 'This sign-in was not started here, was already used or took too long.');
       const oidc = await configuration();
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
@@ -125,19 +126,19 @@ export function oidcSignIn(deps: { db: Db; config: OidcConfig; publicUrl: string
       if (!email) throw new OidcRefusal('no_email', 403, 'The identity provider sends no e-mail address for this person.');
       const name = oneLine(claims.name, 120) || oneLine(`${oneLine(claims.given_name, 60)} ${oneLine(claims.family_name, 60)}`, 120) || email;
 
-      const linked = store.staffFor(config.issuer, idClaims.sub);
-      const account = linked ? accounts.get(linked)! : createOrLink(idClaims.sub, { name, email, role });
+      const linked = await store.staffFor(config.issuer, idClaims.sub);
+      const account = linked ? (await accounts.get(linked))! : await createOrLink(idClaims.sub, { name, email, role });
       if (!account.active) throw new OidcRefusal('inactive', 403, 'This account was deactivated by a beheerder.');
       // The provider is the source of the role: a change there counts from this sign-in on.
-      if (account.role !== role) accounts.setRole(account.id, role);
+      if (account.role !== role) await accounts.setRole(account.id, role);
       if (account.name !== name || account.email !== email) {
         try {
-          accounts.setProfile(account.id, name, email);
+          await accounts.setProfile(account.id, name, email);
         } catch (error) {
           deps.log('OIDC profile not updated (e-mail address in use by another account)', error);
         }
       }
-      const current = accounts.get(account.id)!;
+      const current = (await accounts.get(account.id))!;
       return { account: { id: current.id, name: current.name, email: current.email, role: current.role }, idToken: tokens.id_token };
     },
 

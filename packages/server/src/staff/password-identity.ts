@@ -24,7 +24,7 @@ export function passwordIdentity(accounts: AccountsStore): IdentityProvider {
   return {
     method: 'password',
     async verifyPassword(email, password): Promise<StaffAccount | undefined> {
-      const account = accounts.findByEmail(email);
+      const account = await accounts.findByEmail(email);
       if (!account?.passwordHash || !account.active) {
         await passwordMatches(await (decoyHash ??= hashPassword('decoy password for timing')), password);
         return undefined;

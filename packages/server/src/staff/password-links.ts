@@ -15,32 +15,38 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  * once; an expired one is worthless and purged on the next issue.
  */
 export function passwordLinksStore(db: Db, now: () => Date = () => new Date()) {
-  const s = {
-    purge: db.prepare<[string]>('DELETE FROM staff_password_links WHERE expires_at <= ?'),
-    forget: db.prepare<[string]>('DELETE FROM staff_password_links WHERE staff_id = ?'),
-    insert: db.prepare<[string, string, string]>('INSERT INTO staff_password_links (token_hash, staff_id, expires_at) VALUES (?, ?, ?)'),
-    find: db.prepare<[string, string], { staffId: string }>(
-      'SELECT staff_id AS staffId FROM staff_password_links WHERE token_hash = ? AND expires_at > ?',
-    ),
-    take: db.prepare<[string, string], { staffId: string }>(
-      'DELETE FROM staff_password_links WHERE token_hash = ? AND expires_at > ? RETURNING staff_id AS staffId',
-    ),
-  };
   return {
     /** Returns the raw token: the only time it exists outside the link. */
-    issue: db.transaction((staffId: string, validMs: number): { token: string; expiresAt: string } => {
-      const at = now();
-      s.purge.run(at.toISOString());
-      s.forget.run(staffId);
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(at.getTime() + validMs).toISOString();
-      s.insert.run(hashToken(token), staffId, expiresAt);
-      return { token, expiresAt };
-    }),
+    issue: (staffId: string, validMs: number): Promise<{ token: string; expiresAt: string }> =>
+      db.transaction(async () => {
+        const at = now();
+        await db.q.deleteFrom('staff_password_links').where('expires_at', '<=', at.toISOString()).execute();
+        await db.q.deleteFrom('staff_password_links').where('staff_id', '=', staffId).execute();
+        const token = randomBytes(32).toString('base64url');
+        const expiresAt = new Date(at.getTime() + validMs).toISOString();
+        await db.q.insertInto('staff_password_links').values({ token_hash: hashToken(token), staff_id: staffId, expires_at: expiresAt }).execute();
+        return { token, expiresAt };
+      }),
     /** The account a valid link is for, without using it up. */
-    peek: (token: string) => s.find.get(hashToken(token), now().toISOString())?.staffId,
+    peek: async (token: string) =>
+      (
+        await db.q
+          .selectFrom('staff_password_links')
+          .select('staff_id')
+          .where('token_hash', '=', hashToken(token))
+          .where('expires_at', '>', now().toISOString())
+          .executeTakeFirst()
+      )?.staff_id,
     /** Uses the link up; undefined when it was used, replaced, expired or never issued. */
-    take: (token: string) => s.take.get(hashToken(token), now().toISOString())?.staffId,
+    take: async (token: string) =>
+      (
+        await db.q
+          .deleteFrom('staff_password_links')
+          .where('token_hash', '=', hashToken(token))
+          .where('expires_at', '>', now().toISOString())
+          .returning('staff_id')
+          .executeTakeFirst()
+      )?.staff_id,
   };
 }
 
@@ -54,17 +60,17 @@ const invalidLink = () =>
  * before the (deliberately costly) hash, so only its holder can make the server hash anything; two
  * requests racing with one link both hash, but only the first to take it sets a password.
  */
-export function setPasswordWithLink(deps: { links: PasswordLinksStore; accounts: AccountsStore; endSessions: (staffId: string) => void }) {
+export function setPasswordWithLink(deps: { links: PasswordLinksStore; accounts: AccountsStore; endSessions: (staffId: string) => Promise<void> }) {
   const { links, accounts } = deps;
   return async function setPassword(input: { token: string; newPassword: string }): Promise<{ email: string }> {
-    const staffId = links.peek(input.token);
-    const account = staffId ? accounts.get(staffId) : undefined;
+    const staffId = await links.peek(input.token);
+    const account = staffId ? await accounts.get(staffId) : undefined;
     if (!account?.active) throw invalidLink();
     const passwordHash = await hashPassword(input.newPassword);
-    if (links.take(input.token) !== account.id) throw invalidLink();
-    accounts.setPasswordHash(account.id, passwordHash);
+    if ((await links.take(input.token)) !== account.id) throw invalidLink();
+    await accounts.setPasswordHash(account.id, passwordHash);
     // Whoever knew the old password (or held a session with it) is out.
-    deps.endSessions(account.id);
+    await deps.endSessions(account.id);
     return { email: account.email };
   };
 }

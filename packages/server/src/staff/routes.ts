@@ -38,11 +38,11 @@ export function staffRoutes(deps: StaffRouteDeps) {
 
   router.post('/login', async (ctx) => {
     const previous = cookie.read(ctx);
-    if (previous) sessions.end(previous);
+    if (previous) await sessions.end(previous);
     // ctx.ip: the socket's address, or with TRUST_PROXY the client's as our own proxies saw it.
     const { id } = await deps.signIn(parseBody(ctx, loginSchema), ctx.ip);
     cookie.write(ctx, id);
-    ctx.body = sessionInfo(sessions.resolve(id, { touch: false })!);
+    ctx.body = sessionInfo((await sessions.resolve(id, { touch: false }))!);
   });
 
   router.get('/session', (ctx) => {
@@ -56,8 +56,8 @@ export function staffRoutes(deps: StaffRouteDeps) {
    */
   router.post('/logout', async (ctx) => {
     const active = currentSession(ctx);
-    const idToken = active.session.method === 'oidc' ? sessions.idToken(active.id) : undefined;
-    sessions.end(active.id);
+    const idToken = active.session.method === 'oidc' ? await sessions.idToken(active.id) : undefined;
+    await sessions.end(active.id);
     cookie.clear(ctx);
     const redirectTo = active.session.method === 'oidc' && deps.endSessionUrl ? await deps.endSessionUrl(idToken) : undefined;
     if (redirectTo) ctx.body = { redirectTo } satisfies SignedOut;
@@ -72,12 +72,12 @@ export function staffRoutes(deps: StaffRouteDeps) {
       ctx.status = 204;
       return;
     }
-    const id = deps.steps.advance(ctx, active);
-    ctx.body = sessionInfo(sessions.resolve(id, { touch: false })!);
+    const id = await deps.steps.advance(ctx, active);
+    ctx.body = sessionInfo((await sessions.resolve(id, { touch: false }))!);
   });
 
-  router.get('/accounts', (ctx) => {
-    ctx.body = accounts.list();
+  router.get('/accounts', async (ctx) => {
+    ctx.body = await accounts.list();
   });
 
   router.post('/accounts', async (ctx) => {
@@ -85,17 +85,17 @@ export function staffRoutes(deps: StaffRouteDeps) {
     ctx.body = await accounts.create(currentStaff(ctx), parseBody(ctx, createAccountSchema));
   });
 
-  router.patch('/accounts/:id', (ctx) => {
-    ctx.body = accounts.update(currentStaff(ctx), id(ctx), parseBody(ctx, updateAccountSchema));
+  router.patch('/accounts/:id', async (ctx) => {
+    ctx.body = await accounts.update(currentStaff(ctx), id(ctx), parseBody(ctx, updateAccountSchema));
   });
 
-  router.post('/accounts/:id/password-link', (ctx) => {
+  router.post('/accounts/:id/password-link', async (ctx) => {
     ctx.status = 201;
-    ctx.body = accounts.passwordLink(currentStaff(ctx), id(ctx));
+    ctx.body = await accounts.passwordLink(currentStaff(ctx), id(ctx));
   });
 
-  router.get('/agenda', (ctx) => {
-    ctx.body = agenda.list(currentStaff(ctx), parseQuery(ctx, agendaQuerySchema));
+  router.get('/agenda', async (ctx) => {
+    ctx.body = await agenda.list(currentStaff(ctx), parseQuery(ctx, agendaQuerySchema));
   });
 
   router.get('/events', (ctx) => {
@@ -104,36 +104,36 @@ export function staffRoutes(deps: StaffRouteDeps) {
   });
 
   /** "Afspraak maken voor een burger": behind the session and CSRF gate like every write here. */
-  router.post('/appointments', (ctx) => {
+  router.post('/appointments', async (ctx) => {
     ctx.status = 201;
-    ctx.body = dossier.bookForCitizen(currentStaff(ctx), parseBody(ctx, staffBookingSchema));
+    ctx.body = await dossier.bookForCitizen(currentStaff(ctx), parseBody(ctx, staffBookingSchema));
   });
 
-  router.get('/appointments/:id', (ctx) => {
-    const found = agenda.dossier(id(ctx));
-    deps.recordAccess({ staffId: currentStaff(ctx).id, action: 'dossier.opened', appointmentId: found.id });
+  router.get('/appointments/:id', async (ctx) => {
+    const found = await agenda.dossier(id(ctx));
+    await deps.recordAccess({ staffId: currentStaff(ctx).id, action: 'dossier.opened', appointmentId: found.id });
     ctx.body = found;
   });
 
-  router.patch('/appointments/:id', (ctx) => {
-    ctx.body = dossier.updateNotes(currentStaff(ctx), id(ctx), parseBody(ctx, dossierPatchSchema));
+  router.patch('/appointments/:id', async (ctx) => {
+    ctx.body = await dossier.updateNotes(currentStaff(ctx), id(ctx), parseBody(ctx, dossierPatchSchema));
   });
 
-  router.post('/appointments/:id/cancel', (ctx) => {
-    ctx.body = dossier.cancel(currentStaff(ctx), id(ctx), parseBody(ctx, cancelSchema).message);
+  router.post('/appointments/:id/cancel', async (ctx) => {
+    ctx.body = await dossier.cancel(currentStaff(ctx), id(ctx), parseBody(ctx, cancelSchema).message);
   });
 
-  router.post('/appointments/:id/follow-up', (ctx) => {
+  router.post('/appointments/:id/follow-up', async (ctx) => {
     ctx.status = 201;
-    ctx.body = dossier.followUp(currentStaff(ctx), id(ctx), parseBody(ctx, followUpSchema));
+    ctx.body = await dossier.followUp(currentStaff(ctx), id(ctx), parseBody(ctx, followUpSchema));
   });
 
-  router.post('/appointments/:id/no-show', (ctx) => {
-    ctx.body = dossier.markNoShow(currentStaff(ctx), id(ctx));
+  router.post('/appointments/:id/no-show', async (ctx) => {
+    ctx.body = await dossier.markNoShow(currentStaff(ctx), id(ctx));
   });
 
-  router.post('/appointments/:id/held', (ctx) => {
-    ctx.body = dossier.markHeld(currentStaff(ctx), id(ctx));
+  router.post('/appointments/:id/held', async (ctx) => {
+    ctx.body = await dossier.markHeld(currentStaff(ctx), id(ctx));
   });
 
   return router;

@@ -42,11 +42,11 @@ describe('staff sessions', () => {
     });
 
     it('when an account is seeded, then its password is an argon2id hash and the session id is stored hashed', async () => {
-      const hash = server.app.db.prepare("SELECT password_hash FROM staff WHERE id = 'bart'").pluck().get() as string;
-      assert.match(hash, /^\$argon2id\$/);
+      const hash = (await server.app.db.q.selectFrom('staff').select('password_hash').where('id', '=', 'bart').executeTakeFirstOrThrow()).password_hash;
+      assert.match(hash ?? '', /^\$argon2id\$/);
       const { cookie } = await signIn(server, staffEmail.bart);
       const id = cookie.split('=')[1]!;
-      const stored = server.app.db.prepare("SELECT id_hash FROM staff_sessions WHERE staff_id = 'bart'").pluck().all() as string[];
+      const stored = (await server.app.db.q.selectFrom('staff_sessions').select('id_hash').where('staff_id', '=', 'bart').execute()).map((r) => r.id_hash);
       assert.ok(stored.length > 0);
       assert.ok(!stored.includes(id), 'the raw session id is not in the database');
     });

@@ -21,20 +21,20 @@ export function signInSteps(deps: { accounts: AccountsStore; sessions: StaffSess
 
   return {
     /** The first step after a right password, or null: the session opens at once. */
-    first: (staffId: string): SignInStep | null => after('start', accounts.get(staffId)!),
+    first: async (staffId: string): Promise<SignInStep | null> => after('start', (await accounts.get(staffId))!),
 
     /**
      * The session's current step is done: it waits for the next one, or (the last one done) is
      * replaced by a full session under a new id and cookie. Answers the session id now in force.
      */
-    advance(ctx: Context, active: ActiveSession & { id: string }): string {
-      const account = accounts.get(active.account.id)!;
+    async advance(ctx: Context, active: ActiveSession & { id: string }): Promise<string> {
+      const account = (await accounts.get(active.account.id))!;
       const next = active.session.pending ? after(active.session.pending, account) : null;
       if (next) {
-        sessions.wait(active.id, next);
+        await sessions.wait(active.id, next);
         return active.id;
       }
-      const { id } = sessions.complete(active.id, active.account, active.session.method);
+      const { id } = await sessions.complete(active.id, active.account, active.session.method);
       cookie.write(ctx, id);
       return id;
     },

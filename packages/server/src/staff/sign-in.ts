@@ -18,21 +18,21 @@ export function throttledPasswordCheck(deps: PasswordCheckDeps) {
     const place = gate.enter();
     let delayMs: number;
     try {
-      ({ delayMs } = throttle.begin(email, ip));
+      ({ delayMs } = await throttle.begin(email, ip));
     } catch (error) {
       place.leave();
       throw error;
     }
     const result = await place.run(verify, delayMs);
     if (!result) {
-      const error = throttle.failure(email, ip);
+      const error = await throttle.failure(email, ip);
       if (error.status === 429) {
         deps.log(`staff sign-in locked after repeated failures from ${ip}`);
         throw error;
       }
       throw wrong?.() ?? error;
     }
-    throttle.succeeded(email, ip);
+    await throttle.succeeded(email, ip);
     return result;
   };
 }
@@ -40,13 +40,13 @@ export function throttledPasswordCheck(deps: PasswordCheckDeps) {
 export type PasswordCheck = ReturnType<typeof throttledPasswordCheck>;
 
 /** Sign-in with e-mail and password, throttled per account and client address; returns the new session id. */
-export function passwordSignIn(deps: { identity: IdentityProvider; check: PasswordCheck; sessions: StaffSessions; firstStep?: (staffId: string) => SignInStep | null }) {
+export function passwordSignIn(deps: { identity: IdentityProvider; check: PasswordCheck; sessions: StaffSessions; firstStep?: (staffId: string) => Promise<SignInStep | null> }) {
   const { identity, check, sessions } = deps;
   return async function signIn(input: { email: string; password: string }, ip: string): Promise<{ id: string }> {
     const verifyPassword = identity.verifyPassword?.bind(identity);
     if (!verifyPassword) throw new HttpError(403, 'local_sign_in_disabled', 'Sign-in with a password is switched off here: use the identity provider.');
     const account = await check(input.email, ip, () => verifyPassword(input.email, input.password));
     // A right password may still leave a step (the code, one's own password, enrolment): the session waits for it.
-    return sessions.start(account, identity.method, { pending: deps.firstStep?.(account.id) ?? null });
+    return sessions.start(account, identity.method, { pending: (await deps.firstStep?.(account.id)) ?? null });
   };
 }

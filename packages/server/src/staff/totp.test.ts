@@ -34,9 +34,9 @@ describe('TOTP second factor', () => {
     assert.match(setup.uri, /^otpauth:\/\/totp\/Digitale%20Balie:bart\.janssens/);
     assert.equal(recoveryCodes.length, 10);
     assert.equal(new Set(recoveryCodes).size, 10);
-    const stored = server.app.db.prepare("SELECT totp_secret AS s FROM staff WHERE id = 'bart'").get() as { s: string };
+    const stored = (await server.app.db.q.selectFrom('staff').select('totp_secret as s').where('id', '=', 'bart').executeTakeFirstOrThrow()) as { s: string };
     assert.ok(!stored.s.includes(setup.secret), 'the secret is sealed in the database');
-    const hashes = server.app.db.prepare("SELECT code_hash AS h FROM staff_recovery_codes WHERE staff_id = 'bart'").all() as { h: string }[];
+    const hashes = await server.app.db.q.selectFrom('staff_recovery_codes').select('code_hash as h').where('staff_id', '=', 'bart').execute();
     assert.ok(hashes.every((r) => !recoveryCodes.includes(r.h)), 'recovery codes are stored hashed');
     const status = await bart.request('/api/staff/mfa');
     assert.deepEqual(status.body, { totp: true, recoveryCodesLeft: 10, required: false, provider: false });
@@ -84,7 +84,7 @@ describe('TOTP second factor', () => {
     assert.equal(locked.status, 429);
     assert.ok(locked.headers.get('retry-after'));
     server.clock.advance(16 * 60_000);
-    server.app.db.prepare('DELETE FROM staff_login_failures').run();
+    await server.app.db.q.deleteFrom('staff_login_failures').execute();
   });
 
   it('when a recovery code is used, then it signs in once and never again', async () => {

@@ -42,19 +42,14 @@ function sealer(tokenSecret: string) {
  */
 export function staffTotp(db: Db, opts: { tokenSecret: string; now: () => Date }) {
   const { seal, open } = sealer(opts.tokenSecret);
-  const s = {
-    get: db.prepare<[string], { secret: string | null; pending: string | null; lastStep: number | null }>(
-      'SELECT totp_secret AS secret, totp_pending_secret AS pending, totp_last_step AS lastStep FROM staff WHERE id = ?',
-    ),
-    setPending: db.prepare<[string | null, string]>('UPDATE staff SET totp_pending_secret = ? WHERE id = ?'),
-    enrol: db.prepare<[string, number, string]>('UPDATE staff SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ? WHERE id = ?'),
-    remove: db.prepare<[string]>('UPDATE staff SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = ?'),
-    // Only a later step than the last one used: a code seen over a shoulder cannot be replayed.
-    use: db.prepare<[number, string, number]>('UPDATE staff SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)'),
-    clearCodes: db.prepare<[string]>('DELETE FROM staff_recovery_codes WHERE staff_id = ?'),
-    addCode: db.prepare<[string, string]>('INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES (?, ?)'),
-    takeCode: db.prepare<[string, string]>('DELETE FROM staff_recovery_codes WHERE staff_id = ? AND code_hash = ?'),
-    countCodes: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM staff_recovery_codes WHERE staff_id = ?'),
+  const get = (staffId: string) =>
+    db.q
+      .selectFrom('staff')
+      .select(['totp_secret as secret', 'totp_pending_secret as pending', 'totp_last_step as lastStep'])
+      .where('id', '=', staffId)
+      .executeTakeFirst();
+  const clearCodes = async (staffId: string) => {
+    await db.q.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
   };
 
   const totpFor = (secret: string, label: string) =>
@@ -68,57 +63,93 @@ export function staffTotp(db: Db, opts: { tokenSecret: string; now: () => Date }
     return delta === null ? undefined : Math.floor(timestamp / 1000 / PERIOD) + delta;
   };
 
-  const newRecoveryCodes = db.transaction((staffId: string): string[] => {
-    s.clearCodes.run(staffId);
-    const codes = Array.from({ length: RECOVERY_CODES }, () => {
-      // 50 bits in base32 (no 0/1/8/9 to misread), as xxxxx-xxxxx.
-      const raw = new Secret({ size: 7 }).base32.slice(0, 10).toLowerCase();
-      return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  const newRecoveryCodes = (staffId: string): Promise<string[]> =>
+    db.transaction(async () => {
+      await clearCodes(staffId);
+      const codes = Array.from({ length: RECOVERY_CODES }, () => {
+        // 50 bits in base32 (no 0/1/8/9 to misread), as xxxxx-xxxxx.
+        const raw = new Secret({ size: 7 }).base32.slice(0, 10).toLowerCase();
+        return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+      });
+      await db.q
+        .insertInto('staff_recovery_codes')
+        .values(codes.map((code) => ({ staff_id: staffId, code_hash: hashCode(code) })))
+        .execute();
+      return codes;
     });
-    for (const code of codes) s.addCode.run(staffId, hashCode(code));
-    return codes;
-  });
 
   return {
-    enrolled: (staffId: string) => s.get.get(staffId)?.secret != null,
-    recoveryCodesLeft: (staffId: string) => s.countCodes.get(staffId)!.n,
+    enrolled: async (staffId: string) => (await get(staffId))?.secret != null,
+    recoveryCodesLeft: async (staffId: string) =>
+      Number(
+        (
+          await db.q
+            .selectFrom('staff_recovery_codes')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('staff_id', '=', staffId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
 
     /** A new secret waiting for its first code; the enrolled one (if any) keeps working until then. */
     async begin(staffId: string, email: string): Promise<{ secret: string; uri: string; qrSvg: string }> {
       const secret = new Secret({ size: 20 }).base32;
-      s.setPending.run(seal(secret), staffId);
+      await db.q.updateTable('staff').set({ totp_pending_secret: seal(secret) }).where('id', '=', staffId).execute();
       const uri = totpFor(secret, email).toString();
       const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { secret, uri, qrSvg };
     },
 
     /** The first code from the app confirms the secret; answers the recovery codes, or undefined for a wrong code. */
-    confirm: db.transaction((staffId: string, code: string): string[] | undefined => {
-      const pending = s.get.get(staffId)?.pending;
-      if (!pending) return undefined;
-      const secret = open(pending);
-      const step = stepOf(secret, code);
-      if (step === undefined) return undefined;
-      s.enrol.run(seal(secret), step, staffId);
-      return newRecoveryCodes(staffId);
-    }),
+    confirm: (staffId: string, code: string): Promise<string[] | undefined> =>
+      db.transaction(async () => {
+        const pending = (await get(staffId))?.pending;
+        if (!pending) return undefined;
+        const secret = open(pending);
+        const step = stepOf(secret, code);
+        if (step === undefined) return undefined;
+        await db.q
+          .updateTable('staff')
+          .set({ totp_secret: seal(secret), totp_pending_secret: null, totp_last_step: step })
+          .where('id', '=', staffId)
+          .execute();
+        return newRecoveryCodes(staffId);
+      }),
 
     /** True when the code is valid now and its time step was not used before. */
-    verify: db.transaction((staffId: string, code: string): boolean => {
-      const sealed = s.get.get(staffId)?.secret;
-      if (!sealed) return false;
-      const step = stepOf(open(sealed), code);
-      return step !== undefined && s.use.run(step, staffId, step).changes === 1;
-    }),
+    verify: (staffId: string, code: string): Promise<boolean> =>
+      db.transaction(async () => {
+        const sealed = (await get(staffId))?.secret;
+        if (!sealed) return false;
+        const step = stepOf(open(sealed), code);
+        if (step === undefined) return false;
+        // Only a later step than the last one used: a code seen over a shoulder cannot be replayed.
+        const result = await db.q
+          .updateTable('staff')
+          .set({ totp_last_step: step })
+          .where('id', '=', staffId)
+          .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      }),
 
     /** Uses a recovery code up; true when it was one of this account's. */
-    useRecoveryCode: (staffId: string, code: string) => s.takeCode.run(staffId, hashCode(code)).changes === 1,
+    useRecoveryCode: async (staffId: string, code: string) =>
+      Number(
+        (await db.q.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).where('code_hash', '=', hashCode(code)).executeTakeFirst())
+          .numDeletedRows,
+      ) === 1,
 
     /** Removes the second factor and its recovery codes. */
-    remove: db.transaction((staffId: string) => {
-      s.remove.run(staffId);
-      s.clearCodes.run(staffId);
-    }),
+    remove: (staffId: string): Promise<void> =>
+      db.transaction(async () => {
+        await db.q
+          .updateTable('staff')
+          .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
+          .where('id', '=', staffId)
+          .execute();
+        await clearCodes(staffId);
+      }),
   };
 }
 
