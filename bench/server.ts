@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../packages/server/src/app.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
+import { seedDemoData } from '../packages/server/src/db/seed.ts';
 import { listenOnLoopback } from './measure.ts';
 
 export interface BenchServer {
@@ -23,6 +24,9 @@ export async function startBenchServer(now: () => Date, env: Record<string, stri
   const config = loadConfig({ PUBLIC_URL: 'https://balie.bench.invalid', SEED_DEMO_DATA: 'true', ...env }, { dataDir, port: 0, now });
   const app = createApp(config, { log: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.message : String(error)}`) });
   try {
+    // What `app.start` does first (migrations, the demo municipality), without its timers.
+    await app.db.ready();
+    await seedDemoData(app.db);
     const url = await listenOnLoopback(app.server);
     return {
       app,
