@@ -34,6 +34,11 @@ export interface Db {
    * transaction on an error without one.
    */
   savepoint<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` outside any transaction of the caller, e.g. an event's listeners: their queries must
+   * not run on a transaction that has committed by the time they get to them.
+   */
+  detached<T>(work: () => T): T;
   /** Migrates (under a lock on PostgreSQL, so several instances may start at once). */
   ready(): Promise<void>;
   /**
@@ -195,6 +200,7 @@ function handle(parts: Parts): Db {
         throw error;
       }
     },
+    detached: (work) => current.exit(work),
     ready: parts.ready,
     dataVersion: () => `${writes}:${external}:${parts.otherConnections()}`,
     noteExternalChange: () => {
