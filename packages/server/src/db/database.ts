@@ -39,6 +39,11 @@ export interface Db {
    * not run on a transaction that has committed by the time they get to them.
    */
   detached<T>(work: () => T): T;
+  /**
+   * Runs `work` once the current transaction has committed (outside it), or at once outside a
+   * transaction: events and outbox kicks that must see the committed data. Dropped on a rollback.
+   */
+  afterCommit(work: () => void): void;
   /** Migrates (under a lock on PostgreSQL, so several instances may start at once). */
   ready(): Promise<void>;
   /**
@@ -154,6 +159,7 @@ interface Parts {
 
 function handle(parts: Parts): Db {
   const current = new AsyncLocalStorage<Transaction<Tables>>();
+  const pending = new WeakMap<Transaction<Tables>, (() => void)[]>();
   let writes = 0;
   let external = 0;
   let savepoints = 0;
@@ -178,8 +184,16 @@ function handle(parts: Parts): Db {
     },
     async transaction(work) {
       if (current.getStore()) return work();
+      let queued: (() => void)[] = [];
       try {
-        return await kysely.transaction().execute((trx) => current.run(trx, work));
+        const result = await kysely.transaction().execute((trx) => {
+          pending.set(trx, (queued = []));
+          return current.run(trx, work);
+        });
+        current.exit(() => {
+          for (const job of queued) job();
+        });
+        return result;
       } finally {
         // Readers that filled a cache while this transaction ran must not keep what it changed.
         writes += 1;
@@ -201,6 +215,12 @@ function handle(parts: Parts): Db {
       }
     },
     detached: (work) => current.exit(work),
+    afterCommit(work) {
+      const trx = current.getStore();
+      const queue = trx && pending.get(trx);
+      if (queue) queue.push(work);
+      else current.exit(work);
+    },
     ready: parts.ready,
     dataVersion: () => `${writes}:${external}:${parts.otherConnections()}`,
     noteExternalChange: () => {
