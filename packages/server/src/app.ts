@@ -14,6 +14,8 @@ import { catalogStore } from './catalog/store.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { seedDemoData } from './db/seed.ts';
+import { changeFeed } from './db/change-feed.ts';
+import { healthRoutes } from './http/healthz.ts';
 import { demoMailboxRoutes } from './demo/routes.ts';
 import { documentsFeature, type DocumentsFeatureDeps } from './documents/feature.ts';
 import { createEventBus } from './events.ts';
@@ -58,6 +60,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const db = openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
   const catalog = catalogStore(db);
   const events = createEventBus();
+  // An event emitted inside a transaction reaches its listeners once that transaction has committed
+  // (and never after a rollback): their queries must see the change and must not run on a finished
+  // transaction.
+  const emitNow = events.emit.bind(events) as (name: string, ...args: unknown[]) => boolean;
+  events.emit = ((name: string, ...args: unknown[]) => {
+    db.afterCommit(() => emitNow(name, ...args));
+    return true;
+  }) as typeof events.emit;
+  // On PostgreSQL, the other instances' events and data changes (a no-op on SQLite).
+  const feed = changeFeed(db, events, log);
   const outboxDir = join(config.dataDir, 'outbox');
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir });
   const booking = bookingService({
@@ -110,6 +122,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
       maxAge: 600,
     }),
   );
+  // The load balancer's health check (deploy/haproxy.cfg): the database answers, the instance is not stopping.
+  const health = healthRoutes(db);
+  app.use(health.router.routes());
   app.use(meetings.signallingHttp); // PeerJS reads its own requests: before any body parser
   const limits = publicRateLimits(config.rateLimits);
   app.use(limits.uploads); // new uploads per address and link, before tus takes the request
@@ -165,6 +180,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     staff,
     /** `accessLog.record({ staffId, action, appointmentId?, documentId?, detail? })` for every staff read or removal of personal data. */
     accessLog,
+    /** `await webhooks.idle()`: every event so far is in the webhook outbox. */
+    webhooks,
     /** The retention sweep (`retention.sweep.run()` in tests) and the eraser a citizen's erasure request shares. */
     retention,
     get url() {
@@ -174,6 +191,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async start(port = config.port) {
       await db.ready();
       if (config.seedDemoData) await seedDemoData(db);
+      await staff.start();
+      await meetings.start();
+      await feed.start();
       await new Promise<void>((done, fail) => {
         server.once('error', fail);
         server.listen(port, config.host, () => done());
@@ -183,14 +203,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
       reminderTimer = setInterval(tick, config.reminderIntervalMs);
       reminderTimer.unref();
       await documents.start();
-      accessLog.start();
+      await accessLog.start();
       await retention.start();
       webhooks.start();
     },
+    /** From now on /healthz answers 503, so the load balancer sends new requests to other instances. */
+    drain: () => health.drain(),
     async stop() {
       clearInterval(reminderTimer);
       documents.stop();
-      accessLog.stop();
+      await accessLog.stop();
       await retention.stop();
       staff.stop();
       await meetings.close();
@@ -198,6 +220,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       await new Promise<void>((done) => server.close(() => done()));
       await booking.flush();
       await webhooks.stop();
+      await feed.stop();
       mailer.close();
       await db.close();
     },

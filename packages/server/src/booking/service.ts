@@ -162,8 +162,8 @@ export function bookingService(deps: BookingDeps) {
   }
 
   const outbox = mailOutbox<MailPayload>(store.db, { now: config.now, send: sendQueued, log: deps.log });
-  // Mails queued before a crash or a restart go out now.
-  void outbox.kick();
+  // Mails queued before a crash or a restart go out with the first reminder tick, which the app runs
+  // as it starts (after the migrations: a new database has no outbox before them).
 
   /**
    * Queues a mail in the outbox; call it inside the transaction that makes the change (see
@@ -178,7 +178,8 @@ export function bookingService(deps: BookingDeps) {
   /** Runs a change and queues its mails in one transaction, then wakes the outbox. */
   async function changeAndMail<T>(change: () => Promise<T>): Promise<T> {
     const result = await store.transaction(change);
-    void outbox.kick();
+    // Inside a caller's transaction (the device fallback's), only once that one has committed.
+    store.db.afterCommit(() => void outbox.kick());
     return result;
   }
 
