@@ -32,17 +32,23 @@ const ANY = '*';
  * and is forgiven on success, so parallel guesses cannot slip in while the slow hash runs.
  */
 export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
-  const get = (key: string, ip: string): Promise<FailureRow | undefined> =>
-    db.q
+  /** The rows of these (account key, address) pairs, in their order; one query for all. */
+  const getAll = async (pairs: [key: string, ip: string][]): Promise<(FailureRow | undefined)[]> => {
+    const rows = await db.q
       .selectFrom('staff_login_failures')
-      .select(['failures', 'first_failed_at as firstFailedAt', 'locked_until as lockedUntil'])
-      .where('account_key', '=', key)
-      .where('ip', '=', ip)
-      .executeTakeFirst();
-  const put = async (row: { key: string; ip: string; failures: number; firstFailedAt: string; lockedUntil: string | null }) => {
+      .select(['account_key as key', 'ip', 'failures', 'first_failed_at as firstFailedAt', 'locked_until as lockedUntil'])
+      .where((eb) => eb.or(pairs.map(([key, ip]) => eb.and([eb('account_key', '=', key), eb('ip', '=', ip)]))))
+      .execute();
+    return pairs.map(([key, ip]) => {
+      const row = rows.find((r) => r.key === key && r.ip === ip);
+      return row && { failures: row.failures, firstFailedAt: row.firstFailedAt, lockedUntil: row.lockedUntil };
+    });
+  };
+  type Put = { key: string; ip: string; failures: number; firstFailedAt: string; lockedUntil: string | null };
+  const put = async (rows: Put[]) => {
     await db.q
       .insertInto('staff_login_failures')
-      .values({ account_key: row.key, ip: row.ip, failures: row.failures, first_failed_at: row.firstFailedAt, locked_until: row.lockedUntil })
+      .values(rows.map((row) => ({ account_key: row.key, ip: row.ip, failures: row.failures, first_failed_at: row.firstFailedAt, locked_until: row.lockedUntil })))
       .onConflict((oc) =>
         oc.columns(['account_key', 'ip']).doUpdateSet((eb) => ({
           failures: eb.ref('excluded.failures'),
@@ -79,20 +85,24 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
   const isLocked = (row: FailureRow | undefined): row is FailureRow & { lockedUntil: string } =>
     !!row?.lockedUntil && Date.parse(row.lockedUntil) > now().getTime();
 
-  /** Counts one failure in a row; locks it at `max` failures within the window (never when `max` is 0). */
-  const count = async (key: string, ip: string, max: number): Promise<FailureRow | undefined> => {
+  /**
+   * One more failure in a row (`row`: as read now); locks it at `max` failures within the window
+   * (never when `max` is 0). Answers the row to write, and the row as it was when it still counts.
+   */
+  const count = (key: string, ip: string, row: FailureRow | undefined, max: number): { put: Put; previous: FailureRow | undefined } => {
     const at = now();
-    const row = await get(key, ip);
     const fresh = !row || row.lockedUntil !== null || at.getTime() - Date.parse(row.firstFailedAt) > policy.lockoutMs;
     const failures = fresh ? 1 : row.failures + 1;
-    await put({
-      key,
-      ip,
-      failures,
-      firstFailedAt: fresh ? at.toISOString() : row.firstFailedAt,
-      lockedUntil: max > 0 && failures >= max ? new Date(at.getTime() + policy.lockoutMs).toISOString() : null,
-    });
-    return row && !fresh ? row : undefined;
+    return {
+      put: {
+        key,
+        ip,
+        failures,
+        firstFailedAt: fresh ? at.toISOString() : row.firstFailedAt,
+        lockedUntil: max > 0 && failures >= max ? new Date(at.getTime() + policy.lockoutMs).toISOString() : null,
+      },
+      previous: row && !fresh ? row : undefined,
+    };
   };
 
   /** The wait before checking, from the account's failures (all addresses) within the window. */
@@ -111,13 +121,17 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
       db.transaction(async () => {
         const key = accountKey(email);
         const address = addressKey(ip);
-        const pair = await get(key, address);
+        // One read and one write of the three rows: a flood of sign-ins costs the database little.
+        const [pair, all, account] = await getAll([
+          [key, address],
+          [ANY, address],
+          [key, ANY],
+        ]);
         if (isLocked(pair)) throw accountLocked(pair.lockedUntil);
-        const all = await get(ANY, address);
         if (isLocked(all)) throw addressLocked(all.lockedUntil);
-        await count(key, address, policy.maxLoginFailures);
-        await count(ANY, address, policy.maxAddressFailures);
-        return { delayMs: slowdown(await count(key, ANY, 0)) };
+        const counted = [count(key, address, pair, policy.maxLoginFailures), count(ANY, address, all, policy.maxAddressFailures), count(key, ANY, account, 0)];
+        await put(counted.map((c) => c.put));
+        return { delayMs: slowdown(counted[2]!.previous) };
       }),
     /** The password was right: this account from this address starts afresh, and this attempt is forgiven elsewhere. */
     succeeded: (email: string, ip: string): Promise<void> =>
@@ -131,9 +145,11 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
     /** The error for a failed attempt: 429 once this failure caused a lock, 401 before. */
     async failure(email: string, ip: string): Promise<HttpError> {
       const address = addressKey(ip);
-      const pair = await get(accountKey(email), address);
+      const [pair, all] = await getAll([
+        [accountKey(email), address],
+        [ANY, address],
+      ]);
       if (isLocked(pair)) return accountLocked(pair.lockedUntil);
-      const all = await get(ANY, address);
       if (isLocked(all)) return addressLocked(all.lockedUntil);
       return new HttpError(401, 'invalid_credentials', 'The e-mail address or password is not correct.');
     },
