@@ -155,6 +155,8 @@ export const apiRoutes: RouteSpec[] = [
   { method: 'GET', path: '/medewerker/', audience: 'anyone' },
   { method: 'GET', path: '/demo/mailbox', audience: 'anyone' },
   { method: 'GET', path: '/demo/mailbox.json', audience: 'anyone' },
+  /** The load balancer's health check (deploy/haproxy.cfg). */
+  { method: 'GET', path: '/healthz', audience: 'anyone' },
 ];
 
 export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path.replace(/:\w+/g, ':')}`;
