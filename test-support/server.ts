@@ -79,6 +79,8 @@ export async function startTestServer(
   if (testDatabaseUrl) {
     env.DATABASE_URL ??= testDatabaseUrl;
     env.DATABASE_SCHEMA ??= testSchema(dataDir);
+    // The same for every server on this data directory, as for instances sharing one database.
+    env.TOKEN_SECRET ??= createHash('sha256').update(`secret:${dataDir}`).digest('base64url');
   }
   // Tests run against the demo municipality, also those that pretend to be served on https (a
   // server others could reach, where the published demo password is refused): there the demo

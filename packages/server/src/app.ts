@@ -23,7 +23,7 @@ import { fallbackRoutes } from './fallback/routes.ts';
 import { deviceFallbackService } from './fallback/service.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { errorHandler } from './http/errors.ts';
-import { publicRateLimits } from './http/rate-limit.ts';
+import { publicRateLimits, purgeExpiredRateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createLog, type Log } from './log.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -38,6 +38,9 @@ import { webhooksFeature } from './webhooks/feature.ts';
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 /** Koa reports these as errors of a request, but they are the client's: it went away mid-answer. */
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** How often rate-limit counts whose window has passed are deleted (PostgreSQL; memory forgets by itself). */
+const RATE_LIMIT_PURGE_MS = 10 * 60_000;
 export const paths = {
   widgetDist: join(root, 'dist/widget'),
   demoSite: join(root, 'packages/demo-site/public'),
@@ -89,7 +92,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const meetings = meetingsFeature({ config, db, booking, events, log });
   const webhooks = webhooksFeature({ config, db, events, log });
   // Retention that deletes, and a citizen's access and erasure requests: one deletion for both.
-  const documentsDir = join(config.dataDir, 'documents');
+  const documentsDir = config.uploadDir;
   const retention = retentionFeature({
     db,
     files: { documentsDir, outboxDir },
@@ -126,7 +129,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const health = healthRoutes(db);
   app.use(health.router.routes());
   app.use(meetings.signallingHttp); // PeerJS reads its own requests: before any body parser
-  const limits = publicRateLimits(config.rateLimits);
+  // On PostgreSQL every instance counts in one table, so a client gets one budget from all of them.
+  const limits = publicRateLimits(config.rateLimits, db.pool);
   app.use(limits.uploads); // new uploads per address and link, before tus takes the request
   app.use(documents.uploads(staff.authenticate)); // so does tus, under /files
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
@@ -169,6 +173,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   answerClientErrors(server);
   meetings.attach(server);
   let reminderTimer: NodeJS.Timeout | undefined;
+  let rateLimitPurgeTimer: NodeJS.Timeout | undefined;
 
   return {
     server,
@@ -202,6 +207,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
       void tick();
       reminderTimer = setInterval(tick, config.reminderIntervalMs);
       reminderTimer.unref();
+      if (db.pool) {
+        const pool = db.pool;
+        const purge = () => purgeExpiredRateLimits(pool).catch((error) => log('rate limit purge failed', error));
+        rateLimitPurgeTimer = setInterval(purge, RATE_LIMIT_PURGE_MS);
+        rateLimitPurgeTimer.unref();
+      }
       await documents.start();
       await accessLog.start();
       await retention.start();
@@ -211,7 +222,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     drain: () => health.drain(),
     async stop() {
       clearInterval(reminderTimer);
-      documents.stop();
+      clearInterval(rateLimitPurgeTimer);
+      await documents.stop();
       await accessLog.stop();
       await retention.stop();
       staff.stop();

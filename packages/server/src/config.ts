@@ -18,6 +18,11 @@ export interface Config {
   dataDir: string;
   /** postgres://… for PostgreSQL (several instances); unset: SQLite under dataDir. */
   databaseUrl?: string;
+  /**
+   * Where documents and unfinished uploads live (UPLOAD_DIR; default DATA_DIR/documents). Several
+   * instances share one directory (NFS or the like); PostgreSQL advisory locks keep them apart.
+   */
+  uploadDir: string;
   /** The PostgreSQL schema this server works in (tests give each server its own). */
   databaseSchema: string;
   smtpUrl: string | undefined;
@@ -130,6 +135,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (unset: SQLite under DATA_DIR)')
     .optional(),
+  UPLOAD_DIR: z.string().min(1).optional(),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL schema name such as public')
@@ -253,6 +259,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError('Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
+  // Each instance would make its own secret under its own DATA_DIR, and a link one instance mailed
+  // would be refused by the next.
+  if (e.DATABASE_URL && !e.TOKEN_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  TOKEN_SECRET: required with DATABASE_URL: every instance must sign personal links with the same secret (at least 32 random characters)');
+  }
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('Invalid configuration:\n  WEBHOOK_SECRET: required when WEBHOOK_URL is set');
   const oidc = oidcConfig(e, env);
   if (e.STAFF_LOCAL_LOGIN === 'false' && !oidc) {
@@ -275,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    uploadDir: resolve(e.UPLOAD_DIR ?? join(dataDir, 'documents')),
     databaseSchema: e.DATABASE_SCHEMA,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

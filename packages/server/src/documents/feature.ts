@@ -1,4 +1,6 @@
 import { FileStore } from '@tus/file-store';
+import pg from 'pg';
+import { postgresLocker } from './postgres-locker.ts';
 import type Koa from 'koa';
 import type { Context } from 'koa';
 import { statfs } from 'node:fs/promises';
@@ -34,14 +36,22 @@ export interface DocumentsFeatureDeps {
   recordAccess: RecordAccess;
 }
 
+/** Uploads that can be written at the same moment on one instance, each holding a lock connection. */
+const UPLOAD_LOCK_CONNECTIONS = 50;
+
 /**
  * Documents of an appointment: the tus upload endpoint, the documents API for link holders and staff,
  * and the jobs (expired unfinished uploads, retention). `uploads(staffAuth)` goes before the body
- * parser, `mount` after the staff gate, `start`/`stop` with the app. Files live under DATA_DIR/documents.
+ * parser, `mount` after the staff gate, `start`/`stop` with the app. Files live under UPLOAD_DIR (default DATA_DIR/documents).
  */
 export function documentsFeature(deps: DocumentsFeatureDeps) {
   const { config } = deps;
-  const datastore = new FileStore({ directory: join(config.dataDir, 'documents') });
+  const datastore = new FileStore({ directory: config.uploadDir });
+  // Several instances share UPLOAD_DIR: on PostgreSQL, an upload is locked across all of them (with
+  // connections of its own: a PATCH holds its lock for as long as its bytes flow).
+  const lockPool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: UPLOAD_LOCK_CONNECTIONS }) : undefined;
+  lockPool?.on('error', () => {});
+  const locker = lockPool && postgresLocker(lockPool, deps.log);
   const appointments = bookingStore(deps.db);
   const documents = documentsService({
     store: documentsStore(deps.db),
@@ -94,6 +104,7 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
         staff,
         allowedOrigins: config.allowedOrigins,
         maxUploadBytes: config.maxUploadBytes,
+        locker,
         log: deps.log,
       }).middleware,
     mount(app: Koa) {
@@ -101,12 +112,17 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
     },
     /** Runs the jobs once now (a restart catches up on what fell due while down), then on a timer. */
     async start() {
+      await locker?.start();
       await sweep(true);
       timer = setInterval(() => void sweep(), sweepIntervalMs);
       timer.unref();
     },
     /** The expiry and retention jobs, now (tests). */
     sweep: () => sweep(),
-    stop: () => clearInterval(timer),
+    async stop() {
+      clearInterval(timer);
+      await locker?.close();
+      await lockPool?.end();
+    },
   };
 }

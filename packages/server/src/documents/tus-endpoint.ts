@@ -1,6 +1,7 @@
 import { Server as TusServer } from '@tus/server';
 import { randomBytes } from 'node:crypto';
 import type { FileStore } from '@tus/file-store';
+import type { Locker } from '@tus/utils';
 import type { Context, Next } from 'koa';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { BookingService } from '../booking/service.ts';
@@ -56,6 +57,8 @@ export function tusEndpoint(deps: {
   staff: (ctx: Context) => Promise<{ account: StaffAccount } | undefined>;
   allowedOrigins: string[];
   maxUploadBytes: number;
+  /** Across instances (PostgreSQL advisory locks); default tus's in-memory locker, for one process. */
+  locker?: Locker;
   log: (message: string, error?: unknown) => void;
 }) {
   const { documents } = deps;
@@ -73,6 +76,7 @@ export function tusEndpoint(deps: {
   const tus = new TusServer({
     path: FILES_PATH,
     datastore: deps.datastore,
+    ...(deps.locker ? { locker: deps.locker } : {}),
     relativeLocation: true,
     maxSize: deps.maxUploadBytes,
     allowedOrigins: originAllowed,

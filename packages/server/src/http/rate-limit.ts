@@ -1,14 +1,15 @@
 import ipaddr from 'ipaddr.js';
 import type { Context, Middleware, Next } from 'koa';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { hashToken } from '../booking/tokens.ts';
 import type { RateLimits } from '../config.ts';
 import { HttpError } from './errors.ts';
 
 /**
- * A budget of requests per key and window. rate-limiter-flexible does the counting; its memory store
- * serves one process. Several instances on PostgreSQL share one budget by swapping in its
- * `RateLimiterPostgres` here: the routes only see this interface.
+ * A budget of requests per key and window. rate-limiter-flexible does the counting: in memory for
+ * the one process on SQLite, in PostgreSQL's `rate_limits` table (migration 21) for several
+ * instances, which then share one budget. The routes only see this interface.
  */
 export interface RateLimit {
   /** Counts one request for `key`; resolves with the seconds to wait when that one was over the budget. */
@@ -19,7 +20,25 @@ const unlimited: RateLimit = { take: async () => undefined };
 
 export function memoryRateLimit(points: number, windowSeconds: number): RateLimit {
   if (points <= 0) return unlimited;
-  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+  return limitWith(new RateLimiterMemory({ points, duration: windowSeconds }));
+}
+
+/** Where several instances count together: PostgreSQL's rate_limits table (keys prefixed by kind). */
+export function postgresRateLimit(pool: pg.Pool, name: string, points: number, windowSeconds: number): RateLimit {
+  if (points <= 0) return unlimited;
+  // The table is made by migration 21; expired rows are purged by `purgeExpiredRateLimits`.
+  return limitWith(new RateLimiterPostgres({ storeClient: pool, tableName: 'rate_limits', tableCreated: true, keyPrefix: name, points, duration: windowSeconds }));
+}
+
+/**
+ * Deletes counts whose window has passed: their keys are client addresses and hashed links, personal
+ * data not to be kept past their use.
+ */
+export async function purgeExpiredRateLimits(pool: pg.Pool, now = Date.now()) {
+  await pool.query('DELETE FROM rate_limits WHERE expire < $1', [now]);
+}
+
+function limitWith(limiter: RateLimiterAbstract): RateLimit {
   return {
     async take(key) {
       try {
@@ -75,14 +94,15 @@ export function rateLimited(name: string, limits: { perAddress: RateLimit; perLi
 }
 
 /** The public routes' limits from the configuration: one middleware per kind of request. */
-export function publicRateLimits(config: RateLimits) {
-  const limit = (points: number) => memoryRateLimit(points, config.windowSeconds);
-  const uploads = rateLimited('uploads', { perAddress: limit(config.uploadsPerAddress), perLink: limit(config.uploadsPerLink) });
+export function publicRateLimits(config: RateLimits, pool?: pg.Pool) {
+  const limit = (name: string, points: number) =>
+    pool ? postgresRateLimit(pool, name, points, config.windowSeconds) : memoryRateLimit(points, config.windowSeconds);
+  const uploads = rateLimited('uploads', { perAddress: limit('uploads-address', config.uploadsPerAddress), perLink: limit('uploads-link', config.uploadsPerLink) });
   return {
     /** POST /api/appointments: anonymous, so per address only. */
-    booking: rateLimited('booking', { perAddress: limit(config.bookingsPerAddress) }),
+    booking: rateLimited('booking', { perAddress: limit('booking-address', config.bookingsPerAddress) }),
     /** Reschedules and companion changes: each mails the citizen and companions. Cancelling is never limited. */
-    changes: rateLimited('changes', { perAddress: limit(config.changesPerAddress), perLink: limit(config.changesPerLink) }),
+    changes: rateLimited('changes', { perAddress: limit('changes-address', config.changesPerAddress), perLink: limit('changes-link', config.changesPerLink) }),
     /**
      * New uploads, counted on the tus creation request (POST under /files) before tus sees it; the
      * PATCHes that carry the bytes are not counted. Staff upload with their session cookie and no
