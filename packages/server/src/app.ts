@@ -220,16 +220,22 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
     /** From now on /healthz answers 503, so the load balancer sends new requests to other instances. */
     drain: () => health.drain(),
-    async stop() {
+    async stop({ graceMs = 0 }: { graceMs?: number } = {}) {
       clearInterval(reminderTimer);
       clearInterval(rateLimitPurgeTimer);
+      // The long-lived connections first: the staff consoles' live streams and the signalling sockets.
+      staff.stop();
+      await meetings.close();
+      // New connections are refused at once; requests under way get `graceMs` to finish (a rolling
+      // restart loses none), idle keep-alive connections close now.
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      if (graceMs > 0) await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      server.closeAllConnections();
+      await closed;
       await documents.stop();
       await accessLog.stop();
       await retention.stop();
-      staff.stop();
-      await meetings.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
       await booking.flush();
       await webhooks.stop();
       await feed.stop();

@@ -23,6 +23,8 @@ export interface Config {
    * instances share one directory (NFS or the like); PostgreSQL advisory locks keep them apart.
    */
   uploadDir: string;
+  /** On SIGTERM: how long /healthz says draining, while requests are still served, before the instance stops. */
+  shutdownDrainMs: number;
   /** The PostgreSQL schema this server works in (tests give each server its own). */
   databaseSchema: string;
   smtpUrl: string | undefined;
@@ -136,6 +138,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (unset: SQLite under DATA_DIR)')
     .optional(),
   UPLOAD_DIR: z.string().min(1).optional(),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(120).optional(),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL schema name such as public')
@@ -287,6 +290,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     databaseUrl: e.DATABASE_URL,
     uploadDir: resolve(e.UPLOAD_DIR ?? join(dataDir, 'documents')),
+    // Behind a load balancer (several instances on PostgreSQL) its health check needs a moment to
+    // see a stopping instance go: 3 s covers deploy/haproxy.cfg's two failed checks a second apart.
+    shutdownDrainMs: (e.SHUTDOWN_DRAIN_SECONDS ?? (e.DATABASE_URL ? 3 : 0)) * 1000,
     databaseSchema: e.DATABASE_SCHEMA,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
