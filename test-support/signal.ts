@@ -30,10 +30,16 @@ export async function joinAsStaff(staff: StaffClient, appointmentId: string): Pr
   return response.body;
 }
 
-/** The PeerJS WebSocket address for a join, as a PeerJS client builds it. */
-export function signalUrl(server: TestServer, join: MeetingJoin, params: { id?: string; token?: string; key?: string } = {}) {
+/**
+ * The PeerJS WebSocket address for a join, as our widget builds it: with `meeting`, by which a load
+ * balancer routes the meeting's sockets to one instance (`meeting: null` leaves it out, as an older widget).
+ */
+export function signalUrl(server: TestServer, join: MeetingJoin, params: { id?: string; token?: string; key?: string; meeting?: string | null } = {}) {
   const url = new URL(`${join.signal.path}/peerjs`, server.url.replace(/^http/, 'ws'));
-  url.search = new URLSearchParams({ key: params.key ?? join.signal.key, id: params.id ?? join.peerId, token: params.token ?? join.credential }).toString();
+  const query = new URLSearchParams({ key: params.key ?? join.signal.key, id: params.id ?? join.peerId, token: params.token ?? join.credential });
+  const meeting = params.meeting === undefined ? join.meetingId : params.meeting;
+  if (meeting !== null) query.set('meeting', meeting);
+  url.search = query.toString();
   return url.toString();
 }
 

@@ -81,8 +81,12 @@ export type FeedbackRequest = z.input<typeof feedbackSchema>;
 /** Peer ids are ours (see newPeerId); anything else cannot be one. */
 const peerId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a peer id from POST /join');
 
-/** Admission belongs to the person behind the link, so the caller's `peerId` is accepted but not needed. */
-export const stateQuerySchema = z.object({ peerId: z.string().max(100).optional() });
+/**
+ * Admission belongs to the person behind the link, so the caller's `peerId` is accepted but not needed.
+ * `meeting` (the join's `meetingId`) routes the request to the instance holding the meeting's sockets
+ * (deploy/haproxy.cfg); the server checks it against the raw query text, once, before this schema.
+ */
+export const stateQuerySchema = z.object({ peerId: z.string().max(100).optional(), meeting: z.string().max(100).optional() });
 
 /** POST /api/staff/appointments/:id/admit: one waiting peer, or everyone waiting. */
 export const admitSchema = z.strictObject({ peerId: peerId.optional() });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { LinkHolder } from '../booking/service.ts';
 import { ZONE } from '../booking/slots.ts';
+import { isRemoteEvent } from '../db/change-feed.ts';
 import type { EventBus } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { StaffAccount } from '../staff/identity.ts';
@@ -143,6 +144,11 @@ export function meetingService(deps: MeetingServiceDeps) {
   events.on('appointment.cancelled', closeRoom);
   events.on('appointment.updated', (e) => {
     if (e.change !== 'notes') closeRoom(e);
+  });
+  // Ended through another instance (a console without `meeting`, or in a failover): the sockets
+  // held here close too. Here `end` closed them before it told anyone.
+  events.on('meeting.ended', (e) => {
+    if (isRemoteEvent(e)) closeRoom(e);
   });
   // A removed companion's credential is refused at the next upgrade; the socket they hold now is
   // closed here, so they leave the call and its participant list at once.

@@ -3,6 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HttpError } from '../http/errors.ts';
+import { meetingParamProblem } from '../meetings/meeting-param.ts';
 import type { AuthorizedPeer, ConnectedPeer, MeetingRooms } from '../meetings/rooms.ts';
 import { GuardedSocket } from './guarded-socket.ts';
 import { messageGate, type RateLimit } from './message-gate.ts';
@@ -161,8 +162,11 @@ export function signalling(deps: SignallingDeps) {
     const names = [...url.searchParams.keys()];
     if (new Set(names).size !== names.length) {
       // `peer` reads the last of a repeated parameter, we would check the first: one meaning only.
-      return refuse(socket, 400, 'bad_request', 'Each query parameter (key, id, token) may appear only once.');
+      return refuse(socket, 400, 'bad_request', 'Each query parameter (key, id, token, meeting) may appear only once.');
     }
+    // The raw text as the load balancer read it (meeting-param.ts); `url` has been normalised.
+    const target = req.url ?? '';
+    const rawQuery = target.includes('?') ? target.slice(target.indexOf('?') + 1) : '';
     const id = url.searchParams.get('id');
     const token = url.searchParams.get('token');
     if (url.searchParams.get('key') !== deps.key || !id || !token || token.length > 2048) {
@@ -181,9 +185,12 @@ export function signalling(deps: SignallingDeps) {
     // here to `take` nothing waits, so the caps count every socket that got this far.
     if (socket.destroyed) return;
     if (closing) return refuse(socket, 503, 'stopping', 'The server is restarting. Please try again.');
+    // `meeting` routed this socket to the instance holding its meeting: it must be the credential's.
+    const wrongMeeting = meetingParamProblem(rawQuery, peer.meetingId);
+    if (wrongMeeting) return refuse(socket, 400, 'bad_request', wrongMeeting);
     const seat = seatFor(peer);
     if (!('replaces' in seat)) return refuse(socket, seat.status, seat.code, seat.message);
-    // `peer` parses the URL again: it gets exactly what we authorized and nothing else.
+    // `peer` parses the URL again: it gets exactly what we authorized and nothing else (no `meeting`).
     req.url = `${socketPath}?${new URLSearchParams({ key: deps.key, id: peer.peerId, token })}`;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const guarded = ws as GuardedSocket;

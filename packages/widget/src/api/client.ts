@@ -134,7 +134,9 @@ export class BalieApi {
     );
   removeCompanion = (id: string) => this.call(() => this.http.delete(`appointment/companions/${encodeURIComponent(id)}`).then(() => undefined));
   joinMeeting = () => this.call(() => this.http.post('meeting/join').json<MeetingJoin>());
-  meetingState = (peerId: string) => this.call(() => this.http.get('meeting/state', { searchParams: { peerId }, retry: 0 }).json<MeetingState>());
+  /** `meeting` routes the request to the server instance that holds the meeting's sockets (its presence). */
+  meetingState = (join: { peerId: string; meetingId: string }) =>
+    this.call(() => this.http.get('meeting/state', { searchParams: { peerId: join.peerId, meeting: join.meetingId }, retry: 0 }).json<MeetingState>());
   reportDeviceCheck = (check: DeviceCheckReport) =>
     this.call(() =>
       this.http

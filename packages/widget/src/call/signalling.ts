@@ -25,16 +25,20 @@ export class SignallingClient extends EventTarget {
    */
   private early: SignalMessage[] = [];
 
-  constructor(private readonly url: string) {
+  /** @param url the PeerJS WebSocket address, with `key`, `id`, `token` and `meeting` (see `for`). */
+  constructor(readonly url: string) {
     super();
   }
 
-  /** A client for the peer a join endpoint granted: its id and credential, on that server. */
-  static for(server: string, join: { peerId: string; credential: string; signal: { path: string; key: string } }) {
+  /**
+   * A client for the peer a join endpoint granted: its id and credential, on that server. `meeting`
+   * lets a load balancer put every socket of one meeting on the same server instance.
+   */
+  static for(server: string, join: { meetingId: string; peerId: string; credential: string; signal: { path: string; key: string } }) {
     const url = new URL(server);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.pathname = `${join.signal.path.replace(/\/$/, '')}/peerjs`;
-    url.search = new URLSearchParams({ key: join.signal.key, id: join.peerId, token: join.credential }).toString();
+    url.search = new URLSearchParams({ key: join.signal.key, id: join.peerId, token: join.credential, meeting: join.meetingId }).toString();
     return new SignallingClient(url.toString());
   }
 

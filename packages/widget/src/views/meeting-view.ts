@@ -164,7 +164,7 @@ export class BalieMeetingView extends BalieView {
   private async refresh() {
     if (!this.join) return;
     try {
-      const state = await this.api.meetingState(this.join.peerId);
+      const state = await this.api.meetingState(this.join);
       this.participants = state.participants;
       this.feedbackGiven = state.feedbackGiven;
       // Optional: an older server does not say.

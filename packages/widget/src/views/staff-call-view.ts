@@ -46,6 +46,9 @@ export class BalieStaffCall extends BalieView {
       prefixUrl: `${this.server.replace(/\/$/, '')}/api/staff/appointments/${encodeURIComponent(this.appointmentId)}`,
       credentials: 'same-origin',
       headers: { [this.csrfHeader]: this.csrfToken },
+      // Every request here reads or changes the meeting's presence: a load balancer sends it, by
+      // this parameter, to the server instance holding the meeting's sockets (the meeting is the appointment).
+      searchParams: { meeting: this.appointmentId },
       timeout: 15_000,
       retry: 0,
     });
