@@ -85,6 +85,14 @@ export function accountsStore(db: Db) {
     async setProfile(id: string, name: string, email: string) {
       await db.q.updateTable('staff').set({ name, email }).where('id', '=', id).execute();
     },
+    /**
+     * Inside a transaction, before reading who is beheerder to change it: on PostgreSQL, parallel
+     * transactions that do so run one after the other until commit (two demotions of the last two
+     * beheerders would otherwise each still count the other). SQLite runs one transaction at a time.
+     */
+    async lockBeheerders() {
+      if (db.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext('staff:beheerders'))`.execute(db.q);
+    },
     countActiveBeheerders: async () =>
       Number(
         (

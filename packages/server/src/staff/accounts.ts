@@ -82,11 +82,14 @@ export function staffAccounts(deps: {
     /**
      * Changes the role, deactivates or reactivates. Deactivating ends every session of the account at
      * once (and the session lookup joins on `active`, so none could outlive it anyway). The last
-     * active beheerder can be neither deactivated nor demoted: nobody could manage accounts after.
+     * active beheerder can be neither deactivated nor demoted: nobody could manage accounts after;
+     * parallel changes are checked one after the other (`lockBeheerders`).
      */
     async update(actor: StaffAccount, id: string, input: { role?: StaffAccount['role']; active?: boolean }) {
       requireBeheerder(actor);
       await accounts.transaction(async () => {
+        // First the lock, then the reads: a parallel demotion of another beheerder has committed by then.
+        await accounts.lockBeheerders();
         const account = await existing(id);
         const losesBeheerder = account.active && account.role === 'beheerder' && (input.active === false || input.role === 'medewerker');
         if (losesBeheerder && (await accounts.countActiveBeheerders()) <= 1) {

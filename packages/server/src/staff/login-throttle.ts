@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { HttpError } from '../http/errors.ts';
 import { addressKey } from '../http/rate-limit.ts';
@@ -30,8 +31,21 @@ const ANY = '*';
  * The address is Koa's `ctx.ip` (the socket's, or with TRUST_PROXY what our own proxies saw), an
  * IPv6 address counted by its /64. An attempt counts as a failure *before* the password is checked
  * and is forgiven on success, so parallel guesses cannot slip in while the slow hash runs.
+ * On PostgreSQL the read and the write of an attempt's rows hold locks of its address and account
+ * (see `serialize`), so parallel attempts count one after the other: none is lost.
  */
 export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
+  /**
+   * PostgreSQL lets parallel transactions read the same count and each write it plus one (SQLite runs
+   * one transaction at a time): an attempt first takes transaction locks of its client address (rows
+   * `(key, address)` and `(ANY, address)`) and of its account (row `(key, ANY)`), held until it
+   * commits. Every attempt takes them in this order in one statement, so two attempts never wait on
+   * each other in a circle; a hash collision only makes two unrelated attempts wait a moment.
+   */
+  const serialize = async (key: string, address: string) => {
+    if (db.dialect !== 'postgres') return;
+    await sql`SELECT pg_advisory_xact_lock(hashtext('staff-login:address'), hashtext(${address})), pg_advisory_xact_lock(hashtext('staff-login:account'), hashtext(${key}))`.execute(db.q);
+  };
   /** The rows of these (account key, address) pairs, in their order; one query for all. */
   const getAll = async (pairs: [key: string, ip: string][]): Promise<(FailureRow | undefined)[]> => {
     const rows = await db.q
@@ -121,6 +135,7 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
       db.transaction(async () => {
         const key = accountKey(email);
         const address = addressKey(ip);
+        await serialize(key, address);
         // One read and one write of the three rows: a flood of sign-ins costs the database little.
         const [pair, all, account] = await getAll([
           [key, address],
@@ -138,6 +153,8 @@ export function loginThrottle(db: Db, policy: StaffPolicy, now: () => Date) {
       db.transaction(async () => {
         const key = accountKey(email);
         const address = addressKey(ip);
+        // The same locks as `begin`: a forgiveness is not overwritten by a parallel attempt's count.
+        await serialize(key, address);
         await db.q.deleteFrom('staff_login_failures').where('account_key', '=', key).where('ip', '=', address).execute();
         await forgive(ANY, address);
         await forgive(key, ANY);
