@@ -19,7 +19,7 @@ export interface ChildServer {
  * Starts the server as `npm start` does, minus the build: a separate Node process running main.ts,
  * so a test can SIGKILL it like an operating system would. Resolves once it listens.
  */
-export async function startChildServer(opts: { dataDir: string; port: number; env?: Record<string, string> }): Promise<ChildServer> {
+export async function startChildServer(opts: { dataDir: string; port: number; env?: Record<string, string>; waitMs?: number }): Promise<ChildServer> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The test runner's variables would make a child `node` act as one of its workers.
   for (const name of Object.keys(env)) if (name.startsWith('NODE_TEST')) delete env[name];
@@ -55,7 +55,7 @@ export async function startChildServer(opts: { dataDir: string; port: number; en
       if (alive) process.kill(child.pid!, signal);
     },
   };
-  const timeout = setTimeout(() => server.kill('SIGKILL'), 20_000);
+  const timeout = setTimeout(() => server.kill('SIGKILL'), opts.waitMs ?? 20_000);
   try {
     await listening;
   } finally {

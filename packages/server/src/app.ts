@@ -126,7 +126,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     }),
   );
   // The load balancer's health check (deploy/haproxy.cfg): the database answers, the instance is not stopping.
-  const health = healthRoutes(db);
+  const health = healthRoutes(db, config.databaseUrl);
   app.use(health.router.routes());
   app.use(meetings.signallingHttp); // PeerJS reads its own requests: before any body parser
   // On PostgreSQL every instance counts in one table, so a client gets one budget from all of them.
@@ -239,6 +239,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       await booking.flush();
       await webhooks.stop();
       await feed.stop();
+      await health.close();
       mailer.close();
       await db.close();
     },

@@ -291,8 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: e.DATABASE_URL,
     uploadDir: resolve(e.UPLOAD_DIR ?? join(dataDir, 'documents')),
     // Behind a load balancer (several instances on PostgreSQL) its health check needs a moment to
-    // see a stopping instance go: 3 s covers deploy/haproxy.cfg's two failed checks a second apart.
-    shutdownDrainMs: (e.SHUTDOWN_DRAIN_SECONDS ?? (e.DATABASE_URL ? 3 : 0)) * 1000,
+    // see a stopping instance go: 4 s covers deploy/haproxy.cfg's three failed checks a second apart.
+    shutdownDrainMs: (e.SHUTDOWN_DRAIN_SECONDS ?? (e.DATABASE_URL ? 4 : 0)) * 1000,
     databaseSchema: e.DATABASE_SCHEMA,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
