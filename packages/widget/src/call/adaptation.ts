@@ -27,9 +27,15 @@ export async function adaptSenders(pc: RTCPeerConnection, step: SendStep, opts: 
     pc.getSenders().map(async (sender) => {
       const kind = sender.track?.kind;
       if (kind !== 'audio' && kind !== 'video') return true;
+      // A fresh getParameters(), changed and handed back in the same task (no await between): the
+      // spec drops the last returned parameters after the task, and Chromium (156 measured) and Safari
+      // refuse a setParameters() with an older object or transactionId; Firefox ESR 153 still takes
+      // one (adaptation.test.ts shows both). Every engine refuses `encodings` removed or resized. Before
+      // a negotiation Safari and older Firefox releases list no encodings: nothing to cap yet, so count
+      // it as refused and try again at the next reading (Chromium and Firefox ESR 153 already list one).
       const params = sender.getParameters() as SendParameters;
       const encodings = params.encodings as Encoding[] | undefined;
-      if (!encodings?.length) return true;
+      if (!encodings?.length) return false;
       for (const encoding of encodings) {
         if (kind === 'audio') {
           // Speech first, within our own streams (bitrate share) and on the network (DSCP).

@@ -3,6 +3,15 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export type MediaProblem = 'denied' | 'not-found' | 'in-use' | 'unsupported' | 'other';
 
 /**
+ * Whether sound can be sent to a speaker the citizen picks: only where media elements have
+ * `setSinkId` (the call plays the other side through one). Chromium has it; Firefox has it since
+ * 116 (ESR 153 here) but lists speakers only once the microphone is allowed; WebKit (Safari,
+ * WebKitGTK) has none. Elsewhere sound plays on the default speaker and the device check says so.
+ * https://w3c.github.io/mediacapture-output/#dom-htmlmediaelement-setsinkid
+ */
+export const canChooseSpeaker = () => 'setSinkId' in HTMLMediaElement.prototype;
+
+/**
  * Camera and microphone as a Lit reactive controller: opens the stream, lists devices, measures the
  * microphone level for a meter, switches devices, and stops every track when the host goes away.
  */

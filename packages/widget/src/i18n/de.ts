@@ -149,6 +149,7 @@ export const de: Messages = {
     camera: 'Kamera',
     microphone: 'Mikrofon',
     speaker: 'Lautsprecher',
+    speakerDefault: 'Der Ton kommt aus dem Standardlautsprecher Ihres Computers oder Telefons. Einen anderen Lautsprecher wählen Sie in den Toneinstellungen Ihres Geräts.',
     level: 'Lautstärke Ihres Mikrofons',
     levelHint: 'Sagen Sie etwas: Der Balken bewegt sich, wenn wir Sie hören.',
     testSound: 'Testton abspielen',

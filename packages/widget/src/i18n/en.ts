@@ -144,6 +144,7 @@ export const en: Messages = {
     camera: 'Camera',
     microphone: 'Microphone',
     speaker: 'Speaker',
+    speakerDefault: 'Sound plays through the default speaker of your computer or phone. To use another speaker, choose it in the sound settings of your device.',
     level: 'Sound level of your microphone',
     levelHint: 'Say something: the bar moves when we hear you.',
     testSound: 'Play test sound',

@@ -150,6 +150,7 @@ export const fr = frenchSpacing<Messages>({
     camera: 'Caméra',
     microphone: 'Micro',
     speaker: 'Haut-parleur',
+    speakerDefault: 'Le son sort du haut-parleur par défaut de votre ordinateur ou téléphone. Pour en choisir un autre, passez par les réglages du son de votre appareil.',
     level: 'Volume de votre micro',
     levelHint: 'Dites quelque chose : la barre bouge quand nous vous entendons.',
     testSound: 'Écouter le son de test',

@@ -150,6 +150,7 @@ export interface Messages {
     camera: string;
     microphone: string;
     speaker: string;
+    speakerDefault: string;
     level: string;
     levelHint: string;
     testSound: string;

@@ -145,6 +145,7 @@ export const nl: Messages = {
     camera: 'Camera',
     microphone: 'Microfoon',
     speaker: 'Luidspreker',
+    speakerDefault: 'Het geluid komt uit de standaardluidspreker van uw computer of telefoon. Een andere luidspreker kiest u in de geluidsinstellingen van uw toestel.',
     level: 'Geluidsniveau van uw microfoon',
     levelHint: 'Zeg eens iets: de balk beweegt als we u horen.',
     testSound: 'Testgeluid afspelen',

@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DEVICE_PARTS, DeviceTestController, type DevicePart, type DeviceParts, type PartState } from '../controllers/device-test.ts';
-import { MediaDevicesController } from '../controllers/media-devices.ts';
+import { canChooseSpeaker, MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
 
 export interface DeviceChoice {
@@ -202,9 +202,16 @@ export class BalieDeviceCheck extends BalieView {
       ${this.renderParts()}
       ${m.audioOnly ? nothing : this.select('videoinput', t.camera, video?.getSettings().deviceId, (id) => this.choose('videoinput', id))}
       ${this.select('audioinput', t.microphone, audio?.getSettings().deviceId, (id) => this.choose('audioinput', id))}
-      ${this.select('audiooutput', t.speaker, this.speakerId, (id) => (this.speakerId = id))}
+      ${this.renderSpeakerChoice()}
       <label class="choice"><input type="checkbox" .checked=${m.audioOnly} @change=${(e: Event) => this.allow((e.target as HTMLInputElement).checked)} /> <span>${t.audioOnly}</span></label>
       <div class="actions"><button @click=${() => this.finish()}>${t.continue}</button></div>`;
+  }
+
+  /** A speaker list where the engine can play on a chosen speaker and lists any; else where the sound goes (canChooseSpeaker). */
+  private renderSpeakerChoice() {
+    const t = this.t.meeting;
+    const choice = canChooseSpeaker() ? this.select('audiooutput', t.speaker, this.speakerId, (id) => (this.speakerId = id)) : nothing;
+    return choice === nothing ? html`<p class="hint" data-speaker="default">${t.speakerDefault}</p>` : choice;
   }
 
   /** Each part with its state, and for a failed part what to do about it. */

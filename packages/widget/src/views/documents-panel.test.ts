@@ -3,7 +3,7 @@ import '../index.ts';
 import type { DigitaleBalie } from '../digitale-balie.ts';
 import type { BalieReadyEvent, BalieUploadCompletedEvent, BalieUploadProgressEvent } from '../events/index.ts';
 import { bookVideo } from '../test-support/booking.ts';
-import { deep, deepAll, nextEvent, testServerUrl, waitFor } from '../test-support/dom.ts';
+import { clickButton, deep, deepAll, nextEvent, testServerUrl, waitFor } from '../test-support/dom.ts';
 import type { BalieDocumentsPanel } from './documents-panel.ts';
 
 let server: string;
@@ -134,6 +134,46 @@ describe('documents panel', () => {
       // tus-js-client would retry a 5xx for ~4.5 minutes; the refusal must show well before its second retry.
       const alert = await waitFor(() => panel.shadowRoot!.querySelector('.uploads .error'), 'the refusal', 2500);
       expect(alert.textContent).to.include('De gemeente kan op dit moment geen documenten meer ontvangen');
+    });
+  });
+
+  describe('engine differences', () => {
+    /** A real photo, as a phone camera would hand it over: a JPEG drawn on a canvas. */
+    const photo = async () => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#3a7';
+      ctx.fillRect(0, 0, 64, 48);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.9));
+      return new File([blob], 'foto.jpg', { type: 'image/jpeg' });
+    };
+
+    it('capture: "Kies bestanden" opens the plain chooser, "Neem een foto" the camera input, and a photo taken uploads', async () => {
+      const { token } = await booking();
+      const { el, panel } = await manage(token);
+      const files = panel.shadowRoot!.querySelector<HTMLInputElement>('#file-input')!;
+      const camera = panel.shadowRoot!.querySelector<HTMLInputElement>('#photo-input')!;
+      // Desktop engines ignore `capture` and show a chooser; phones open the camera. The plain input
+      // must never carry it, or a phone user could not pick a scan already on the phone.
+      expect(files.hasAttribute('capture')).to.equal(false);
+      expect(files.accept).to.equal('');
+      expect(files.multiple).to.equal(true);
+      expect(camera.getAttribute('capture')).to.equal('environment');
+      expect(camera.accept).to.equal('image/*');
+
+      // Which input each button opens; the click's default (the picker) is cancelled, no window opens.
+      const opened: string[] = [];
+      for (const input of [files, camera]) input.addEventListener('click', (e) => (e.preventDefault(), opened.push(input.id)));
+      await clickButton(panel.shadowRoot!, 'Kies bestanden');
+      await clickButton(panel.shadowRoot!, 'Neem een foto');
+      expect(opened).to.deep.equal(['file-input', 'photo-input']);
+
+      const completed = nextEvent<BalieUploadCompletedEvent>(el, 'balie-upload-completed', 15_000);
+      const file = await photo();
+      choose(panel, [file], '#photo-input');
+      const { detail } = await completed;
+      expect(detail).to.include({ name: 'foto.jpg', size: file.size, sha256: await sha256(file) });
+      await waitFor(() => panel.shadowRoot!.querySelector(`li[data-document="${detail.id}"]`)?.textContent?.includes('foto.jpg'), 'the photo listed');
     });
   });
 

@@ -93,6 +93,13 @@ export class BalieDocumentsPanel extends BalieView {
     this.announce(this.t.documents.sent(item.name));
   }
 
+  /**
+   * Two inputs, because `capture` differs per engine: Safari on iOS and Chrome and Firefox on Android
+   * open the back camera straight away and offer no existing file, while desktop Chromium, Firefox and
+   * Safari ignore it and show a file chooser. So the plain input (no `capture`, any type) is always
+   * there too, for a scan or photo already on the phone or computer (documents-panel.test.ts).
+   * https://w3c.github.io/html-media-capture/#the-capture-attribute
+   */
   private pick(requiredDocumentId?: string, camera = false) {
     this.requiredFor = requiredDocumentId;
     this.renderRoot.querySelector<HTMLInputElement>(camera ? '#photo-input' : '#file-input')?.click();
