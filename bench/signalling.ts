@@ -33,15 +33,15 @@ const CONNECT_BUDGET_MS = 40_000;
 const TOKEN_SECRET = 'bench-signalling-token-secret-0123456789abcdef';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const rssKib = (pid: number) => {
+export const rssKib = (pid: number) => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for ${pid}`);
   return Number(match[1]);
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens one socket; resolves once it is usable (`ready`), rejects on refusal, error or 10 s. */
-function open(url: string, waitForPeerOpen: boolean): Promise<WebSocket> {
+export function open(url: string, waitForPeerOpen: boolean): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     const timer = setTimeout(() => fail(new Error('no answer within 10 s')), 10_000);
@@ -62,11 +62,19 @@ function open(url: string, waitForPeerOpen: boolean): Promise<WebSocket> {
   });
 }
 
-/** Opens up to `count` sockets, `CONCURRENCY` at a time, within the time budget; stops at the first refusals. */
-async function openMany(count: number, url: () => string, waitForPeerOpen: boolean) {
+/**
+ * Opens up to `count` sockets, `concurrency` (default `CONCURRENCY`) at a time, within the time
+ * budget (default `CONNECT_BUDGET_MS`); stops at the first refusals.
+ */
+export async function openMany(
+  count: number,
+  url: () => string,
+  waitForPeerOpen: boolean,
+  { concurrency = CONCURRENCY, budgetMs = CONNECT_BUDGET_MS }: { concurrency?: number; budgetMs?: number } = {},
+) {
   const sockets: WebSocket[] = [];
   const errors: string[] = [];
-  const deadline = Date.now() + CONNECT_BUDGET_MS;
+  const deadline = Date.now() + budgetMs;
   let next = 0;
   const worker = async () => {
     while (next < count && errors.length < 20 && Date.now() < deadline) {
@@ -78,11 +86,11 @@ async function openMany(count: number, url: () => string, waitForPeerOpen: boole
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return { sockets, errors, timedOut: Date.now() >= deadline && sockets.length < count };
 }
 
-async function closeAll(sockets: WebSocket[]) {
+export async function closeAll(sockets: WebSocket[]) {
   await Promise.all(
     sockets.map(
       (s) =>
