@@ -18,6 +18,26 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 
 export const testSchema = (dataDir: string) => `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
 
+/**
+ * With TEST_DATABASE_URL: the database variables of a server on `dataDir` (its schema, and a link
+ * secret that is the same for every server on this data directory, as for instances sharing one
+ * database); `{}` on SQLite. For child servers (test-support/child-server.ts) that must find the data
+ * an in-process server wrote.
+ */
+export function testDatabaseEnv(dataDir: string): Record<string, string> {
+  if (!testDatabaseUrl) return {};
+  return {
+    DATABASE_URL: testDatabaseUrl,
+    DATABASE_SCHEMA: testSchema(dataDir),
+    TOKEN_SECRET: createHash('sha256').update(`secret:${dataDir}`).digest('base64url'),
+  };
+}
+
+/** Drops the schema of the servers on `dataDir` (with TEST_DATABASE_URL; else nothing to do). */
+export async function dropTestSchema(dataDir: string) {
+  if (testDatabaseUrl) await dropSchema(testSchema(dataDir));
+}
+
 async function dropSchema(schema: string) {
   const client = new pg.Client({ connectionString: testDatabaseUrl });
   await client.connect();
@@ -76,12 +96,7 @@ export async function startTestServer(
   // A concrete port, so PUBLIC_URL (and every link in a mail) points at this very server.
   const port = opts.port ?? (await freePort());
   const env: Record<string, string> = { REMINDER_INTERVAL_MS: '100000', PUBLIC_URL: `http://127.0.0.1:${port}`, ...generousLimits, ...opts.env };
-  if (testDatabaseUrl) {
-    env.DATABASE_URL ??= testDatabaseUrl;
-    env.DATABASE_SCHEMA ??= testSchema(dataDir);
-    // The same for every server on this data directory, as for instances sharing one database.
-    env.TOKEN_SECRET ??= createHash('sha256').update(`secret:${dataDir}`).digest('base64url');
-  }
+  for (const [name, value] of Object.entries(testDatabaseEnv(dataDir))) env[name] ??= value;
   // Tests run against the demo municipality, also those that pretend to be served on https (a
   // server others could reach, where the published demo password is refused): there the demo
   // team gets a password of the tests'. A test of a production start sets SEED_DEMO_DATA=false.

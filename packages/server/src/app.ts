@@ -72,7 +72,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     return true;
   }) as typeof events.emit;
   // On PostgreSQL, the other instances' events and data changes (a no-op on SQLite).
-  const feed = changeFeed(db, events, log);
+  const feed = changeFeed(db, events, log, config.databaseSchema);
   const outboxDir = join(config.dataDir, 'outbox');
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir });
   const booking = bookingService({

@@ -43,6 +43,7 @@ const notForCitizens: Record<string, string> = {
   headers_too_large: 'unreadable HTTP, never sent by a browser',
   chunk_extensions_too_large: 'unreadable HTTP, never sent by a browser',
   request_timeout: 'the browser reports a network error first (errors.network)',
+  invalid_character: 'a NUL character in an id or a text (PostgreSQL cannot store one): the widget never sends one',
   wrong_meeting: 'a meeting query parameter (for the load balancer) naming another meeting than the link’s: the widget never sends one',
 };
 

@@ -4,9 +4,11 @@ import type { DomainEvents, EventBus } from '../events.ts';
 import type { Log } from '../log.ts';
 import type { Db } from './database.ts';
 
-/** The notification channels every instance listens on. */
-const EVENTS_CHANNEL = 'balie_events';
-const DATA_CHANNEL = 'balie_data';
+/**
+ * The notification channels every instance listens on. NOTIFY is database-wide: the schema is in the
+ * name, so deployments (or test servers) in other schemas of the same database never hear each other.
+ */
+const channelsOf = (schema: string) => ({ events: `balie_events_${schema}`, data: `balie_data_${schema}` });
 /** How often a changed write count is told to the other instances (their slot caches compare it). */
 const DATA_NOTICE_MS = 50;
 /** PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; our events are a few hundred. */
@@ -29,8 +31,9 @@ export const isRemoteEvent = (payload: object) => remote.has(payload);
  * listening connection, which reconnects (events during that gap are missed, as with a restart).
  * On SQLite (one process) this does nothing.
  */
-export function changeFeed(db: Db, events: EventBus, log: Log) {
+export function changeFeed(db: Db, events: EventBus, log: Log, schema = 'public') {
   const origin = randomUUID();
+  const { events: EVENTS_CHANNEL, data: DATA_CHANNEL } = channelsOf(schema);
   let listener: pg.PoolClient | undefined;
   let dataTimer: NodeJS.Timeout | undefined;
   let stopped = false;

@@ -398,7 +398,7 @@ export const migrations: Migration[] = [
     sqlite: 'SELECT 1',
     postgres: `
   CREATE TABLE rate_limits (
-    key VARCHAR(255) PRIMARY KEY,
+    key TEXT PRIMARY KEY,
     points INTEGER NOT NULL DEFAULT 0,
     expire BIGINT
   );

@@ -51,7 +51,7 @@ export function documentsFeature(deps: DocumentsFeatureDeps) {
   // connections of its own: a PATCH holds its lock for as long as its bytes flow).
   const lockPool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: UPLOAD_LOCK_CONNECTIONS }) : undefined;
   lockPool?.on('error', () => {});
-  const locker = lockPool && postgresLocker(lockPool, deps.log);
+  const locker = lockPool && postgresLocker(lockPool, deps.log, { schema: config.databaseSchema });
   const appointments = bookingStore(deps.db);
   const documents = documentsService({
     store: documentsStore(deps.db),

@@ -2,8 +2,8 @@ import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/utils'
 import type pg from 'pg';
 import type { Log } from '../log.ts';
 
-/** Where a waiting request asks the holder, on whichever instance, to let go of an upload. */
-const RELEASE_CHANNEL = 'balie_tus_release';
+/** Where a waiting request asks the holder, on whichever instance, to let go of an upload (per schema). */
+const releaseChannel = (schema: string) => `balie_tus_release_${schema}`;
 const RETRY_MS = 50;
 
 /**
@@ -16,7 +16,8 @@ const RETRY_MS = 50;
  * A lock is a session-level advisory lock on a connection held for the request, so it goes with the
  * connection when an instance dies: the next instance can take over at once.
  */
-export function postgresLocker(pool: pg.Pool, log: Log, options: { acquireLockTimeoutMs?: number } = {}) {
+export function postgresLocker(pool: pg.Pool, log: Log, options: { schema?: string; acquireLockTimeoutMs?: number } = {}) {
+  const RELEASE_CHANNEL = releaseChannel(options.schema ?? 'public');
   const timeoutMs = options.acquireLockTimeoutMs ?? 30_000;
   /** This instance's holders: asked to release when a request elsewhere wants their upload. */
   const holders = new Map<string, RequestRelease>();

@@ -59,6 +59,11 @@ function toResponse(error: unknown): { status: number; body: unknown } {
       body: { error: { code: 'validation_failed', message: 'Some fields are missing or not valid.', fields } },
     };
   }
+  // PostgreSQL cannot store a NUL character in text (SQLite can): an id or name with one is simply
+  // not something we have or keep. SQLSTATE 22021, character_not_in_repertoire.
+  if ((error as { code?: unknown })?.code === '22021') {
+    return { status: 400, body: { error: { code: 'invalid_character', message: 'The request contains a character that is not allowed (such as a NUL character).' } } };
+  }
   // Errors raised by Koa's own body parser and friends carry an `expose`d status.
   const e = error as { status?: number; expose?: boolean; message?: string; type?: string };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { createHash } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -38,11 +39,15 @@ export async function purgeExpiredRateLimits(pool: pg.Pool, now = Date.now()) {
   await pool.query('DELETE FROM rate_limits WHERE expire < $1', [now]);
 }
 
+/**
+ * Counts under a hash of the key: a key holds a client address, and a forged or odd one may be long;
+ * stored hashed, every key has one short length and no address sits in the table as it is.
+ */
 function limitWith(limiter: RateLimiterAbstract): RateLimit {
   return {
     async take(key) {
       try {
-        await limiter.consume(key);
+        await limiter.consume(createHash('sha256').update(key).digest('base64url'));
         return undefined;
       } catch (refused) {
         if (!(refused instanceof RateLimiterRes)) throw refused;

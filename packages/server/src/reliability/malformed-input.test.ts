@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiRoutes, declaredRoutes, routeKey, type RouteSpec } from '../../../../test-support/api-routes.ts';
 import { book } from '../../../../test-support/booking.ts';
@@ -243,7 +241,7 @@ describe('reliability: malformed input over every public endpoint', () => {
     server.clock.set(DURING);
     beheerder = await signIn(server, staffEmail.an);
     medewerker = await signIn(server, staffEmail.bart);
-    secrets = [readFileSync(join(server.dataDir, 'token-secret'), 'utf8').trim(), beheerder.cookie.split('=')[1]!, medewerker.cookie.split('=')[1]!];
+    secrets = [server.app.config.tokenSecret, beheerder.cookie.split('=')[1]!, medewerker.cookie.split('=')[1]!];
   });
   after(async () => {
     agent.destroy();
@@ -568,7 +566,7 @@ describe('reliability: malformed input on the rate-limited routes, with their li
         try {
           const res = await send(server.url, req);
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          const problem = complaint(req, res, [readFileSync(join(server.dataDir, 'token-secret'), 'utf8').trim()]);
+          const problem = complaint(req, res, [server.app.config.tokenSecret]);
           if (problem) problems.add(problem, req);
         } catch (error) {
           problems.add(String(error), req);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
@@ -224,7 +223,7 @@ describe('reliability: the log after a booking, cancel and staff journey with fa
       'personal link token': token,
       'staff session id': staff.cookie.split('=')[1]!,
       'CSRF token': staff.csrfToken,
-      'token secret': readFileSync(join(server.dataDir, 'token-secret'), 'utf8').trim(),
+      'token secret': server.app.config.tokenSecret,
       'SMTP password': smtpPassword,
       'staff password': 'demo-password-123',
       'wrong password tried': 'not-the-password',

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { book } from '../../../../test-support/booking.ts';
 import { startChildServer, type ChildServer } from '../../../../test-support/child-server.ts';
-import { api, firstSlot, freePort, startTestServer, testClock } from '../../../../test-support/server.ts';
+import { api, dropTestSchema, firstSlot, freePort, startTestServer, testClock, testDatabaseEnv } from '../../../../test-support/server.ts';
 import { openPatch, tusClient } from '../../../../test-support/tus.ts';
 import { pdfBytes, sha256 } from '../../../../test-support/uploads.ts';
 
@@ -54,7 +54,7 @@ describe('reliability: SIGKILL in the middle of four concurrent uploads, then a 
     await seeding.stop();
 
     port = await freePort();
-    const first = await startChildServer({ dataDir, port });
+    const first = await startChildServer({ dataDir, port, env: testDatabaseEnv(dataDir) });
     children.push(first);
     uploads = [3, 5, 8, 12].map((size, i) => {
       const bytes = pdfBytes(size * MB + 4321 * i); // not a whole number of chunks
@@ -91,7 +91,7 @@ describe('reliability: SIGKILL in the middle of four concurrent uploads, then a 
     const statuses = await Promise.all(inFlight.map((p) => p.settled));
     assert.deepEqual(statuses, [0, 0, 0, 0], 'every PATCH in flight was cut off by the kill');
 
-    second = await startChildServer({ dataDir, port });
+    second = await startChildServer({ dataDir, port, env: testDatabaseEnv(dataDir) });
     children.push(second);
   });
 
@@ -100,6 +100,7 @@ describe('reliability: SIGKILL in the middle of four concurrent uploads, then a 
       child.kill('SIGKILL');
       await child.exited;
     }
+    await dropTestSchema(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
