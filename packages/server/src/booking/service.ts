@@ -41,6 +41,8 @@ type MailPayload = {
   to: { name: string; email: string; phone?: string; link?: LinkOf };
   at: Pick<Appointment, 'startAt' | 'endAt' | 'locationId'> & Partial<Pick<Appointment, 'calendarSequence'>>;
   extra: MailExtra;
+  /** The mail's own idempotency key where it has one (a reminder's); else the outbox row's id names it. */
+  key?: string;
 };
 
 const MAX_COMPANIONS = 2;
@@ -49,7 +51,10 @@ const MAX_COMPANIONS = 2;
  * removing a companion again and again sent the municipality's mail to any address (issue 10).
  */
 export const MAX_INVITATIONS = 5;
-/** A reminder whose mail failed this often is given up (each tick retries it until then). */
+/**
+ * A reminder whose mails could not be queued this often is given up (each tick retries it until
+ * then). Once queued, sending them is the mail outbox's, with its own retries (MAIL_ATTEMPTS).
+ */
 const REMINDER_ATTEMPTS = 5;
 /** A slot taken under the citizen's nose: offer this many others, from the first days that have them. */
 const ALTERNATIVES = 3;
@@ -57,7 +62,6 @@ const ALTERNATIVE_DAYS = 14;
 
 export function bookingService(deps: BookingDeps) {
   const { config, catalog, store, events } = deps;
-  const pending = new Set<Promise<unknown>>();
   let reminding: Promise<void> | undefined;
   const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
   const offer = offerCache(catalog, store.catalogVersion, () => store.db.inTransaction);
@@ -143,20 +147,26 @@ export function bookingService(deps: BookingDeps) {
   async function sendQueued(queued: QueuedMail<MailPayload>) {
     const a = await store.get(queued.appointmentId);
     if (!a) return; // removed after its retention period: nothing left to tell
-    const { to, at, extra } = queued.payload;
+    const { to, at, extra, key } = queued.payload;
+    // A reminder still in the outbox when the appointment was cancelled or moved tells of a time
+    // that is no longer; a moved appointment has reminders of its own.
+    if (queued.kind === 'reminder' && (a.status !== 'booked' || a.startAt !== at.startAt)) return;
     const token = !to.link
       ? undefined
       : 'citizen' in to.link
         ? citizenToken(a)
         : deriveToken(config.tokenSecret, 'companion', to.link.companionId, to.link.nonce);
     if (!to.email && to.phone) {
-      await deps.sms.send(to.phone, renderAppointmentSms(await mailOf(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: '', token }, extra)));
+      const sms = await mailOf(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: '', token }, extra);
+      // A reminder by SMS is its subject line: what and when.
+      const text = sms.kind === 'reminder' ? mailTexts[sms.lang].reminder.subject(sms.serviceName, formatWhen(sms.startAt, sms.lang)) : renderAppointmentSms(sms);
+      await deps.sms.send(to.phone, text);
       return;
     }
     await deps.mailer.send({
       ...(await appointmentMail(queued.kind as MailKind, { ...a, ...at }, { name: to.name, email: to.email, token }, extra)),
       // Not the appointment id: the key shows in the outbox folder's file names, which the demo mailbox lists.
-      idempotencyKey: `mail-${queued.id}`,
+      idempotencyKey: key ?? `mail-${queued.id}`,
       appointmentId: a.id,
     });
   }
@@ -170,9 +180,10 @@ export function bookingService(deps: BookingDeps) {
    * `changeAndMail`). A slow mail server then never holds up the citizen's answer, a crash never
    * loses the mail, and a mail that cannot be built never turns a stored booking into a 500.
    */
-  async function mail(kind: MailKind, a: Appointment, to: MailPayload['to'], extra: MailExtra = {}) {
+  async function mail(kind: MailKind, a: Appointment, to: MailPayload['to'], extra: MailExtra = {}, key?: string) {
     // The calendar revision too: a later move must not turn this mail's .ics into a newer one.
-    await outbox.enqueue(a.id, kind, { to, at: { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId, calendarSequence: a.calendarSequence }, extra });
+    const at = { startAt: a.startAt, endAt: a.endAt, locationId: a.locationId, calendarSequence: a.calendarSequence };
+    await outbox.enqueue(a.id, kind, { to, at, extra, ...(key ? { key } : {}) });
   }
 
   /** Runs a change and queues its mails in one transaction, then wakes the outbox. */
@@ -194,19 +205,6 @@ export function bookingService(deps: BookingDeps) {
     email: c.email,
     ...(withLink ? { link: { companionId: c.id, nonce: c.tokenNonce } } : {}),
   });
-
-  /** Like `mail`, but the caller waits for the mail to be out and learns when it failed (reminders). */
-  function deliver(kind: MailKind, a: Appointment, recipient: Recipient, idempotencyKey: string): Promise<void> {
-    const sending = Promise.resolve().then(async () =>
-      deps.mailer.send({ ...(await appointmentMail(kind, a, recipient, {})), idempotencyKey, appointmentId: a.id }),
-    );
-    const settled: Promise<unknown> = sending.then(
-      () => pending.delete(settled),
-      () => pending.delete(settled),
-    );
-    pending.add(settled);
-    return sending;
-  }
 
   /** What a mail or SMS about the appointment says, in the appointment's language. */
   async function mailOf(kind: MailKind, a: Appointment, recipient: Recipient, extra: MailExtra): Promise<AppointmentMail> {
@@ -234,7 +232,6 @@ export function bookingService(deps: BookingDeps) {
   const appointmentMail = async (...args: Parameters<typeof mailOf>) => renderAppointmentMail(await mailOf(...args));
 
   const citizenToken = (a: Appointment) => deriveToken(config.tokenSecret, 'citizen', a.id, a.tokenNonce);
-  const companionToken = (c: Companion) => deriveToken(config.tokenSecret, 'companion', c.id, c.tokenNonce);
 
   /** The reminders of an appointment starting at `startAt` that are still ahead. */
   function remindersFor(startAt: string): DueReminder[] {
@@ -362,25 +359,27 @@ export function bookingService(deps: BookingDeps) {
       : undefined;
   }
 
-  async function sendReminder(reminder: Reminder) {
-    const a = await store.get(reminder.appointmentId);
+  /**
+   * Claims a due reminder and queues its mails in one transaction. The claim is a conditional
+   * update: of several instances that tick at once, one marks it sent and queues, the others find
+   * it taken and do nothing; the outbox then sends each mail once. Queuing that fails (the
+   * transaction rolls back) counts an attempt, and a later tick tries again.
+   */
+  async function queueReminder(reminder: Reminder) {
     try {
-      if (a?.status === 'booked') {
+      await store.transaction(async () => {
+        if (!(await store.claimReminder(reminder.id, config.now().toISOString()))) return;
+        const a = await store.get(reminder.appointmentId);
+        if (a?.status !== 'booked') return;
+        // The keys name the appointment (retention finds the outbox files by it), the reminder and the recipient.
         const key = (who: string) => `reminder-${a.id}-${reminder.offsetMin}-${Date.parse(reminder.dueAt)}-${who}`;
-        await Promise.all([
-          // Booked by staff with only a mobile number: the SMS below is the reminder.
-          ...(a.citizenEmail ? [deliver('reminder', a, { name: a.citizenName, email: a.citizenEmail, token: citizenToken(a) }, key('citizen'))] : []),
-          ...(await store.listCompanions(a.id)).map((c) => deliver('reminder', a, { ...c, token: companionToken(c) }, key(c.id))),
-        ]);
-        if (a.citizenPhone) {
-          const service = localize((await requireService(a.serviceId)).texts, a.lang).name;
-          const text = mailTexts[a.lang].reminder.subject(service, formatWhen(a.startAt, a.lang));
-          await deps.sms.send(a.citizenPhone, text).catch((error) => deps.log('sms reminder failed', error));
-        }
-      }
-      await store.reminderSent(reminder.id, config.now().toISOString());
+        // Booked by staff with only a mobile number: the SMS below is the reminder.
+        if (a.citizenEmail) await mail('reminder', a, { name: a.citizenName, email: a.citizenEmail, link: { citizen: true } }, {}, key('citizen'));
+        for (const c of await store.listCompanions(a.id)) await mail('reminder', a, companionRecipient(c), {}, key(c.id));
+        if (a.citizenPhone) await mail('reminder', a, { name: a.citizenName, email: '', phone: a.citizenPhone });
+      });
     } catch (error) {
-      deps.log(`reminder for appointment ${reminder.appointmentId} failed`, error);
+      deps.log(`reminder for appointment ${reminder.appointmentId} could not be queued`, error);
       await store.reminderFailed(reminder.id);
     }
   }
@@ -700,19 +699,20 @@ export function bookingService(deps: BookingDeps) {
     },
 
     /**
-     * Sends every due reminder; called on a timer and once at start-up, one run at a time. A reminder
-     * is marked sent only after its mails are out, so a crash in between sends it again on restart;
-     * each mail carries an idempotency key, so the outbox keeps one copy and SMTP one Message-ID.
+     * Queues every due reminder's mails and sends what the outbox holds; called on a timer and once
+     * at start-up, one run at a time per instance, on any number of instances. A reminder is marked
+     * sent in the transaction that queues its mails (see `queueReminder`), so it is queued once in
+     * the cluster and a crash loses none; each mail keeps its idempotency key in the outbox.
      */
     sendDueReminders(): Promise<void> {
-      // The same tick retries queued mails whose earlier attempt failed.
-      void outbox.kick();
       if (!reminding) {
         // Deferred a tick, so `reminding` is set before the run can end (and clear it).
-        const run = Promise.resolve().then(async () =>
-          Promise.all((await store.dueReminders(config.now().toISOString(), REMINDER_ATTEMPTS)).map(sendReminder)),
-        );
-        reminding = run.then(() => undefined).finally(() => (reminding = undefined));
+        const run = Promise.resolve().then(async () => {
+          await Promise.all((await store.dueReminders(config.now().toISOString(), REMINDER_ATTEMPTS)).map(queueReminder));
+          // The same tick retries queued mails whose earlier attempt failed, and sends what a crash left.
+          await outbox.kick();
+        });
+        reminding = run.finally(() => (reminding = undefined));
       }
       return reminding;
     },
@@ -721,7 +721,6 @@ export function bookingService(deps: BookingDeps) {
     async flush() {
       await reminding?.catch(() => undefined);
       await outbox.idle();
-      while (pending.size) await Promise.allSettled([...pending]);
     },
     citizenToken,
   };

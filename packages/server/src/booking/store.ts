@@ -324,7 +324,7 @@ export function bookingStore(db: Db) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
-    /** Reminders due and not yet sent, except those that failed `maxAttempts` times. */
+    /** Reminders due and not yet sent, except those whose queuing failed `maxAttempts` times. */
     dueReminders: (nowIso: string, maxAttempts: number): Promise<Reminder[]> =>
       db.q
         .selectFrom('reminders')
@@ -334,13 +334,20 @@ export function bookingStore(db: Db) {
         .where('attempts', '<', maxAttempts)
         .orderBy('due_at')
         .execute(),
-    /** Marked only once its mails are out: a crash before this sends it again (see sendDueReminders). */
-    reminderSent: async (id: number, atIso: string) => {
-      await db.q
+    /**
+     * Marks a reminder sent unless it is already: true for the one caller (of all instances) that
+     * got it. Call inside the transaction that queues its mails, so it is marked exactly when they are
+     * queued. On PostgreSQL a second instance's update waits for the first one's commit and then
+     * finds `sent_at` set; SQLite runs one writer at a time.
+     */
+    claimReminder: async (id: number, atIso: string): Promise<boolean> => {
+      const result = await db.q
         .updateTable('reminders')
         .set((eb) => ({ sent_at: atIso, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
-        .execute();
+        .where('sent_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     /** Counts a failed attempt; a later tick tries again. */
     reminderFailed: async (id: number) => {

@@ -13,6 +13,12 @@ export interface QueuedMail<Payload> {
 /** After this many failed attempts a mail is given up (kept, with its last error, for an operator). */
 export const MAIL_ATTEMPTS = 8;
 const RETRY_BASE_MS = 30_000;
+/**
+ * How long a claimed mail belongs to the instance that claimed it. Should that instance die before
+ * the mail is out (or back with a retry time), another one takes it up after this; it is longer than
+ * a send takes, so a slow mail server does not have a mail sent twice.
+ */
+export const MAIL_LEASE_MS = 5 * 60_000;
 const BATCH = 50;
 /** Mails rendered in one turn of the event loop; their file or SMTP writes overlap. */
 const PER_TURN = 8;
@@ -21,8 +27,10 @@ const PER_TURN = 8;
  * The mail outbox: a row is written in the same transaction as the change it tells about (a
  * booking, a cancellation), so a crash never loses a confirmation and a slow mail server never
  * holds up the citizen's answer. A worker renders and sends queued rows in the background, deletes a
- * row once its mail is out, and retries a failed one later with a growing delay. Sending is at least
- * once: a crash between sending and deleting sends again, under the same idempotency key.
+ * row once its mail is out, and retries a failed one later with a growing delay. Several instances may
+ * run it on one database: each row is claimed by one of them for a lease (MAIL_LEASE_MS), so a mail
+ * goes out once. Sending is at least once only across a crash: an instance that dies between sending
+ * and deleting leaves the row to another after the lease, which sends under the same idempotency key.
  */
 export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail: QueuedMail<Payload>) => Promise<void>; log: (message: string, error?: unknown) => void }) {
   const s = {
@@ -31,16 +39,29 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
         .insertInto('mail_outbox')
         .values({ appointment_id: appointmentId, kind, payload, created_at: createdAt, next_attempt_at: 0 })
         .execute(),
-    due: (now: number, after: number, limit: number) =>
-      db.q
+    /**
+     * Takes up to `limit` due rows for this instance: their next attempt moves to `leaseUntil` in the
+     * same statement, so no other instance sees them as due while this one sends. On PostgreSQL, rows
+     * another instance is claiming this moment are skipped rather than waited for; SQLite runs one
+     * writer at a time, so there the statement alone is atomic.
+     */
+    claim: async (now: number, leaseUntil: number, limit: number) => {
+      const due = db.q
         .selectFrom('mail_outbox')
-        .select(['id', 'appointment_id as appointmentId', 'kind', 'payload', 'attempts'])
+        .select('id')
         .where('failed_at', 'is', null)
         .where('next_attempt_at', '<=', now)
-        .where('id', '>', after)
         .orderBy('id')
         .limit(limit)
-        .execute(),
+        .$if(db.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+      const rows = await db.q
+        .updateTable('mail_outbox')
+        .set({ next_attempt_at: leaseUntil })
+        .where('id', 'in', due)
+        .returning(['id', 'appointment_id as appointmentId', 'kind', 'payload', 'attempts'])
+        .execute();
+      return rows.sort((a, b) => a.id - b.id);
+    },
     sent: (id: number) => db.q.deleteFrom('mail_outbox').where('id', '=', id).execute(),
     failed: (id: number, nextAttemptAt: number, lastError: string, failedAt: string | null) =>
       db.q
@@ -73,12 +94,12 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
   async function drain() {
     do {
       again = false;
-      // `after` moves forward, so a mail that failed in this pass waits for its retry time.
-      let after = 0;
+      // A claimed row is not due again until its lease ends, and a failed one waits for its retry
+      // time: the pass ends when nothing due is left unclaimed.
       for (;;) {
-        const rows = await s.due(opts.now().getTime(), after, BATCH);
+        const now = opts.now().getTime();
+        const rows = await s.claim(now, now + MAIL_LEASE_MS, BATCH);
         if (!rows.length) break;
-        after = rows.at(-1)!.id;
         // A few mails per turn of the event loop, each turn after the requests that are waiting:
         // rendering (.ics, MIME) runs on the thread that answers citizens, and they come first.
         for (let i = 0; i < rows.length; i += PER_TURN) {

@@ -5,6 +5,8 @@ import type { RetentionStore } from './store.ts';
 const DAY = 86_400_000;
 /** Appointments read per query; the sweep asks again until none is left. */
 const BATCH = 100;
+/** The name of the sweep's advisory lock on PostgreSQL (each schema has its own, see `alone`). */
+const SWEEP_LOCK = 'retention-sweep';
 
 export interface SweepCounts {
   appointments: number;
@@ -24,6 +26,8 @@ export interface SweepOptions {
  * Retention (README, "Privacy"): RETENTION_DAYS after an appointment ended, or after it was
  * cancelled, its personal data goes. Driven by the database, so it is idempotent and a run that died
  * halfway is finished by the next; each appointment is its own transaction. Logs counts, never content.
+ * Several instances on one PostgreSQL database each run it on their timer; an advisory lock lets one
+ * sweep at a time and the others skip their turn (see `alone`). On SQLite, one process owns the file.
  */
 export function retentionSweep(deps: {
   db: Db;
@@ -90,7 +94,9 @@ export function retentionSweep(deps: {
   return {
     /** One run now; a run already going is joined rather than doubled. */
     run(opts: SweepOptions = {}): Promise<SweepCounts> {
-      running ??= sweep(opts).finally(() => (running = undefined));
+      running ??= alone(deps.db, SWEEP_LOCK, () => sweep(opts))
+        .then((counts) => counts ?? { appointments: 0, documents: 0, mails: 0, feedbackComments: 0, failed: 0 })
+        .finally(() => (running = undefined));
       return running;
     },
     /** Resolves when no run is going (stopping the app waits for it before closing the database). */
@@ -101,3 +107,35 @@ export function retentionSweep(deps: {
 }
 
 export type RetentionSweep = ReturnType<typeof retentionSweep>;
+
+/**
+ * Runs `work` unless another instance of this database runs it now; then resolves undefined at once.
+ * On PostgreSQL a session-level advisory lock on a connection of its own (a transaction-level lock
+ * would need the whole run in one transaction), released by the end of the run or by the connection
+ * closing when the instance dies. The key includes the schema: several schemas may share a database
+ * (the tests'), and they must not keep each other from their sweeps. SQLite: `work` runs.
+ */
+async function alone<T>(db: Db, name: string, work: () => Promise<T>): Promise<T | undefined> {
+  if (!db.pool) return work();
+  const client = await db.pool.connect();
+  let broken = false;
+  const lock = async (fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock') => {
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(`SELECT ${fn}(hashtext(current_schema() || ':' || $1)) AS ok`, [name]);
+      return rows[0]?.ok === true;
+    } catch (error) {
+      broken = true; // the connection is closed with its lock, not handed back to the pool
+      throw error;
+    }
+  };
+  try {
+    if (!(await lock('pg_try_advisory_lock'))) return undefined;
+    try {
+      return await work();
+    } finally {
+      await lock('pg_advisory_unlock');
+    }
+  } finally {
+    client.release(broken);
+  }
+}

@@ -17,19 +17,27 @@ export interface OutboxOptions {
   retentionDays: number;
 }
 
-const BATCH = 20;
 const HOUR = 3_600_000;
+/**
+ * How long a claimed delivery belongs to the instance that claimed it, at least: past it another
+ * instance takes the row up (the first one died). Twice the request timeout when that is longer.
+ */
+const LEASE_MS = 60_000;
 
 /**
  * Sends the outbox rows one at a time, oldest first, and keeps every row until the receiver answered
- * 2xx. Delivery is at least once (a crash between the answer and our update re-sends after a restart),
- * so receivers deduplicate on the event id. The delivery mechanics run on the wall clock, not on the
- * domain clock (config.now), because they sleep with real timers.
+ * 2xx. Several instances may run it on one database: each claims one row at a time for a lease, so an
+ * event goes out once. Delivery is at least once only across a crash (a crash between the answer and
+ * our update re-sends once the lease is over), so receivers deduplicate on the event id. The delivery
+ * mechanics run on the wall clock, not on the domain clock (config.now), because they sleep with real
+ * timers.
  */
 export function webhookOutbox(opts: OutboxOptions) {
   const { store, log } = opts;
   const maxDelayMs = opts.maxDelayMs ?? HOUR;
   const maxAttempts = opts.maxAttempts ?? 32; // about a day with the default 10 s base and 1 h cap
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const leaseMs = Math.max(LEASE_MS, 2 * timeoutMs);
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -38,8 +46,11 @@ export function webhookOutbox(opts: OutboxOptions) {
   let inFlight: AbortController | undefined;
   let prunedAt = 0;
 
-  /** Exponential backoff with up to 20% jitter, so many failed rows do not all return at once. */
-  const backoff = (attempts: number) => Math.min(opts.retryBaseMs * 2 ** (attempts - 1), maxDelayMs) * (1 + Math.random() * 0.2);
+  /**
+   * Exponential backoff with up to 20% jitter, so many failed rows do not all return at once. Whole
+   * milliseconds: PostgreSQL's BIGINT column refuses a fraction.
+   */
+  const backoff = (attempts: number) => Math.round(Math.min(opts.retryBaseMs * 2 ** (attempts - 1), maxDelayMs) * (1 + Math.random() * 0.2));
 
   async function attempt(delivery: Delivery) {
     const attemptNo = delivery.attempts + 1;
@@ -59,14 +70,15 @@ export function webhookOutbox(opts: OutboxOptions) {
         body: delivery.payload,
         // A redirect is an answer we do not follow: the configured URL is the one that must say 2xx.
         redirect: 'manual',
-        signal: AbortSignal.any([inFlight.signal, AbortSignal.timeout(opts.timeoutMs ?? 10_000)]),
+        signal: AbortSignal.any([inFlight.signal, AbortSignal.timeout(timeoutMs)]),
       });
       await response.body?.cancel();
       if (response.ok) return await store.markDelivered(delivery.id, new Date().toISOString());
       error = `HTTP ${response.status}`;
     } catch (failure) {
-      // Stopping aborts the request; the row stays as it was and goes out after the restart.
-      if (stopped) return;
+      // Stopping aborts the request; the row is given back as it was and goes out after the restart
+      // (or from another instance), without waiting for the lease.
+      if (stopped) return await store.release(delivery.id, Date.now());
       error = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
     } finally {
       inFlight = undefined;
@@ -80,11 +92,12 @@ export function webhookOutbox(opts: OutboxOptions) {
   }
 
   async function drain() {
-    for (let batch = await store.due(Date.now(), BATCH); batch.length && !stopped; batch = await store.due(Date.now(), BATCH)) {
-      for (const delivery of batch) {
-        if (stopped) return;
-        await attempt(delivery);
-      }
+    // One row per claim: attempts run one after another, so a claimed batch would outlast its lease.
+    while (!stopped) {
+      const [delivery] = await store.claim(Date.now(), Date.now() + leaseMs, 1);
+      if (!delivery) break;
+      if (stopped) return await store.release(delivery.id, Date.now());
+      await attempt(delivery);
     }
     if (Date.now() - prunedAt > HOUR) {
       prunedAt = Date.now();

@@ -66,15 +66,34 @@ export function webhookStore(db: Db) {
         .values({ id: row.id, type: row.type, payload: row.payload, created_at: row.createdAt, next_attempt_at: dueAt })
         .execute();
     },
-    due: (now: number, limit: number): Promise<Delivery[]> =>
-      pending()
-        .select(['id', 'type', 'payload', 'attempts'])
-        .$narrowType<{ id: string }>()
+    /**
+     * Takes up to `limit` due deliveries for this instance: their next attempt moves to `leaseUntil`
+     * in the same statement, so no other instance sees them as due while this one sends (and should
+     * this one die, another takes them up once the lease is over). PostgreSQL skips rows another
+     * instance is claiming this moment; SQLite runs one writer at a time.
+     */
+    async claim(now: number, leaseUntil: number, limit: number): Promise<Delivery[]> {
+      const due = pending()
+        .select('id')
         .where('next_attempt_at', '<=', now)
         .orderBy('next_attempt_at')
         .orderBy('created_at')
         .limit(limit)
-        .execute(),
+        .$if(db.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+      const rows = await db.q
+        .updateTable('webhook_deliveries')
+        .set({ next_attempt_at: leaseUntil })
+        .where('id', 'in', due)
+        .returning(['id', 'type', 'payload', 'attempts', 'created_at as createdAt'])
+        .$narrowType<{ id: string }>()
+        .execute();
+      // RETURNING keeps no order: oldest first, as they were due.
+      return rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(({ createdAt: _, ...delivery }) => delivery);
+    },
+    /** Gives a claimed delivery back without counting an attempt (the server stops mid-request). */
+    release: async (id: string, dueAt: number): Promise<void> => {
+      await db.q.updateTable('webhook_deliveries').set({ next_attempt_at: dueAt }).where('id', '=', id).execute();
+    },
     /** When the earliest pending delivery is due, or undefined when none is pending. */
     async nextDueAt(): Promise<number | undefined> {
       const row = await pending()
