@@ -90,8 +90,22 @@ export function mailOutbox<Payload>(db: Db, opts: { now: () => Date; send: (mail
     }
   }
 
+  /**
+   * SQLite is one process: a lease found at its first pass was taken by this server before it died
+   * (a crash mid-send), and nobody else will finish it; its mails go out now rather than after the
+   * lease. A row never tried (attempts 0) has a future next attempt only as a lease. On PostgreSQL
+   * another instance may hold it: there the lease runs out.
+   */
+  let recovered = db.dialect !== 'sqlite';
+  async function recoverOwnLeases() {
+    recovered = true;
+    const now = opts.now().getTime();
+    await db.q.updateTable('mail_outbox').set({ next_attempt_at: now }).where('failed_at', 'is', null).where('attempts', '=', 0).where('next_attempt_at', '>', now).execute();
+  }
+
   /** One pass over everything due, in batches; a few mails of a batch go out side by side. */
   async function drain() {
+    if (!recovered) await recoverOwnLeases();
     do {
       again = false;
       // A claimed row is not due again until its lease ends, and a failed one waits for its retry
