@@ -169,7 +169,16 @@ export class BalieMeetingView extends BalieView {
       this.feedbackGiven = state.feedbackGiven;
       // Optional: an older server does not say.
       this.prefersText = state.prefersText === true;
-      if (state.ended) return this.finish('ended-by-staff', state.nextSteps, state.followUp);
+      if (state.ended) {
+        // Told already (the socket closed when staff ended it): the poll only brings the next steps
+        // and the follow-up; ending again would take back the survey the end screen offered.
+        if (this.step === 'ended') {
+          this.nextSteps = state.nextSteps;
+          this.followUp = state.followUp;
+          return;
+        }
+        return this.finish('ended-by-staff', state.nextSteps, state.followUp);
+      }
       if (state.admitted && this.step === 'lobby') {
         this.callStartedAt = Date.now();
         this.announce(this.t.meeting.admitted);
