@@ -85,7 +85,9 @@ export function changeFeed(db: Db, events: EventBus, log: Log, schema = 'public'
         const delivered = (originalEmit as (n: string, ...a: unknown[]) => boolean)(name, ...args);
         if (payload && !remote.has(payload)) {
           const text = JSON.stringify({ origin, name, payload });
-          if (text.length <= MAX_PAYLOAD) notify(EVENTS_CHANNEL, text);
+          // Told to the others once the change is committed (and never after a rollback), like the
+          // local listeners: an instance that hears it must find the data.
+          if (text.length <= MAX_PAYLOAD) db.afterCommit(() => notify(EVENTS_CHANNEL, text));
           else log('change feed: event too large to share', new Error(String(name)));
         }
         return delivered;
