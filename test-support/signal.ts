@@ -1,7 +1,26 @@
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { api, type TestServer } from './server.ts';
-import type { StaffClient } from './staff.ts';
+import { book } from './booking.ts';
+import { api, firstSlot, startTestServer, testClock, type TestServer } from './server.ts';
+import { signIn, staffEmail, type StaffClient } from './staff.ts';
+
+/** Monday 1 March 2027 before opening, and 08:55 local: inside the window of its first video slot. */
+export const MONDAY = '2027-03-01T06:00:00Z';
+export const DURING = '2027-03-01T07:55:00Z';
+
+/**
+ * Two video appointments at the same time (two staff members, so two meetings), the clock inside
+ * their window, and An signed in: what the signalling tests attack across meetings.
+ */
+export async function twoMeetings() {
+  const server = await startTestServer({ clock: testClock(MONDAY) });
+  const slot = await firstSlot(server.url);
+  const first = await book(server, slot);
+  const second = await book(server, slot, { citizen: { name: 'Ahmed Benali', email: 'ahmed@example.org' } });
+  server.clock.set(DURING);
+  const staff = await signIn(server, staffEmail.an);
+  return { server, staff, first, second };
+}
 
 /** The body of POST /api/meeting/join and POST /api/staff/appointments/:id/join. */
 export interface MeetingJoin {

@@ -3,11 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { book } from '../../../../test-support/booking.ts';
 import { api, firstSlot, startTestServer, testClock, testDatabaseUrl, type TestServer } from '../../../../test-support/server.ts';
-import { connectPeer, joinAsHolder, signalUrl, type MeetingJoin, type TestPeer } from '../../../../test-support/signal.ts';
+import { connectPeer, DURING, joinAsHolder, MONDAY, signalUrl, twoMeetings, type MeetingJoin, type TestPeer } from '../../../../test-support/signal.ts';
 import { openEventStream, signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
 
-const MONDAY = '2027-03-01T06:00:00Z';
-const DURING = '2027-03-01T07:55:00Z';
 
 /** The answer to an upgrade: PeerJS's first message, or the refusal's status and JSON. */
 function tryUpgrade(url: string): Promise<{ opened: string } | { status: number; body: { error: { code: string; message: string } } }> {
@@ -40,12 +38,7 @@ describe('the meeting routing parameter (meeting=<id>, hashed by HAProxy)', () =
   let second: { id: string; token: string };
   const open: TestPeer[] = [];
   before(async () => {
-    server = await startTestServer({ clock: testClock(MONDAY) });
-    const slot = await firstSlot(server.url);
-    first = await book(server, slot);
-    second = await book(server, slot, { citizen: { name: 'Ahmed Benali', email: 'ahmed@example.org' } });
-    server.clock.set(DURING);
-    staff = await signIn(server, staffEmail.an);
+    ({ server, staff, first, second } = await twoMeetings());
   });
   after(async () => {
     for (const peer of open) peer.socket.terminate();

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { book } from '../../../../test-support/booking.ts';
 import { api, firstSlot, startTestServer, testClock, type TestServer } from '../../../../test-support/server.ts';
-import { connectPeer, joinAsHolder, joinAsStaff, signalUrl, upgradeStatus, type MeetingJoin, type TestPeer } from '../../../../test-support/signal.ts';
-import { signIn, staffEmail, type StaffClient } from '../../../../test-support/staff.ts';
+import { connectPeer, DURING, joinAsHolder, joinAsStaff, MONDAY, signalUrl, twoMeetings, upgradeStatus, type MeetingJoin, type TestPeer } from '../../../../test-support/signal.ts';
+import type { StaffClient } from '../../../../test-support/staff.ts';
 
-const MONDAY = '2027-03-01T06:00:00Z';
-const DURING = '2027-03-01T07:55:00Z';
 
 describe('signalling', () => {
   let server: TestServer;
@@ -15,12 +13,7 @@ describe('signalling', () => {
   let first: { id: string; token: string };
   let second: { id: string; token: string };
   before(async () => {
-    server = await startTestServer({ clock: testClock(MONDAY) });
-    const slot = await firstSlot(server.url);
-    first = await book(server, slot);
-    second = await book(server, slot, { citizen: { name: 'Ahmed Benali', email: 'ahmed@example.org' } });
-    server.clock.set(DURING);
-    staff = await signIn(server, staffEmail.an);
+    ({ server, staff, first, second } = await twoMeetings());
   });
   after(() => server.cleanup());
 
