@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
@@ -12,37 +11,58 @@ const ENTRY = 'digitale-balie.js';
 const kb = (bytes: number) => bytes / 1024;
 const gzipBytes = (files: string[]) => files.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
 
-/**
- * The modules a file imports statically (`import … from "./x.js"`, `export … from`, bare
- * `import "./x.js"`), not the lazy `import("./x.js")` ones. Rolldown emits only relative specifiers
- * between chunks, so a regex over the minified output is enough.
- */
-export function staticImports(code: string): string[] {
-  const specifiers = new Set<string>();
-  for (const m of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{][^;'"`]*?from\s*)?["']([^"']+)["']/g)) specifiers.add(m[1]!);
-  return [...specifiers].filter((s) => s.startsWith('.'));
+/** What the bundler says of one output chunk: its source modules and the chunks it imports statically. */
+interface ChunkInfo {
+  fileName: string;
+  moduleIds: string[];
+  imports: string[];
 }
 
-/** `start` and every file reachable from it through static imports. */
-function staticClosure(start: string[]): string[] {
+/**
+ * Builds the widget with vite.config.ts into `outDir`, keeping Rolldown's own account of each chunk
+ * (`generateBundle`'s output chunks) instead of reading the minified files back.
+ */
+async function buildWidget(outDir: string): Promise<ChunkInfo[]> {
+  const chunks: ChunkInfo[] = [];
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    root,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+    plugins: [
+      {
+        name: 'bench-chunk-info',
+        generateBundle(_options, output) {
+          for (const chunk of Object.values(output)) {
+            if (chunk.type === 'chunk') chunks.push({ fileName: chunk.fileName, moduleIds: chunk.moduleIds, imports: chunk.imports });
+          }
+        },
+      },
+    ],
+  });
+  return chunks;
+}
+
+/** `start` and every chunk reachable from it through static imports (not the lazy `import()` ones). */
+function staticClosure(chunks: ChunkInfo[], start: string[]): string[] {
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
   const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const specifier of staticImports(readFileSync(file, 'utf8'))) visit(resolve(dirname(file), specifier));
+  const visit = (fileName: string) => {
+    if (seen.has(fileName)) return;
+    seen.add(fileName);
+    const chunk = byName.get(fileName);
+    if (!chunk) throw new Error(`the bundle has no chunk ${fileName}`);
+    chunk.imports.forEach(visit);
   };
   start.forEach(visit);
   return [...seen];
 }
 
-function run(command: string, args: string[]) {
-  return new Promise<void>((done, fail) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`))));
-  });
+/** Source modules that ship in more than one chunk: each copy is code the browser downloads twice. */
+export function duplicateModules(chunks: ChunkInfo[]): { id: string; chunks: string[] }[] {
+  const where = new Map<string, string[]>();
+  for (const chunk of chunks) for (const id of chunk.moduleIds) where.set(id, [...(where.get(id) ?? []), chunk.fileName]);
+  return [...where].filter(([, files]) => files.length > 1).map(([id, files]) => ({ id: relative(root, id), chunks: files }));
 }
 
 /** Lit alone, minified by the same bundler and options as the widget: the floor any Lit widget pays. */
@@ -71,36 +91,34 @@ async function litAloneGzipBytes(dir: string): Promise<number> {
   return gzipBytes([join(dir, 'lit.js')]);
 }
 
-const jsFiles = (dir: string) =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.js'))
-    .map((file) => join(dir, file));
-
 export const bundle: Benchmark = {
   name: 'bundle',
-  ids: ['bundle.booking_entry_gzip_kb', 'bundle.all_gzip_kb'],
+  ids: ['bundle.booking_entry_gzip_kb', 'bundle.all_gzip_kb', 'bundle.duplicate_modules'],
   async run() {
     const tmp = mkdtempSync(join(tmpdir(), 'balie-bench-bundle-'));
     try {
       // A private outDir: rebuilding dist/widget under a running server or e2e run would pull files
       // from under it. Same config, so the same chunks.
       const widgetDir = join(tmp, 'widget');
-      await run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', widgetDir, '--emptyOutDir']);
+      const chunks = await buildWidget(widgetDir);
       const lit = await litAloneGzipBytes(join(tmp, 'lit'));
+      const gzipOf = (fileNames: string[]) => gzipBytes(fileNames.map((fileName) => join(widgetDir, fileName)));
 
-      const all = jsFiles(widgetDir);
-      const bookingView = all.filter((file) => /^booking-view-.*\.js$/.test(relative(join(widgetDir, 'chunks'), file)));
+      const all = chunks.map((chunk) => chunk.fileName);
+      const bookingView = all.filter((fileName) => /^chunks\/booking-view-[\w-]{8}\.js$/.test(fileName));
       if (bookingView.length !== 1) throw new Error(`expected one booking-view chunk, found ${bookingView.length}`);
-      const bookingEntry = staticClosure([join(widgetDir, ENTRY), bookingView[0]!]);
+      const bookingEntry = staticClosure(chunks, [ENTRY, bookingView[0]!]);
       const parts = bookingEntry
-        .map((file) => ({ name: relative(widgetDir, file).replace(/^chunks\//, '').replace(/-[\w-]{8}\.js$/, ''), bytes: gzipBytes([file]) }))
+        .map((fileName) => ({ name: fileName.replace(/^chunks\//, '').replace(/-[\w-]{8}\.js$/, ''), bytes: gzipOf([fileName]) }))
         .sort((a, b) => b.bytes - a.bytes)
         .map((part) => `${part.name} ${kb(part.bytes).toFixed(1)}`);
+      const duplicates = duplicateModules(chunks);
+      const modules = new Set(chunks.flatMap((chunk) => chunk.moduleIds)).size;
 
       return [
         figure({
           id: 'bundle.booking_entry_gzip_kb',
-          ours: kb(gzipBytes(bookingEntry)),
+          ours: kb(gzipOf(bookingEntry)),
           baseline: kb(lit),
           target: { on: 'ours', atMost: 20 },
           unit: 'KiB gz',
@@ -108,11 +126,21 @@ export const bundle: Benchmark = {
         }),
         figure({
           id: 'bundle.all_gzip_kb',
-          ours: kb(gzipBytes(all)),
+          ours: kb(gzipOf(all)),
           baseline: kb(lit),
           target: { on: 'ours', atMost: 120 },
           unit: 'KiB gz',
           note: `${all.length} JS files in dist/widget; baseline: Lit alone`,
+        }),
+        figure({
+          id: 'bundle.duplicate_modules',
+          ours: duplicates.length,
+          baseline: modules,
+          target: { on: 'ours', atMost: 0 },
+          unit: 'modules',
+          note: duplicates.length
+            ? `shipped twice: ${duplicates.map((d) => `${d.id} in ${d.chunks.join(', ')}`).join('; ')}`
+            : `no source module in two chunks (Rolldown's moduleIds per output chunk); baseline: modules shipped`,
         }),
       ];
     } finally {
