@@ -46,9 +46,18 @@ export class BalieBookingView extends BalieView {
       () => undefined,
     );
     try {
-      this.locations = await this.api.listLocations();
-      if (this.serviceId) await this.pickService(await this.api.getService(this.serviceId));
-      else this.services = await this.api.listServices();
+      // A preset service's free times are asked for at once with the service and the locations: on a
+      // slow line requests one after the other cost the first step a round trip each.
+      const slots = this.serviceId ? this.api.listSlots(this.serviceId, { days: 42 }) : undefined;
+      slots?.catch(() => undefined); // its failure, if any, is reported by pickService
+      const [locations, service, services] = await Promise.all([
+        this.api.listLocations(),
+        this.serviceId ? this.api.getService(this.serviceId) : undefined,
+        this.serviceId ? undefined : this.api.listServices(),
+      ]);
+      this.locations = locations;
+      if (service) await this.pickService(service, slots);
+      else this.services = services;
     } catch (error) {
       this.error = this.fail(error);
     }
@@ -59,11 +68,11 @@ export class BalieBookingView extends BalieView {
     void this.focusHeading();
   }
 
-  private async pickService(service: Service) {
+  private async pickService(service: Service, asked = this.api.listSlots(service.id, { days: 42 })) {
     this.service = service;
     this.error = '';
     // Offer only the channels and locations that have free times, so no choice leads nowhere.
-    const slots = await this.api.listSlots(service.id, { days: 42 });
+    const slots = await asked;
     const seen = new Map<string, ChannelChoice>();
     for (const s of slots) seen.set(`${s.channel}|${s.locationId ?? ''}`, { channel: s.channel, locationId: s.locationId });
     this.choices = [...seen.values()].sort((a, b) => (a.channel === 'video' ? -1 : b.channel === 'video' ? 1 : 0));
