@@ -41,7 +41,7 @@ export function changeFeed(db: Db, events: EventBus, log: Log, schema = 'public'
 
   const notify = (channel: string, payload: string) => {
     if (!db.pool || stopped) return;
-    db.pool.query('SELECT pg_notify($1, $2)', [channel, payload]).catch((error) => log('change feed: notify failed', error));
+    db.notify(channel, payload).catch((error) => log('change feed: notify failed', error));
   };
 
   const connect = async (): Promise<void> => {
@@ -86,8 +86,9 @@ export function changeFeed(db: Db, events: EventBus, log: Log, schema = 'public'
         if (payload && !remote.has(payload)) {
           const text = JSON.stringify({ origin, name, payload });
           // Told to the others once the change is committed (and never after a rollback), like the
-          // local listeners: an instance that hears it must find the data.
-          if (text.length <= MAX_PAYLOAD) db.afterCommit(() => notify(EVENTS_CHANNEL, text));
+          // local listeners: an instance that hears it must find the data. Inside a transaction the
+          // NOTIFY rides on the COMMIT's round trip (see Db.notify).
+          if (text.length <= MAX_PAYLOAD) notify(EVENTS_CHANNEL, text);
           else log('change feed: event too large to share', new Error(String(name)));
         }
         return delivered;

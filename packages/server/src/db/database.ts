@@ -4,7 +4,7 @@ import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations, postgresBaseline, POSTGRES_BASELINE_VERSION } from './migrations.ts';
 import type { Tables } from './tables.ts';
@@ -44,6 +44,12 @@ export interface Db {
    * transaction: events and outbox kicks that must see the committed data. Dropped on a rollback.
    */
   afterCommit(work: () => void): void;
+  /**
+   * PostgreSQL only (a no-op on SQLite): NOTIFY `channel` with `payload`. Inside a transaction it is
+   * sent with the COMMIT, in the same round trip, so the listeners hear it once the data is committed
+   * and never after a rollback; outside one, at once.
+   */
+  notify(channel: string, payload: string): Promise<void>;
   /** Migrates (under a lock on PostgreSQL, so several instances may start at once). */
   ready(): Promise<void>;
   /**
@@ -136,19 +142,47 @@ function openPostgres(url: string, schema = 'public'): Db {
   });
   // An idle connection the server drops (a database restart) must not take the process down.
   pool.on('error', () => {});
-  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Tables>({ dialect: new NotifyingPostgresDialect({ pool }) });
   return handle({
     dialect: 'postgres',
     kysely,
     pool,
+    notify: async (channel, payload) => {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
     ready: () => migratePostgres(pool, schema),
     otherConnections: () => 0,
     close: () => kysely.destroy(),
   });
 }
 
+/** The NOTIFYs of the transaction being committed (see `Db.notify`), as SQL: `pg_notify('…', '…')`. */
+const commitNotices = new AsyncLocalStorage<string[]>();
+
+/**
+ * Kysely's PostgreSQL dialect, but a COMMIT carries the transaction's NOTIFYs in its own round trip
+ * (`SELECT pg_notify(…); COMMIT` as one simple query): a NOTIFY per event on a pooled connection of
+ * its own cost every booking a connection checkout and a round trip. PostgreSQL delivers a NOTIFY
+ * made in a transaction only when it commits.
+ */
+class NotifyingPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const commit = driver.commitTransaction.bind(driver);
+    driver.commitTransaction = async (connection) => {
+      const notices = commitNotices.getStore();
+      if (!notices?.length) return commit(connection);
+      // An aborted transaction fails the SELECT, so COMMIT is never reached; Kysely then rolls back.
+      await connection.executeQuery(CompiledQuery.raw(`SELECT ${notices.join(', ')}; COMMIT`));
+    };
+    return driver;
+  }
+}
+
 interface Parts {
   dialect: Dialect;
+  /** PostgreSQL: NOTIFY outside a transaction. */
+  notify?(channel: string, payload: string): Promise<void>;
   kysely: Kysely<Tables>;
   sqlite?: Database.Database;
   pool?: pg.Pool;
@@ -160,6 +194,7 @@ interface Parts {
 function handle(parts: Parts): Db {
   const current = new AsyncLocalStorage<Transaction<Tables>>();
   const pending = new WeakMap<Transaction<Tables>, (() => void)[]>();
+  const notices = new WeakMap<Transaction<Tables>, string[]>();
   let writes = 0;
   let external = 0;
   let savepoints = 0;
@@ -185,11 +220,15 @@ function handle(parts: Parts): Db {
     async transaction(work) {
       if (current.getStore()) return work();
       let queued: (() => void)[] = [];
+      const notifies: string[] = [];
       try {
-        const result = await kysely.transaction().execute((trx) => {
-          pending.set(trx, (queued = []));
-          return current.run(trx, work);
-        });
+        const result = await commitNotices.run(notifies, () =>
+          kysely.transaction().execute((trx) => {
+            pending.set(trx, (queued = []));
+            notices.set(trx, notifies);
+            return current.run(trx, work);
+          }),
+        );
         current.exit(() => {
           for (const job of queued) job();
         });
@@ -206,7 +245,10 @@ function handle(parts: Parts): Db {
       await sql`SAVEPOINT ${name}`.execute(trx);
       try {
         const result = await work();
-        await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
+        // On PostgreSQL the savepoint is left for the COMMIT (or an outer rollback) to end: a RELEASE
+        // would cost a round trip and frees nothing (the subtransaction's id stays with the
+        // transaction either way); a later savepoint nests inside it and rolls back on its own.
+        if (parts.dialect === 'sqlite') await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
         return result;
       } catch (error) {
         await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(trx);
@@ -220,6 +262,13 @@ function handle(parts: Parts): Db {
       const queue = trx && pending.get(trx);
       if (queue) queue.push(work);
       else current.exit(work);
+    },
+    async notify(channel, payload) {
+      if (!parts.notify) return;
+      const trx = current.getStore();
+      const queue = trx && notices.get(trx);
+      if (queue) queue.push(`pg_notify(${pg.escapeLiteral(channel)}, ${pg.escapeLiteral(payload)})`);
+      else await parts.notify(channel, payload);
     },
     ready: parts.ready,
     dataVersion: () => `${writes}:${external}:${parts.otherConnections()}`,
