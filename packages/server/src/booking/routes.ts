@@ -35,9 +35,9 @@ export function bookingRoutes(booking: BookingService, limits: Pick<PublicRateLi
   });
 
   router.post('/appointments', limits.booking, async (ctx) => {
-    const { appointment, token } = await booking.book(parseBody(ctx, bookingSchema));
+    const { appointment, token, service, companions } = await booking.book(parseBody(ctx, bookingSchema));
     ctx.status = 201;
-    ctx.body = { token, appointment: await booking.view({ role: 'citizen', appointment }) };
+    ctx.body = { token, appointment: await booking.view({ role: 'citizen', appointment }, { service, companions }) };
   });
 
   router.get('/appointment', async (ctx) => {

@@ -64,7 +64,7 @@ export function bookingService(deps: BookingDeps) {
   const { config, catalog, store, events } = deps;
   let reminding: Promise<void> | undefined;
   const listings = slotCache<ReturnType<typeof publicSlot>>({ version: store.dataVersion, now: config.now });
-  const offer = offerCache(catalog, store.catalogVersion, () => store.db.inTransaction);
+  const offer = offerCache(catalog, store.catalogVersion, () => store.db.inTransaction, store.exactDataVersion);
 
   const requireService = async (id: string): Promise<Service> => {
     const service = await offer.getService(id);
@@ -397,7 +397,8 @@ export function bookingService(deps: BookingDeps) {
       );
     },
 
-    async book(input: BookingInput): Promise<{ appointment: Appointment; token: string }> {
+    /** Books an offered slot; with what was written, for its answer (see `view`) without reading it back. */
+    async book(input: BookingInput): Promise<{ appointment: Appointment; token: string; service: Service; companions: Companion[] }> {
       const service = await requireService(input.serviceId);
       requireChannel(service, input.channel);
       requirePhoneFor(input.channel, input.citizen.phone);
@@ -431,17 +432,19 @@ export function bookingService(deps: BookingDeps) {
         if (!booked) return undefined;
         if (input.prefersText) await store.preferText(booked.appointment.id);
         await mail('confirmation', booked.appointment, citizenRecipient(booked.appointment));
+        const companions: Companion[] = [];
         if (input.companion) {
           const companion = await newCompanion(booked.appointment.id, input.companion);
           await mail('companionInvite', booked.appointment, companionRecipient(companion), { invitedBy: companion.role });
+          companions.push(companion);
         }
-        return booked;
+        return { ...booked, companions };
       });
       if (!claimed) throw await slotTaken(service, input);
-      const { appointment, token } = claimed;
+      const { appointment, token, companions } = claimed;
       const { id, staffId } = appointment;
       events.emit('appointment.booked', { appointmentId: id, staffId, startAt: slot.start });
-      return { appointment, token };
+      return { appointment, token, service, companions };
     },
 
     /** Resolves a personal link; a cancelled or long-past appointment no longer opens. */
@@ -463,9 +466,13 @@ export function bookingService(deps: BookingDeps) {
       return holder;
     },
 
-    async view(holder: LinkHolder) {
+    /**
+     * What the holder of a link sees of the appointment. `known` is what the caller has at hand
+     * already (a booking just made knows its service and companions), so it is not read again.
+     */
+    async view(holder: LinkHolder, known: { service?: Service; companions?: Companion[] } = {}) {
       const a = holder.appointment;
-      const service = await requireService(a.serviceId);
+      const service = known.service ?? (await requireService(a.serviceId));
       return {
         id: a.id,
         role: holder.role,
@@ -478,7 +485,7 @@ export function bookingService(deps: BookingDeps) {
         end: a.endAt,
         lang: a.lang,
         citizenName: a.citizenName,
-        companions: (await store.listCompanions(a.id)).map((c) => ({ id: c.id, name: c.name, role: c.role })),
+        companions: (known.companions ?? (await store.listCompanions(a.id))).map((c) => ({ id: c.id, name: c.name, role: c.role })),
       };
     },
 

@@ -117,15 +117,18 @@ export function bookingStore(db: Db) {
       .values(units.map((unit) => ({ staff_id: staffId, unit_at: unit, appointment_id: appointmentId })))
       .execute();
   };
-  /** Replaces the reminders still to send. */
-  const replaceReminders = async (appointmentId: string, reminders: DueReminder[]) => {
-    await dropUnsentReminders(appointmentId);
+  const addReminders = async (appointmentId: string, reminders: DueReminder[]) => {
     if (!reminders.length) return;
     await db.q
       .insertInto('reminders')
       .values(reminders.map((r) => ({ appointment_id: appointmentId, offset_min: r.offsetMin, due_at: r.dueAt })))
       .onConflict((oc) => oc.columns(['appointment_id', 'offset_min']).doNothing())
       .execute();
+  };
+  /** Replaces the reminders still to send. */
+  const replaceReminders = async (appointmentId: string, reminders: DueReminder[]) => {
+    await dropUnsentReminders(appointmentId);
+    await addReminders(appointmentId, reminders);
   };
   const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
 
@@ -171,7 +174,8 @@ export function bookingStore(db: Db) {
           })
           .execute();
         await claimUnits(appointment.staffId, units, appointment.id);
-        await replaceReminders(appointment.id, reminders);
+        // A new appointment has no reminders to replace: one statement less per booking.
+        await addReminders(appointment.id, reminders);
       }),
     /**
      * Frees the old time, claims the new one and, when given, replaces the unsent reminders: all or
@@ -361,6 +365,11 @@ export function bookingStore(db: Db) {
     catalogVersion: async () => (await db.q.selectFrom('catalog_version').select('version').executeTakeFirstOrThrow()).version,
     /** Differs after any write to the database, by this process or another one (for caches). */
     dataVersion: (): string => db.dataVersion(),
+    /**
+     * `dataVersion` where it is exact at once: SQLite's moves with every write of this process and
+     * every commit of another connection. Undefined on PostgreSQL, whose other instances are heard late.
+     */
+    exactDataVersion: db.dialect === 'sqlite' ? (): string => db.dataVersion() : undefined,
   };
 }
 
