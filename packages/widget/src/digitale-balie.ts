@@ -18,7 +18,7 @@ import { BalieUploadProgressEvent, type BalieUploadProgressDetail } from './even
 import { BalieUploadCompletedEvent, type BalieUploadCompletedDetail } from './events/upload-completed.ts';
 import { BalieDocumentReceivedEvent, type BalieDocumentReceivedDetail } from './events/document-received.ts';
 import type { DeviceChoice } from './views/device-check-view.ts';
-import { defaultMessages, loadMessages, resolveLang, supportedLangs, type Lang, type Messages } from './i18n/index.ts';
+import { defaultMessages, loadBookingMessages, loadMessages, resolveLang, supportedLangs, type BookingMessages, type Lang, type Messages } from './i18n/index.ts';
 import { pageLinkToken } from './page-link.ts';
 import { tokens } from './styles/tokens.ts';
 import { languageSwitch, languageSwitchStyles } from './views/language-switch.ts';
@@ -103,7 +103,10 @@ export class DigitaleBalie extends LitElement {
    */
   @property() appointment?: string;
 
-  @state() private messages: Messages = defaultMessages;
+  /** The texts on screen: the booking ones until a view outside the booking journey needs them all. */
+  @state() private messages: BookingMessages = defaultMessages;
+  /** Every text, once the manage or meeting view is open (the same object as `messages` then). */
+  @state() private allMessages?: Messages;
   @state() private view?: View;
   @state() private announcement = '';
   @state() private meeting?: { appointment: AppointmentView; deviceOnly: boolean };
@@ -149,8 +152,15 @@ export class DigitaleBalie extends LitElement {
     if (changed.has('appointment') && this.hasUpdated) void this.prepare();
   }
 
-  private async loadTexts() {
-    this.messages = await loadMessages(this.activeLang);
+  /** The booking texts for the booking view; every text for the others. */
+  private async loadTexts(view = this.view) {
+    if (view === 'booking') {
+      this.messages = await loadBookingMessages(this.activeLang);
+      this.allMessages = undefined;
+    } else {
+      this.allMessages = await loadMessages(this.activeLang);
+      this.messages = this.allMessages;
+    }
   }
 
   /** The municipality's language policy; the API client is a lazy chunk the views share. */
@@ -164,7 +174,7 @@ export class DigitaleBalie extends LitElement {
   private async prepare() {
     const view: View = this.token ? 'manage' : 'booking';
     await Promise.all([
-      this.loadOfferedLangs().then(() => this.loadTexts()),
+      this.loadOfferedLangs().then(() => this.loadTexts(view)),
       view === 'manage' ? import('./views/manage-view.ts') : import('./views/booking-view.ts'),
     ]);
     this.view = view;
@@ -205,10 +215,12 @@ export class DigitaleBalie extends LitElement {
   }
 
   private renderView() {
-    const common = { t: this.messages, lang: this.activeLang, server: this.server };
+    const common = { lang: this.activeLang, server: this.server };
+    // The manage and meeting views read every text, so they wait for them (prepare loads them first).
+    const all = this.allMessages;
     if (this.view === 'booking') {
       return html`<balie-booking-view
-        .t=${common.t}
+        .t=${this.messages}
         .lang=${common.lang}
         .server=${common.server}
         .serviceId=${this.service}
@@ -221,9 +233,9 @@ export class DigitaleBalie extends LitElement {
           this.dispatchEvent(new BalieErrorEvent({ ...e.detail, context: 'booking' }))}
       ></balie-booking-view>`;
     }
-    if (this.view === 'manage') {
+    if (this.view === 'manage' && all) {
       return html`<balie-manage-view
-        .t=${common.t}
+        .t=${all}
         .lang=${common.lang}
         .server=${common.server}
         .token=${this.token}
@@ -238,10 +250,10 @@ export class DigitaleBalie extends LitElement {
           this.dispatchEvent(new BalieErrorEvent({ ...e.detail, context: 'manage' }))}
       ></balie-manage-view>`;
     }
-    if (this.view === 'meeting' && this.meeting) {
+    if (this.view === 'meeting' && this.meeting && all) {
       const m = this.meeting;
       return html`<balie-meeting-view
-        .t=${common.t}
+        .t=${all}
         .lang=${common.lang}
         .server=${common.server}
         .token=${this.token}

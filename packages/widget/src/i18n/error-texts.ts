@@ -1,4 +1,4 @@
-import type { Messages } from './messages.ts';
+import type { BookingMessages } from './messages.ts';
 
 /**
  * The server's refusal codes a citizen can meet, each with the text that tells them what to do next.
@@ -25,11 +25,11 @@ export const errorTexts = {
   feedback_given: (t) => t.errors.feedbackGiven,
   meeting_ended: (t) => t.meeting.closed,
   meeting_closed: (t) => t.meeting.closed,
-} satisfies Record<string, (t: Messages) => string>;
+} satisfies Record<string, (t: BookingMessages) => string>;
 
 /** A failure in the citizen's language: `network` when the server was not reached, a 5xx as ours. */
-export function errorText(t: Messages, code: string, status: number): string {
+export function errorText(t: BookingMessages, code: string, status: number): string {
   if (code === 'network') return t.errors.network;
   if (status >= 500) return t.errors.server;
-  return (errorTexts as Record<string, (t: Messages) => string>)[code]?.(t) ?? t.errors.generic;
+  return (errorTexts as Record<string, (t: BookingMessages) => string>)[code]?.(t) ?? t.errors.generic;
 }

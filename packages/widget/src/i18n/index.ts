@@ -1,14 +1,15 @@
-import type { Messages } from './messages.ts';
-import { nl } from './nl.ts';
+import type { BookingMessages, Messages } from './messages.ts';
+import { nlBooking } from './nl-booking.ts';
 
-export type { Messages };
+export type { BookingMessages, Messages };
 export const supportedLangs = ['nl', 'fr', 'en', 'de'] as const;
 export type Lang = (typeof supportedLangs)[number];
 export const ZONE = 'Europe/Brussels';
 
-// Dutch ships in the entry; every other language is a small lazy chunk loaded on demand.
+// Dutch booking texts ship in the entry; the other Dutch texts and every other language are small
+// lazy chunks loaded on demand.
 const loaders: Record<Lang, () => Promise<Messages>> = {
-  nl: async () => nl,
+  nl: async () => (await import('./nl.ts')).nl,
   fr: async () => (await import('./fr.ts')).fr,
   en: async () => (await import('./en.ts')).en,
   de: async () => (await import('./de.ts')).de,
@@ -19,11 +20,14 @@ export function resolveLang(requested: string | null | undefined): Lang {
   return (supportedLangs as readonly string[]).includes(base!) ? (base as Lang) : 'nl';
 }
 
+/** Every text of a language: for the manage and meeting views. */
 export const loadMessages = (lang: Lang): Promise<Messages> => loaders[lang]();
-export const defaultMessages = nl;
+/** What the booking journey needs: in Dutch without a request. */
+export const loadBookingMessages = (lang: Lang): Promise<BookingMessages> => (lang === 'nl' ? Promise.resolve(nlBooking) : loaders[lang]());
+export const defaultMessages: BookingMessages = nlBooking;
 
 /** Date and time in Europe/Brussels, whatever the citizen's device zone. */
-export function formatDate(iso: string, t: Messages, style: 'day' | 'time' | 'full' = 'full'): string {
+export function formatDate(iso: string, t: Pick<Messages, 'locale'>, style: 'day' | 'time' | 'full' = 'full'): string {
   const options: Intl.DateTimeFormatOptions =
     style === 'day'
       ? { weekday: 'long', day: 'numeric', month: 'long', timeZone: ZONE }
@@ -34,7 +38,7 @@ export function formatDate(iso: string, t: Messages, style: 'day' | 'time' | 'fu
 }
 
 /** How the citizen meets the municipality: by video, or at a named counter with its address. */
-export function whereText(t: Messages, location: { name: string; address: string } | null): string {
+export function whereText(t: Pick<Messages, 'booking'>, location: { name: string; address: string } | null): string {
   return location ? t.booking.counter(`${location.name}, ${location.address}`) : t.booking.video;
 }
 

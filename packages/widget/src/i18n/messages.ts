@@ -323,3 +323,9 @@ export interface Messages {
     preferHint: string;
   };
 }
+
+/** What the booking journey reads: it ships with the entry, the rest of the texts come with their views. */
+export type BookingMessages = Pick<Messages, 'locale' | 'common' | 'errors' | 'booking'> & {
+  meeting: Pick<Messages['meeting'], 'closed'>;
+  rtt: Pick<Messages['rtt'], 'title' | 'prefer' | 'preferHint'>;
+};

@@ -1,7 +1,7 @@
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ApiError, BalieApi } from '../api/client.ts';
-import { defaultMessages, type Lang, type Messages } from '../i18n/index.ts';
+import { defaultMessages, type BookingMessages, type Lang } from '../i18n/index.ts';
 import { errorText } from '../i18n/error-texts.ts';
 import { tokens } from '../styles/tokens.ts';
 
@@ -34,7 +34,11 @@ function rootElementOf(view: Element): Element | undefined {
 export class BalieView extends LitElement {
   static override styles = [tokens];
 
-  @property({ attribute: false }) t: Messages = defaultMessages;
+  /**
+   * The booking texts by default; the views outside the booking journey narrow this to every text
+   * (`override t: Messages = nl`), whose Dutch is a lazy chunk of its own.
+   */
+  @property({ attribute: false }) t: BookingMessages = defaultMessages;
   @property({ attribute: false }) override lang: Lang = 'nl';
   @property({ attribute: false }) server = '';
 

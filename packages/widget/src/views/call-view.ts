@@ -13,6 +13,8 @@ import { callStyles } from './call-view.styles.ts';
 import './chat-panel.ts';
 import './documents-panel.ts';
 import './rtt-panel.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /**
  * The call: a tile per participant, controls (microphone, camera, screen, audio only, leave),
@@ -22,6 +24,9 @@ import './rtt-panel.ts';
  */
 @customElement('balie-call-view')
 export class BalieCallView extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   static override styles = [...BalieView.styles, callStyles];
 
   @property({ attribute: false }) join!: MeetingJoin;

@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Channel, Location, Slot } from '../api/types.ts';
 import { BalieView } from './balie-view.ts';
 import './slot-picker.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /** How far ahead a counter is looked for: the longest booking horizon of a service (six weeks). */
 const LOOK_AHEAD_DAYS = 42;
@@ -14,6 +16,9 @@ const LOOK_AHEAD_DAYS = 42;
  */
 @customElement('balie-channel-switch')
 export class BalieChannelSwitch extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   @property() serviceId = '';
   /** The channel the appointment moves to. */
   @property() channel: Channel = 'counter';

@@ -4,6 +4,8 @@ import type { ChatMessage } from '../call/peer-mesh.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
 import { chatParts } from './chat-links.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /**
  * Chat over the data channel: nothing is stored on the server. Text is rendered as text (Lit escapes
@@ -12,6 +14,9 @@ import { chatParts } from './chat-links.ts';
  */
 @customElement('balie-chat-panel')
 export class BalieChatPanel extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   static override styles = [
     ...BalieView.styles,
     css`

@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { DEVICE_PARTS, DeviceTestController, type DevicePart, type DeviceParts, type PartState } from '../controllers/device-test.ts';
 import { canChooseSpeaker, MediaDevicesController } from '../controllers/media-devices.ts';
 import { BalieView } from './balie-view.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 export interface DeviceChoice {
   result: 'passed' | 'failed';
@@ -23,6 +25,9 @@ const MARKS: Record<PartState, string> = { checking: '…', asking: '?', passed:
  */
 @customElement('balie-device-check')
 export class BalieDeviceCheck extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   static override styles = [
     ...BalieView.styles,
     css`

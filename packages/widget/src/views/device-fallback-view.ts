@@ -5,6 +5,8 @@ import type { AppointmentView, Channel, Slot } from '../api/types.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
 import './channel-switch.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 type Mode = 'choose' | 'phone' | 'counter' | 'done';
 
@@ -23,6 +25,9 @@ export interface FallbackChange {
  */
 @customElement('balie-device-fallback')
 export class BalieDeviceFallback extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   static override styles = [
     ...BalieView.styles,
     css`

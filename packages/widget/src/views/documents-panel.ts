@@ -6,6 +6,8 @@ import { localize, type DocumentList, type DocumentView } from '../api/types.ts'
 import { UploadsController, type UploadItem } from '../controllers/uploads.ts';
 import { BalieView } from './balie-view.ts';
 import { documentsPanelStyles } from './documents-panel.styles.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /** In a call the list is polled: citizens have no event stream, and staff share documents live. */
 const POLL_MS = 4000;
@@ -20,6 +22,9 @@ const PROGRESS_EVERY_MS = 250;
  */
 @customElement('balie-documents-panel')
 export class BalieDocumentsPanel extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   static override styles = [...BalieView.styles, documentsPanelStyles];
 
   @property({ attribute: false }) access!: DocumentsAccess;

@@ -2,10 +2,15 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BalieApi } from '../api/client.ts';
 import { BalieView } from './balie-view.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /** The optional, anonymous survey after the call: a score from 1 to 5 and a comment. */
 @customElement('balie-feedback-view')
 export class BalieFeedbackView extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   @property() token = '';
   @state() private sent = false;
   @state() private error = '';

@@ -7,6 +7,8 @@ import { BalieView } from './balie-view.ts';
 import './channel-switch.ts';
 import './documents-panel.ts';
 import './slot-picker.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 type Mode = 'view' | 'confirm-cancel' | 'reschedule' | 'switch-channel' | 'add-companion';
 
@@ -20,6 +22,9 @@ type SwitchableChannel = (typeof switchable)[number];
  */
 @customElement('balie-manage-view')
 export class BalieManageView extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   /** The personal link token. */
   @property() token = '';
   /** `toestel`: opened from the device-test link, go straight to the device check. */

@@ -12,6 +12,8 @@ import './device-fallback-view.ts';
 import type { FallbackChange } from './device-fallback-view.ts';
 import type { DeviceChoice } from './device-check-view.ts';
 import './feedback-view.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 type Step = 'welcome' | 'device' | 'device-done' | 'fallback' | 'lobby' | 'call' | 'left' | 'ended';
 /** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
@@ -22,6 +24,9 @@ type Who = { name: string; role: string };
 /** Joining from the personal link: welcome → device check → waiting room → call → end and feedback. */
 @customElement('balie-meeting-view')
 export class BalieMeetingView extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   @property() token = '';
   @property({ attribute: false }) appointment!: AppointmentView;
   /** Opened from the device-test link: only the check, days before. */

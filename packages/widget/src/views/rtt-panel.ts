@@ -6,6 +6,8 @@ import type { MeetingParticipant } from '../api/types.ts';
 import { RttAnnouncer } from '../call/rtt-announcer.ts';
 import type { RttChangeDetail, RttChannels } from '../call/rtt-channel.ts';
 import { BalieView } from './balie-view.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /**
  * Real-time text in the call (EN 301 549 6.2): what we type goes out letter by letter; each other
@@ -18,6 +20,9 @@ import { BalieView } from './balie-view.ts';
  */
 @customElement('balie-rtt-panel')
 export class BalieRttPanel extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   static override styles = [
     ...BalieView.styles,
     css`

@@ -8,6 +8,8 @@ import { BalieView } from './balie-view.ts';
 import './call-view.ts';
 import { staffCallTexts } from './staff-call-texts.ts';
 import { loadMessages } from '../i18n/index.ts';
+import type { Messages } from '../i18n/messages.ts';
+import { nl } from '../i18n/nl.ts';
 
 /** A safety net only: the server's MEETING-CHANGED notice on the signalling socket triggers a refresh at once. */
 const POLL_MS = 10_000;
@@ -21,6 +23,9 @@ const RECONNECT_ATTEMPTS = 5;
  */
 @customElement('balie-staff-call')
 export class BalieStaffCall extends BalieView {
+  /** Every text: this view is outside the booking journey (see BalieView). */
+  override t: Messages = nl;
+
   @property() appointmentId = '';
   @property() citizenName = '';
   @property() csrfToken = '';
