@@ -7,7 +7,7 @@
 //   750 kbit/s up) through the DevTools protocol, a fresh browser context (empty cache) per load.
 //   Both pages, both scripts and the API come from the same server process: the widget from its
 //   /widget/ mount in dist/widget as built (`npm run build` first), the bare element and both host
-//   pages from koa-static with the same options under /first-view/. Median of RUNS loads each,
+//   pages from koa-static with the same options under /first-view/, both with their .gz/.br beside them. Median of RUNS loads each,
 //   alternating, after one warm-up load of each.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +18,7 @@ import serve from 'koa-static';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { chromiumArgs, chromiumPath } from '../test-support/chromium.mjs';
+import { precompressed } from '../vite.config.ts';
 import { benchClock } from './fixtures.ts';
 import { quantile } from './measure.ts';
 import { startBenchServer } from './server.ts';
@@ -80,7 +81,7 @@ ${element}
 </html>
 `;
 
-/** Builds the bare element with Lit, minified by the same bundler and target as the widget. */
+/** Builds the bare element with Lit, minified and precompressed like the widget (same bundler, target, plugin). */
 async function buildBare(dir: string) {
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const entryDir = mkdtempSync(join(root, '.tmp', 'bench-first-view-'));
@@ -91,6 +92,7 @@ async function buildBare(dir: string) {
       configFile: false,
       logLevel: 'silent',
       publicDir: false,
+      plugins: [precompressed()],
       build: { outDir: dir, emptyOutDir: true, target: 'es2022', lib: { entry, formats: ['es'], fileName: () => 'bare-slots.js' }, rolldownOptions: { output: { minify: true } } },
     });
   } finally {
