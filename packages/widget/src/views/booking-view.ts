@@ -1,11 +1,9 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api/client.ts';
 import { localize, type AppointmentView, type Channel, type Location, type PublicConfig, type Service, type Slot } from '../api/types.ts';
 import { formatDate } from '../i18n/index.ts';
 import { BalieBookingRequestedEvent } from '../events/booking-requested.ts';
 import { BalieView } from './balie-view.ts';
-import './booking-form.ts';
 import type { BookingDetails } from './booking-form.ts';
 import { privacyNotice } from './privacy-notice.ts';
 import './slot-picker.ts';
@@ -14,26 +12,43 @@ type Step = 'service' | 'channel' | 'time' | 'details' | 'review' | 'done';
 type ChannelChoice = { channel: Channel; locationId: string | null };
 
 /** The booking journey: service → channel or location → time → details → review → confirmed. */
-@customElement('balie-booking-view')
 export class BalieBookingView extends BalieView {
-  /** Preselected service: the service step is skipped. */
-  @property() serviceId?: string;
+  static override properties = {
+    serviceId: {},
+    step: { state: true },
+    services: { state: true },
+    service: { state: true },
+    locations: { state: true },
+    choices: { state: true },
+    choice: { state: true },
+    chosenSlot: { state: true },
+    details: { state: true },
+    fieldErrors: { state: true },
+    error: { state: true },
+    alternatives: { state: true },
+    busy: { state: true },
+    booked: { state: true },
+    config: { state: true },
+  };
 
-  @state() private step: Step = 'service';
-  @state() private services?: Service[];
-  @state() private service?: Service;
-  @state() private locations: Location[] = [];
-  @state() private choices?: ChannelChoice[];
-  @state() private choice?: ChannelChoice;
-  @state() private chosenSlot?: Slot;
-  @state() private details?: BookingDetails;
-  @state() private fieldErrors: Record<string, string> = {};
-  @state() private error = '';
-  @state() private alternatives: Slot[] = [];
-  @state() private busy = false;
-  @state() private booked?: { token: string; appointment: AppointmentView };
+  /** Preselected service: the service step is skipped. */
+  serviceId?: string;
+
+  private step: Step = 'service';
+  private services?: Service[];
+  private service?: Service;
+  private locations: Location[] = [];
+  private choices?: ChannelChoice[];
+  private choice?: ChannelChoice;
+  private chosenSlot?: Slot;
+  private details?: BookingDetails;
+  private fieldErrors: Record<string, string> = {};
+  private error = '';
+  private alternatives: Slot[] = [];
+  private busy = false;
+  private booked?: { token: string; appointment: AppointmentView };
   /** RETENTION_DAYS and PRIVACY_URL for the privacy notice; the notice still shows without them. */
-  @state() private config?: PublicConfig;
+  private config?: PublicConfig;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -61,9 +76,31 @@ export class BalieBookingView extends BalieView {
     } catch (error) {
       this.error = this.fail(error);
     }
+    await this.updateComplete;
+    this.loadForm().catch(() => undefined); // tried again when the citizen needs it
+  }
+
+  /**
+   * The details form is a chunk of its own: not needed before the first step is on screen, so it is
+   * fetched then (see start), and waited for only if the citizen gets there first.
+   */
+  private form?: Promise<unknown>;
+  private loadForm() {
+    this.form ??= import('./booking-form.ts').catch((error: unknown) => {
+      this.form = undefined;
+      throw error;
+    });
+    return this.form;
   }
 
   private go(step: Step) {
+    if (step === 'details' && !customElements.get('balie-booking-form')) {
+      this.loadForm().then(
+        () => this.go(step),
+        (error: unknown) => (this.error = this.fail(error)),
+      );
+      return;
+    }
     this.step = step;
     void this.focusHeading();
   }
@@ -293,6 +330,7 @@ export class BalieBookingView extends BalieView {
       </div>`;
   }
 }
+customElements.define('balie-booking-view', BalieBookingView);
 
 declare global {
   interface HTMLElementTagNameMap {
