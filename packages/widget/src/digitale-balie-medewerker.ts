@@ -1,5 +1,4 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 
 /**
  * The staff console: sign in, today's agenda with live readiness, dossiers, services, opening
@@ -15,8 +14,13 @@ import { customElement, property, state } from 'lit/decorators.js';
  * @cssproperty --balie-font-family - Font of every text.
  * @cssproperty --balie-font-size - Base font size.
  */
-@customElement('digitale-balie-medewerker')
 export class DigitaleBalieMedewerker extends LitElement {
+  // Static properties instead of decorators, as in DigitaleBalie.
+  static override properties = {
+    lang: { reflect: true },
+    loaded: { state: true, attribute: false },
+  };
+
   static override styles = css`
     :host {
       display: block;
@@ -24,9 +28,9 @@ export class DigitaleBalieMedewerker extends LitElement {
   `;
 
   /** Language of the console: `nl`, `fr`, `en` or `de`. Without it, the page's `lang` when the server offers it (LANGUAGES). */
-  @property({ reflect: true }) override lang = '';
+  override lang = '';
 
-  @state() private loaded = false;
+  private loaded = false;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -37,6 +41,7 @@ export class DigitaleBalieMedewerker extends LitElement {
     return this.loaded ? html`<balie-staff-console .lang=${this.lang}></balie-staff-console>` : nothing;
   }
 }
+customElements.define('digitale-balie-medewerker', DigitaleBalieMedewerker);
 
 declare global {
   interface HTMLElementTagNameMap {

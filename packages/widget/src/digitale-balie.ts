@@ -1,5 +1,4 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import type { AppointmentView } from './api/types.ts';
 import { BalieBookingCancelledEvent } from './events/booking-cancelled.ts';
 import { BalieBookingConfirmedEvent, type BalieBookingConfirmedDetail } from './events/booking-confirmed.ts';
@@ -67,8 +66,22 @@ type View = 'booking' | 'manage' | 'meeting';
  * @cssproperty --balie-radius - Corner radius of buttons, inputs and the panel.
  * @cssproperty --balie-space - Base spacing unit.
  */
-@customElement('digitale-balie')
 export class DigitaleBalie extends LitElement {
+  // Static properties instead of decorators: see BalieView. `attribute: false` beside `state: true`
+  // (Lit implies it) keeps the internal states out of custom-elements.json's attributes.
+  static override properties = {
+    server: {},
+    service: {},
+    lang: { reflect: true },
+    appointment: {},
+    messages: { state: true, attribute: false },
+    allMessages: { state: true, attribute: false },
+    view: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    meeting: { state: true, attribute: false },
+    offeredLangs: { state: true, attribute: false },
+  };
+
   static override styles = [
     tokens,
     languageSwitchStyles,
@@ -89,29 +102,29 @@ export class DigitaleBalie extends LitElement {
   ];
 
   /** Base URL of the Digitale Balie server. Default: the origin this script was loaded from. */
-  @property() server = scriptOrigin;
+  server = scriptOrigin;
 
   /** Preselected service id, e.g. `mantelzorgpremie`: the service list is skipped. */
-  @property() service?: string;
+  service?: string;
 
   /** Language: `nl` (default), `fr`, `en` or `de`. Without it, the page's `lang` is used. */
-  @property({ reflect: true }) override lang = '';
+  override lang = '';
 
   /**
    * Personal link token. Default: the `balie` query parameter of the page URL, which the widget then
    * removes from the address bar (kept for a reload of this tab).
    */
-  @property() appointment?: string;
+  appointment?: string;
 
   /** The texts on screen: the booking ones until a view outside the booking journey needs them all. */
-  @state() private messages: BookingMessages = defaultMessages;
+  private messages: BookingMessages = defaultMessages;
   /** Every text, once the manage or meeting view is open (the same object as `messages` then). */
-  @state() private allMessages?: Messages;
-  @state() private view?: View;
-  @state() private announcement = '';
-  @state() private meeting?: { appointment: AppointmentView; deviceOnly: boolean };
+  private allMessages?: Messages;
+  private view?: View;
+  private announcement = '';
+  private meeting?: { appointment: AppointmentView; deviceOnly: boolean };
   /** The languages the server offers (LANGUAGES); empty until known, or when it does not say. */
-  @state() private offeredLangs: Lang[] = [];
+  private offeredLangs: Lang[] = [];
 
   private readonly pageParams = new URLSearchParams(globalThis.location?.search ?? '');
   /** `balie-stap` from the mailed link (e.g. `toestel` for the device test); used once. */
@@ -275,6 +288,7 @@ export class DigitaleBalie extends LitElement {
     return html`<p>${this.messages.common.loading}</p>${nothing}`;
   }
 }
+customElements.define('digitale-balie', DigitaleBalie);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
-import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations } from 'lit';
 import { ApiError, BalieApi } from '../api/client.ts';
 import { defaultMessages, type BookingMessages, type Lang } from '../i18n/index.ts';
 import { errorText } from '../i18n/error-texts.ts';
@@ -32,15 +31,25 @@ function rootElementOf(view: Element): Element | undefined {
  * error texts.
  */
 export class BalieView extends LitElement {
+  // Plain static properties, not Lit's decorators: the booking path ships without the decorator
+  // helpers. Field initialisers still go through Lit's accessors because tsconfig sets
+  // useDefineForClassFields: false (they are assignments in the constructor). Subclasses list only
+  // their own; Lit adds the inherited ones.
+  static override properties: PropertyDeclarations = {
+    t: { attribute: false },
+    lang: { attribute: false },
+    server: { attribute: false },
+  };
+
   static override styles = [tokens];
 
   /**
    * The booking texts by default; the views outside the booking journey narrow this to every text
    * (`override t: Messages = nl`), whose Dutch is a lazy chunk of its own.
    */
-  @property({ attribute: false }) t: BookingMessages = defaultMessages;
-  @property({ attribute: false }) override lang: Lang = 'nl';
-  @property({ attribute: false }) server = '';
+  t: BookingMessages = defaultMessages;
+  override lang: Lang = 'nl';
+  server = '';
 
   protected get api(): BalieApi {
     return new BalieApi(this.server);

@@ -1,5 +1,4 @@
 import { css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import type { Channel, Slot } from '../api/types.ts';
 import { formatDate, localDate } from '../i18n/index.ts';
 import { BalieView } from './balie-view.ts';
@@ -16,8 +15,17 @@ const addDays = (date: string, days: number) => {
  * Accessible slot picker: one radio group, a fieldset per day whose legend is the full date, and
  * every radio labelled with its full date and time. Native radios give arrow-key navigation.
  */
-@customElement('balie-slot-picker')
 export class BalieSlotPicker extends BalieView {
+  static override properties = {
+    serviceId: {},
+    channel: {},
+    locationId: {},
+    selected: {},
+    from: { state: true },
+    slots: { state: true },
+    error: { state: true },
+  };
+
   static override styles = [
     ...BalieView.styles,
     css`
@@ -38,15 +46,15 @@ export class BalieSlotPicker extends BalieView {
     `,
   ];
 
-  @property() serviceId = '';
-  @property() channel: Channel = 'video';
-  @property() locationId: string | null = null;
+  serviceId = '';
+  channel: Channel = 'video';
+  locationId: string | null = null;
   /** Start of the chosen slot. */
-  @property() selected?: string;
+  selected?: string;
 
-  @state() private from?: string;
-  @state() private slots?: Slot[];
-  @state() private error = '';
+  private from?: string;
+  private slots?: Slot[];
+  private error = '';
 
   private firstFrom?: string;
 
@@ -127,6 +135,7 @@ export class BalieSlotPicker extends BalieView {
     this.emit('select', slot);
   }
 }
+customElements.define('balie-slot-picker', BalieSlotPicker);
 
 declare global {
   interface HTMLElementTagNameMap {
