@@ -8,6 +8,7 @@ import type { BookingService } from '../booking/service.ts';
 import { bearerToken } from '../booking/routes.ts';
 import { HttpError } from '../http/errors.ts';
 import type { StaffAccount } from '../staff/identity.ts';
+import { nodeBody, writeNodeBodies } from './node-body.ts';
 import type { Actor, DocumentsService } from './service.ts';
 
 export const FILES_PATH = '/files';
@@ -118,6 +119,7 @@ export function tusEndpoint(deps: {
       return undefined;
     },
   });
+  writeNodeBodies(tus, deps.datastore);
   async function authenticate(ctx: Context): Promise<Actor> {
     const token = bearerToken(ctx);
     if (token) return { kind: 'holder', holder: await deps.booking.resolveToken(token) };
@@ -161,6 +163,8 @@ export function tusEndpoint(deps: {
       // tus.handle(req, res), but with our content type on our errors. May never settle for an
       // aborted PATCH: post-processing lives in the hooks.
       const request = new NodeRequest({ req: ctx.req, res: ctx.res });
+      // A PATCH body reaches the file store as Node's Buffers, not through web streams (node-body.ts).
+      if (ctx.method === 'PATCH') Object.defineProperty(request, 'body', { value: nodeBody(ctx.req) });
       const response = await tus.handleWeb(request);
       // A 204 to DELETE is tus's termination: the row goes before the answer, so the room it took is
       // free for the uploader's next request (tus's POST_TERMINATE event cannot be awaited).
