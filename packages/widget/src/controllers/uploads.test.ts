@@ -4,9 +4,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DocumentsApi } from '../api/client.ts';
 import { bookVideo } from '../test-support/booking.ts';
 import { testServerUrl, waitFor } from '../test-support/dom.ts';
-import { pending, UploadsController, type Pending, type UploadItem } from './uploads.ts';
+import { CHUNK_SIZE, MAX_CHUNK_SIZE, nextChunkSize, pending, UploadsController, type Pending, type UploadItem } from './uploads.ts';
 
 const HOUR = 3_600_000;
+const MiB = 1024 * 1024;
 
 /** `waitFor` for checks that read IndexedDB. */
 async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
@@ -113,6 +114,48 @@ describe('uploads controller', () => {
       expect(sent!.name).to.equal('huurcontract.pdf');
       await eventually(async () => (await keys()).length === 0 && resumeUrls().length === 0, 'nothing left on the device');
       second.hostDisconnected();
+    });
+  });
+  describe('chunk size', () => {
+    it('grows on a fast link, at most doubling, up to the largest chunk; stays at the first size on a slow one', () => {
+      // 5 MiB in 50 ms (~100 MB/s): a second's worth would be 100 MiB, so doubling is the limit.
+      expect(nextChunkSize(CHUNK_SIZE, CHUNK_SIZE, 50)).to.equal(2 * CHUNK_SIZE);
+      expect(nextChunkSize(48 * MiB, 48 * MiB, 400)).to.equal(MAX_CHUNK_SIZE);
+      expect(nextChunkSize(MAX_CHUNK_SIZE, MAX_CHUNK_SIZE, 100)).to.equal(MAX_CHUNK_SIZE);
+      // 5 MiB in 2 s (a weak mobile line): no growth.
+      expect(nextChunkSize(CHUNK_SIZE, CHUNK_SIZE, 2000)).to.equal(CHUNK_SIZE);
+      // A link that slows down: 40 MiB took 4 s, so the next chunk is what fits in a second (10 MiB).
+      expect(nextChunkSize(40 * MiB, 40 * MiB, 4000)).to.equal(10 * MiB);
+      expect(nextChunkSize(40 * MiB, 40 * MiB, 60_000)).to.equal(CHUNK_SIZE);
+    });
+
+    it('sends a large file on a fast link in fewer, larger chunks, byte-identical', async function () {
+      this.timeout(90_000);
+      const { api } = await appointment();
+      const size = 30 * MiB;
+      const file = pdf(size, 'bouwplan.pdf');
+      const patches: number[] = [];
+      const open = XMLHttpRequest.prototype.open;
+      XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, ...rest: unknown[]) {
+        if (method === 'PATCH') patches.push(Date.now());
+        return (open as (...args: unknown[]) => void).call(this, method, ...rest);
+      };
+      try {
+        let sent: string | undefined;
+        const controller = new UploadsController(host(), { api, maxFileBytes: () => 100 * MiB, onProgress: () => {}, onSent: (_item, id) => (sent = id) });
+        controller.hostConnected();
+        controller.add([file]);
+        await waitFor(() => sent, 'the upload to finish', 60_000);
+        const doc = (await api.list()).documents.find((d) => d.id === sent);
+        const expected = [...new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        expect(doc?.sha256).to.equal(expected);
+        expect(doc?.size).to.equal(size);
+        // 5 MiB chunks would be 6 requests; on loopback each chunk finishes in well under a second.
+        expect(patches.length).to.be.below(size / CHUNK_SIZE);
+        controller.hostDisconnected();
+      } finally {
+        XMLHttpRequest.prototype.open = open;
+      }
     });
   });
 });
