@@ -135,13 +135,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
   app.use(documents.uploads(staff.authenticate)); // so does tus, under /files
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
 
+  // The citizen's booking routes before the staff console's, meetings' and documents' routers: no
+  // path of theirs is one of these, and a booking no longer passes a score of routers (each
+  // matching its routes and awaiting the rest) on its way.
+  const citizen = bookingRoutes(booking, limits);
+  app.use(citizen.routes()).use(citizen.allowedMethods());
   staff.mount(app);
   accessLog.mount(app); // after the staff gate: /api/staff/access-log
   privacy.mount(app); // likewise: /api/staff/privacy
   meetings.mount(app); // after the staff gate, which guards its /api/staff routes
   documents.mount(app); // likewise
-  const citizen = bookingRoutes(booking, limits);
-  app.use(citizen.routes()).use(citizen.allowedMethods());
   const fallback = fallbackRoutes(booking, deviceFallbackService({ booking, db, events, now: config.now }), limits);
   app.use(fallback.routes()).use(fallback.allowedMethods());
   app.use(publicConfigRoutes(config).routes());
