@@ -147,13 +147,39 @@ function openPostgres(url: string, schema = 'public'): Db {
     dialect: 'postgres',
     kysely,
     pool,
-    notify: async (channel, payload) => {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    },
+    notify: batchedNotify(pool),
     ready: () => migratePostgres(pool, schema),
     otherConnections: () => 0,
     close: () => kysely.destroy(),
   });
+}
+
+/** Notices sent together outside transactions at most (two parameters each, far below PostgreSQL's 65,535). */
+const NOTIFY_BATCH = 100;
+
+/**
+ * NOTIFY outside a transaction, one query at a time: notices made while one is under way go
+ * together in the next (`SELECT pg_notify($1, $2), pg_notify($3, $4)…`), so under load a notice
+ * costs a fraction of a connection checkout and round trip, and unloaded it goes at once. In
+ * order, as PostgreSQL delivers one sender's notices. Resolves once the notice's query is done.
+ */
+function batchedNotify(pool: pg.Pool) {
+  let open: string[][] | undefined;
+  let last: Promise<void> = Promise.resolve();
+  return (channel: string, payload: string): Promise<void> => {
+    if (open && open.length < NOTIFY_BATCH) {
+      open.push([channel, payload]);
+      return last;
+    }
+    const batch = (open = [[channel, payload]]);
+    last = last
+      .catch(() => {})
+      .then(async () => {
+        if (open === batch) open = undefined;
+        await pool.query(`SELECT ${batch.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ')}`, batch.flat());
+      });
+    return last;
+  };
 }
 
 /** The NOTIFYs of the transaction being committed (see `Db.notify`), as SQL: `pg_notify('…', '…')`. */
