@@ -9,7 +9,8 @@ export function securityHeaders(opts: { https: boolean }) {
     ctx.set('Referrer-Policy', 'no-referrer');
     if (opts.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
-    if (ctx.response.is('html')) {
+    // What `ctx.response.is('html')` answers, without parsing the media type of every JSON answer.
+    if (ctx.response.type.trim().toLowerCase() === 'text/html') {
       ctx.set(
         'Content-Security-Policy',
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; media-src 'self' blob:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
