@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { testDatabaseUrl, testSchema } from '../../../../test-support/server.ts';
 import { catalogStore } from '../catalog/store.ts';
@@ -22,7 +23,9 @@ describe('offer cache', () => {
     await db.ready();
     await seedDemoData(db);
     catalog = catalogStore(db);
-    offer = offerCache(catalog, bookingStore(db).catalogVersion, () => db.inTransaction);
+    const store = bookingStore(db);
+    // Wired as the booking service wires it: on SQLite the version is asked again only after a change.
+    offer = offerCache(catalog, store.catalogVersion, () => db.inTransaction, store.exactDataVersion);
   });
   after(async () => {
     if (db.dialect === 'postgres') await sql`DROP SCHEMA ${sql.id(testSchema(dir))} CASCADE`.execute(db.q);
@@ -45,6 +48,22 @@ describe('offer cache', () => {
     const before = (await offer.listOpeningHours(1)).length;
     await sql`INSERT INTO opening_hours (staff_id, weekday, start_time, end_time, channel) VALUES ('an', 1, '18:00', '19:00', 'video')`.execute(db.q);
     assert.equal((await offer.listOpeningHours(1)).length, before + 1);
+  });
+
+  it('when another process changes the catalog (the admin command on the same SQLite file), then the next read shows it', async (t) => {
+    if (db.dialect !== 'sqlite') return t.skip('one SQLite file shared by two processes');
+    assert.equal(await name(), 'Mantelzorgpremie aanvragen');
+    const other = new Database(join(dir, 'balie.sqlite'));
+    try {
+      const row = other.prepare<[], { texts: string }>(`SELECT texts FROM services WHERE id = 'mantelzorgpremie'`).get()!;
+      const texts = JSON.parse(row.texts) as { nl: { name: string } };
+      texts.nl.name = 'Elders hernoemd';
+      other.prepare(`UPDATE services SET texts = ? WHERE id = 'mantelzorgpremie'`).run(JSON.stringify(texts));
+    } finally {
+      other.close();
+    }
+    assert.equal(await name(), 'Elders hernoemd');
+    await rename('Mantelzorgpremie aanvragen');
   });
 
   it('when a change read inside a transaction is rolled back, then a later change with the same version number is not hidden', async () => {
