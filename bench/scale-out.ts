@@ -10,8 +10,8 @@
 //   instance's own port (HAProxy's maxconn of 8000 is below the target), vs all of them to one.
 // The booking client runs in a child process (bench/load.ts); the sockets' client is this process
 // (at most 10,000 sockets, under its file descriptor limit of 20,000).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -117,10 +117,105 @@ async function prepare(cluster: Cluster) {
   }
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms); 0 once it is gone. */
 const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+};
+
+/** The local ports of `pids`' TCP connections to PostgreSQL (port 5432), from /proc. */
+const postgresClientPorts = (pids: number[]) => {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    for (const fd of readdirSync(`/proc/${pid}/fd`, { withFileTypes: false })) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith('socket:[')) inodes.add(target.slice(8, -1));
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      if (columns.length < 10 || !inodes.has(columns[9]!)) continue;
+      if (parseInt(columns[2]!.split(':')[1]!, 16) === 5432) ports.add(parseInt(columns[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+};
+
+/**
+ * The PostgreSQL processes serving `pids`: the backends of their connections (a backend's command
+ * line names its client's address and port) and the shared ones (WAL writer, checkpointer…), not
+ * the backends of anything else running on the machine.
+ */
+const postgresPids = (pids: number[]) => {
+  const ports = postgresClientPorts(pids);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) return false;
+        const client = /\((\d+)\)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+        return !client || ports.has(Number(client[1]));
+      } catch {
+        return false;
+      }
+    });
+};
+
+/** CPU time of this process's children that have ended (the load process once it is gone), in ms. */
+const childrenMs = () => {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+};
+
+/** Waits until the last load process has ended and been counted in `childrenMs`. */
+async function clientMs(before: number) {
+  for (let tries = 0; tries < 20 && childrenMs() === before; tries += 1) await sleep(50);
+  return childrenMs() - before;
+}
+
+/**
+ * The CPU time from now on of the PostgreSQL processes serving `serving`: the pool opens and closes
+ * backends while a load runs, so they are looked at every 100 ms (a new one counts from 0; one
+ * that ended counts up to its last look). `stop` returns the ms.
+ */
+function postgresCpu(serving: number[]) {
+  const seen = new Map<number, { first: number; last: number }>();
+  const look = (fresh: boolean) => {
+    for (const pid of postgresPids(serving)) {
+      const now = cpuMs(pid);
+      const known = seen.get(pid);
+      if (known) known.last = Math.max(known.last, now);
+      else seen.set(pid, { first: fresh ? now : 0, last: now });
+    }
+  };
+  look(true);
+  const timer = setInterval(() => look(false), 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      look(false);
+      return [...seen.values()].reduce((sum, { first, last }) => sum + last - first, 0);
+    },
+  };
+}
+
+/** The whole machine's CPU time from /proc/stat, in ms (ticks of 10 ms): busy (all processes, all cores) and in all. */
+const machineMs = () => {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks as number[];
+  const busy = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+  return { busy: busy * 10, all: (busy + idle! + iowait!) * 10 };
 };
 
 /** Waits until the instances' outbox workers have sent every queued mail (failed ones aside). */
@@ -142,19 +237,48 @@ async function mailsSent(schema: string) {
 
 /**
  * One load through HAProxy; every booking must be answered 201. The rate counts up to the last
- * answer; the instances' CPU per booking counts until its mails are sent too (each load starts with
- * an empty outbox, so no load pays for another's mails).
+ * answer; the CPU per booking counts until its mails are sent too (each load starts with an empty
+ * outbox, so no load pays for another's mails): the instances', PostgreSQL's (all its processes on
+ * the machine), HAProxy's and the whole machine's (the client process and anything else included).
+ * `busy`: the share of the machine's cores busy while the load ran.
  */
+let clientStartMs = 0;
+
+/** What a load process costs with nothing to send: starting Node and loading its TypeScript. */
+async function measureClientStart(cluster: Cluster) {
+  const starts: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const before = childrenMs();
+    await postFromChild({ url: cluster.url, path: '/api/appointments', bodies: [], concurrency: 1 }, LOAD_TIMEOUT_MS);
+    starts.push(await clientMs(before));
+  }
+  clientStartMs = Math.min(...starts);
+}
+
 async function bookThrough(cluster: Cluster, bodies: Body[]) {
   const pids = cluster.instances.flatMap((instance) => (instance.server ? [instance.server.pid] : []));
-  const cpuBefore = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const postgres = postgresCpu(pids);
+  const sum = (list: number[]) => list.reduce((total, pid) => total + cpuMs(pid), 0);
+  const before = { instances: sum(pids), haproxy: cpuMs(cluster.haproxyPid), client: childrenMs(), machine: machineMs() };
   const load = await postFromChild({ url: cluster.url, path: '/api/appointments', bodies, concurrency: CONCURRENCY }, LOAD_TIMEOUT_MS);
+  const during = machineMs();
   const booked = load.statuses[201] ?? 0;
   if (booked !== bodies.length) {
     throw new Error(`${bodies.length - booked} of ${bodies.length} bookings not answered 201 (${JSON.stringify(load.statuses)}), first: ${load.firstOther}`);
   }
   await mailsSent(cluster.schema);
-  return { rate: (bodies.length / load.elapsedMs) * 1000, cpuMs: (pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - cpuBefore) / bodies.length };
+  const client = await clientMs(before.client);
+  const per = (ms: number) => ms / bodies.length;
+  return {
+    rate: (bodies.length / load.elapsedMs) * 1000,
+    cpuMs: per(sum(pids) - before.instances),
+    postgresMs: per(postgres.stop()),
+    haproxyMs: per(cpuMs(cluster.haproxyPid) - before.haproxy),
+    /** The client process's, less what starting one costs (`clientStartMs`). */
+    clientMs: per(Math.max(0, client - clientStartMs)),
+    machineMs: per(machineMs().busy - before.machine.busy),
+    busy: (during.busy - before.machine.busy) / (during.all - before.machine.all),
+  };
 }
 
 async function bookingFigures(cluster: Cluster, loads: { warmup: Body[]; measured: Body[][] }): Promise<Figure[]> {
@@ -169,6 +293,7 @@ async function bookingFigures(cluster: Cluster, loads: { warmup: Body[]; measure
   };
   const loadBefore = loadavg()[0]!;
   const baseline = await plainInsertsPerSecond(cluster.schema, BOOKINGS);
+  await measureClientStart(cluster);
   await bookThrough(cluster, loads.warmup); // both instances, round robin
   await freeze();
   const one = [await bookThrough(cluster, loads.measured[0]!)];
@@ -177,14 +302,29 @@ async function bookingFigures(cluster: Cluster, loads: { warmup: Body[]; measure
   await freeze();
   one.push(await bookThrough(cluster, loads.measured[3]!));
   await thaw();
-  const cpuMsOf = (list: typeof one) => list.map((m) => m.cpuMs.toFixed(1)).join(' and ');
-  const cpuNote = `; the instances' CPU per booking, its mail sent included (user + system) ${cpuMsOf(one)} ms with 1, ${cpuMsOf(two)} ms with 2`;
-  const mean = (rates: number[]) => rates.reduce((a, b) => a + b, 0) / rates.length;
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const [rateOne, rateTwo] = [mean(one.map((m) => m.rate)), mean(two.map((m) => m.rate))];
   const rates = (list: typeof one) => list.map((m) => m.rate.toFixed(0)).join(' and ');
+  type Key = 'cpuMs' | 'postgresMs' | 'haproxyMs' | 'clientMs' | 'machineMs';
+  const ms = (list: typeof one, key: Key) => mean(list.map((m) => m[key]));
+  const ours = (list: typeof one) => ms(list, 'cpuMs') + ms(list, 'postgresMs') + ms(list, 'haproxyMs') + ms(list, 'clientMs');
+  const cpuOf = (list: typeof one) =>
+    `instances ${ms(list, 'cpuMs').toFixed(1)}, PostgreSQL ${ms(list, 'postgresMs').toFixed(1)}, HAProxy ${ms(list, 'haproxyMs').toFixed(1)}, ` +
+    `client ${ms(list, 'clientMs').toFixed(1)} (sum ${ours(list).toFixed(1)}; whole machine ${ms(list, 'machineMs').toFixed(1)})`;
+  const cores = cpus().length;
+  // One instance runs on one core at most (Node's one thread); two share every core with the rest.
+  // So at best one instance does 1000 ms / its own CPU per booking, two do cores × 1000 ms / the sum
+  // of every process's, and their ratio is at most cores × the instance's share of that sum.
+  const share = ms(one, 'cpuMs') / ours(one);
+  const cpuNote =
+    `; CPU per booking in ms (user + system, its mail sent included; PostgreSQL: the instances' backends and the shared WAL writer, checkpointer…; whole machine: /proc/stat, ` +
+    `anything else running included): with 1 ${cpuOf(one)}; with 2 ${cpuOf(two)}`;
   const shared =
-    `everything shares this machine’s 2 cores: PostgreSQL, HAProxy, the instances and the client process, so a second instance adds no CPU of its own ` +
-    `(1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after)`;
+    `everything shares this machine’s ${cores} cores, hence the bound: one instance does at most 1000 / ${ms(one, 'cpuMs').toFixed(1)} = ` +
+    `${(1000 / ms(one, 'cpuMs')).toFixed(0)}/s (one core), two at most ${cores} × 1000 / ${ours(one).toFixed(1)} = ${((cores * 1000) / ours(one)).toFixed(0)}/s ` +
+    `(every core, shared with PostgreSQL, HAProxy and the client), a ratio of at most ${cores} × ${(share * 100).toFixed(0)} % = ${(cores * share).toFixed(2)} ` +
+    `(1.5 needs the instance's share ≥ 75 %); machine busy during the loads with 1: ${one.map((m) => `${(m.busy * 100).toFixed(0)} %`).join(' and ')}, ` +
+    `with 2: ${two.map((m) => `${(m.busy * 100).toFixed(0)} %`).join(' and ')} (1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after)`;
   return [
     figure({
       id: 'booking.writes_per_s_pg',

@@ -32,6 +32,8 @@ export interface Cluster {
   uploadDir: string;
   /** The environment every instance got (DATABASE_URL, TOKEN_SECRET, …). */
   env: Record<string, string>;
+  /** HAProxy's process (for its CPU time in the benchmark). */
+  haproxyPid: number;
   /** HAProxy's last request log lines (httplog format). */
   requestLog: string[];
   /** Kills one instance by its PID (SIGKILL: no goodbye) or stops it (SIGTERM: drains first). */
@@ -138,6 +140,7 @@ export async function startCluster(opts: { instances?: number; env?: Record<stri
     schema,
     uploadDir,
     env,
+    haproxyPid: haproxy.pid!,
     requestLog,
     async kill(index, signal = 'SIGKILL') {
       const instance = instances[index - 1]!;
