@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { BalieApi } from './api/client.ts';
 import type { AppointmentView } from './api/types.ts';
 import { BalieBookingCancelledEvent } from './events/booking-cancelled.ts';
 import { BalieBookingConfirmedEvent, type BalieBookingConfirmedDetail } from './events/booking-confirmed.ts';
@@ -176,9 +177,12 @@ export class DigitaleBalie extends LitElement {
     }
   }
 
-  /** The municipality's language policy; the API client is a lazy chunk the views share. */
+  /**
+   * The municipality's language policy. The API client is a static import: every visit asks for
+   * the config first, and as a lazy chunk it was fetched only once the entry had run, a round trip
+   * later on a slow line.
+   */
   private async loadOfferedLangs() {
-    const { BalieApi } = await import('./api/client.ts');
     const config = await new BalieApi(this.server).getConfig().catch(() => undefined);
     this.offeredLangs = supportedLangs.filter((lang) => config?.languages.includes(lang));
   }
