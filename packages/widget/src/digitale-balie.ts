@@ -18,7 +18,8 @@ import { BalieUploadProgressEvent, type BalieUploadProgressDetail } from './even
 import { BalieUploadCompletedEvent, type BalieUploadCompletedDetail } from './events/upload-completed.ts';
 import { BalieDocumentReceivedEvent, type BalieDocumentReceivedDetail } from './events/document-received.ts';
 import type { DeviceChoice } from './views/device-check-view.ts';
-import { defaultMessages, loadBookingMessages, loadMessages, resolveLang, supportedLangs, type BookingMessages, type Lang, type Messages } from './i18n/index.ts';
+import { loadBookingMessages, loadMessages, resolveLang, supportedLangs, type BookingMessages, type Lang, type Messages } from './i18n/index.ts';
+import { nlBooking } from './i18n/nl-booking.ts';
 import { pageLinkToken } from './page-link.ts';
 import { tokens } from './styles/tokens.ts';
 import { languageSwitch, languageSwitchStyles } from './views/language-switch.ts';
@@ -117,8 +118,12 @@ export class DigitaleBalie extends LitElement {
    */
   appointment?: string;
 
-  /** The texts on screen: the booking ones until a view outside the booking journey needs them all. */
-  private messages: BookingMessages = defaultMessages;
+  /**
+   * The texts on screen: the booking ones until a view outside the booking journey needs them all. Dutch
+   * comes straight from nl-booking.ts, not through i18n/index, so that the entry imports its chunk
+   * directly: it loads beside Lit instead of a round trip after it.
+   */
+  private messages: BookingMessages = nlBooking;
   /** Every text, once the manage or meeting view is open (the same object as `messages` then). */
   private allMessages?: Messages;
   private view?: View;
@@ -193,6 +198,9 @@ export class DigitaleBalie extends LitElement {
     await Promise.all([
       this.loadOfferedLangs().then(() => this.loadTexts(view)),
       view === 'manage' ? import('./views/manage-view.ts') : import('./views/booking-view.ts'),
+      // The booking view's shared chunks, asked for with it rather than once it has arrived: a library
+      // build emits no modulepreload, and on a slow line that level costs a round trip.
+      ...(view === 'booking' ? [import('./views/balie-view.ts'), import('./views/slot-picker.ts')] : []),
     ]);
     this.view = view;
     await this.updateComplete;
