@@ -162,6 +162,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ctx.path = ctx.path.slice('/widget'.length);
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    // The build writes .br and .gz beside each chunk and koa-send picks one by Accept-Encoding: a shared
+    // cache must not hand a compressed body to a browser that did not ask for it.
+    ctx.vary('Accept-Encoding');
     if (ctx.path === '/custom-elements.json') return serve(dirname(paths.manifest), { maxage: 300_000 })(ctx, next);
     await serve(paths.widgetDist, {
       maxage: 300_000,
