@@ -267,7 +267,11 @@ function handle(parts: Parts): Db {
     async savepoint(work) {
       const trx = current.getStore();
       if (!trx) return this.transaction(work);
-      const name = sql.id(`sp_${++savepoints}`);
+      // On SQLite every savepoint ends (RELEASE) before its caller goes on, so they nest as a stack and
+      // one name serves all: the same SQL text keeps its prepared statement (a new name per booking
+      // was new text each time, and pushed the booking's statements out of the cache). PostgreSQL
+      // keeps a succeeded savepoint until the COMMIT, so there each needs its own name.
+      const name = sql.id(parts.dialect === 'sqlite' ? 'sp' : `sp_${++savepoints}`);
       await sql`SAVEPOINT ${name}`.execute(trx);
       try {
         const result = await work();
@@ -315,7 +319,7 @@ const STATEMENT_CACHE_SIZE = 500;
 /**
  * Kysely's SQLite driver prepares every query afresh; preparing costs more than running most of ours
  * (a booking's dozen statements took three times as long). better-sqlite3's statements are reusable,
- * so the same SQL text gets the same prepared statement, the oldest dropped past the cache's size.
+ * so the same SQL text gets the same prepared statement, the least recently used dropped past the cache's size.
  */
 function withStatementCache(sqlite: Database.Database) {
   const statements = new Map<string, Database.Statement>();
@@ -323,7 +327,12 @@ function withStatementCache(sqlite: Database.Database) {
     close: () => sqlite.close(),
     prepare(text: string) {
       let statement = statements.get(text);
-      if (statement) return statement;
+      if (statement) {
+        // Least recently used goes first: a booking's statements stay while rare ones come and go.
+        statements.delete(text);
+        statements.set(text, statement);
+        return statement;
+      }
       statement = sqlite.prepare(text);
       if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
       statements.set(text, statement);
