@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { testDatabaseUrl, testSchema } from '../../../../test-support/server.ts';
 import { catalogStore } from '../catalog/store.ts';
 import { openDatabase, type Db } from '../db/database.ts';
@@ -50,18 +51,40 @@ describe('offer cache', () => {
     assert.equal((await offer.listOpeningHours(1)).length, before + 1);
   });
 
-  it('when another process changes the catalog (the admin command on the same SQLite file), then the next read shows it', async (t) => {
-    if (db.dialect !== 'sqlite') return t.skip('one SQLite file shared by two processes');
-    assert.equal(await name(), 'Mantelzorgpremie aanvragen');
-    const other = new Database(join(dir, 'balie.sqlite'));
-    try {
-      const row = other.prepare<[], { texts: string }>(`SELECT texts FROM services WHERE id = 'mantelzorgpremie'`).get()!;
-      const texts = JSON.parse(row.texts) as { nl: { name: string } };
-      texts.nl.name = 'Elders hernoemd';
-      other.prepare(`UPDATE services SET texts = ? WHERE id = 'mantelzorgpremie'`).run(JSON.stringify(texts));
-    } finally {
-      other.close();
+  /**
+   * Renames the service over a connection of its own, as another process would (the admin command on
+   * the same SQLite file, another instance on the same PostgreSQL schema).
+   */
+  const renameElsewhere = async (newName: string) => {
+    const rename = (texts: string) => {
+      const parsed = JSON.parse(texts) as { nl: { name: string } };
+      parsed.nl.name = newName;
+      return JSON.stringify(parsed);
+    };
+    if (db.dialect === 'sqlite') {
+      const other = new Database(join(dir, 'balie.sqlite'));
+      try {
+        const row = other.prepare<[], { texts: string }>(`SELECT texts FROM services WHERE id = 'mantelzorgpremie'`).get()!;
+        other.prepare(`UPDATE services SET texts = ? WHERE id = 'mantelzorgpremie'`).run(rename(row.texts));
+      } finally {
+        other.close();
+      }
+      return;
     }
+    const other = new pg.Client({ connectionString: testDatabaseUrl });
+    await other.connect();
+    try {
+      await other.query(`SET search_path TO "${testSchema(dir)}"`);
+      const { rows } = await other.query<{ texts: string }>(`SELECT texts FROM services WHERE id = 'mantelzorgpremie'`);
+      await other.query(`UPDATE services SET texts = $1 WHERE id = 'mantelzorgpremie'`, [rename(rows[0]!.texts)]);
+    } finally {
+      await other.end();
+    }
+  };
+
+  it('when another process changes the catalog, then the next read shows it', async () => {
+    assert.equal(await name(), 'Mantelzorgpremie aanvragen');
+    await renameElsewhere('Elders hernoemd');
     assert.equal(await name(), 'Elders hernoemd');
     await rename('Mantelzorgpremie aanvragen');
   });
